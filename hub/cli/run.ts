@@ -1,0 +1,73 @@
+import { isHubError, type HubErrorCode } from '../errors.ts';
+import { HUB_VERSION } from '../hub.ts';
+import { deviceCommand } from './commands/device.ts';
+import { START_USAGE, startCommand } from './commands/start.ts';
+import { tokenCommand } from './commands/token.ts';
+import type { CliIo } from './io.ts';
+
+/** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
+export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
+  ok: 0,
+  failure: 1,
+  usage: 64,
+  id_invalid: 65,
+  device_exists: 65,
+  device_unknown: 65,
+  counter_unknown: 65,
+  config_invalid: 78,
+  config_unreadable: 66,
+  data_dir_locked: 75,
+  port_in_use: 75,
+  store_migration_failed: 70,
+};
+
+const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
+
+  ${START_USAGE}
+  huduma-hub device add DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
+  huduma-hub device move DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
+  huduma-hub device revoke DEVICE_ID [--data-dir DIR]
+  huduma-hub device rekey DEVICE_ID [--data-dir DIR]
+  huduma-hub device list [--data-dir DIR]
+  huduma-hub token create --role kiosk|officer|technician|manager [--counter ID] [--data-dir DIR]
+  huduma-hub token revoke TOKEN [--data-dir DIR]
+  huduma-hub demo
+
+Without --config the built-in sample centre is used (centre demo-centre, counters c01-c10).
+The data dir defaults to ./data/hub. Commands that print JSON print only JSON on stdout.
+`;
+
+/** Runs one CLI invocation; returns the exit code. Errors are explained on stderr. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await startCommand(rest, io);
+      case 'device':
+        return deviceCommand(rest, io);
+      case 'token':
+        return tokenCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout.write(`${HUB_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return command === undefined ? EXIT_CODES.usage : 0;
+      default:
+        io.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+        return EXIT_CODES.usage;
+    }
+  } catch (error) {
+    if (isHubError(error)) {
+      io.stderr.write(`huduma-hub: ${error.message}\n`);
+      return EXIT_CODES[error.code];
+    }
+    io.stderr.write(`huduma-hub: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT_CODES.failure;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Database } from 'better-sqlite3';
+import { loadHubConfig } from '../config/load.ts';
+import { readCentreCounters } from '../devices/device-store.ts';
+import { openHubDatabase } from '../store/database.ts';
+
+export interface StoreFlags {
+  'data-dir'?: string | undefined;
+  config?: string | undefined;
+}
+
+/**
+ * CLI commands work on the data dir's database directly, also while the hub runs
+ * (WAL lets them write between the hub's commits; each write is one short
+ * transaction). The data dir comes from --data-dir, else the config's, else the
+ * default, the same rule `start` uses.
+ */
+export function withStore<T>(flags: StoreFlags, use: (db: Database, counters: Set<string>) => T): T {
+  const needsConfig = flags['data-dir'] === undefined || flags.config !== undefined;
+  const loaded = needsConfig ? loadHubConfig(flags.config === undefined ? {} : { configPath: flags.config }) : null;
+  const dataDir = flags['data-dir'] ?? loaded!.config.dataDir;
+  const db = openHubDatabase(dataDir, { role: 'cli' });
+  try {
+    // The counters of the config the hub last started with; before its first start,
+    // those of the config given here (or the sample centre).
+    let counters = readCentreCounters(db);
+    if (counters.size === 0) {
+      const config = loaded?.config ?? loadHubConfig().config;
+      counters = new Set(config.counters.map((c) => c.id));
+    }
+    return use(db, counters);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+
+/** `counters[2].serviceIds[0]` style path, or `(top level)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(top level)';
+}
+
+/**
+ * One line per problem, naming the field, what is expected and, where it helps, what
+ * to do: operators read these on a console at the centre.
+ */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = formatPath(issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (remove it or check its spelling)`;
+      case 'invalid_type':
+        return issue.input === undefined
+          ? `${field}: is required (expected ${issue.expected})`
+          : `${field}: expected ${issue.expected}, got ${describe(issue.input)}`;
+      default:
+        return `${field}: ${issue.message}${issue.input !== undefined && issue.code !== 'custom' ? ` (got ${describe(issue.input)})` : ''}`;
+    }
+  });
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return typeof value;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,134 @@
+import type { Database } from 'better-sqlite3';
+import { statSync, statfsSync } from 'node:fs';
+import type { Clock } from './clock.ts';
+import { readMeta } from './store/database.ts';
+import type { GroupCommitStats } from './store/group-commit.ts';
+import type { Outbox } from './store/outbox.ts';
+import type { StatsCounters } from './store/stats.ts';
+
+/** `GET /health` (process contract: the named fields are what outside checks read). */
+export interface HealthSnapshot {
+  status: 'ok';
+  pid: number;
+  version: string;
+  centreId: string;
+  startedAt: string;
+  uptimeS: number;
+  mqtt: { port: number; connections: number };
+  http: { port: number };
+  devices: { total: number; online: number; connected: number };
+  ingest: {
+    pressesTotal: number;
+    duplicatesTotal: number;
+    rejectedTotal: number;
+    rejectedByReason: Record<string, number>;
+    misuseTotal: number;
+    quarantineNotKeptTotal: number;
+  };
+  store: {
+    outboxEpoch: string;
+    outboxLastSeq: number;
+    dbBytes: number;
+    walBytes: number;
+    freeDiskBytes: number | null;
+    commits: number;
+    failedCommits: number;
+    largestBatch: number;
+  };
+  sync: {
+    state: string;
+    backlogEvents: number;
+    oldestUnsyncedAgeS: number;
+    lastSyncAt: string | null;
+    ackedThroughSeq: number;
+  };
+}
+
+export interface HealthSources {
+  pid: number;
+  version: string;
+  centreId: string;
+  startedAt: number;
+  clock: Clock;
+  db: Database;
+  dataDir: string;
+  databasePath: string;
+  stats: StatsCounters;
+  outbox: Outbox;
+  commitStats: GroupCommitStats;
+  mqtt: () => { port: number; connections: number };
+  http: () => { port: number };
+  devices: () => { total: number; online: number; connected: number };
+  syncState: () => string;
+}
+
+/** Reads everything fresh: cheap (a handful of indexed reads), and never stale. */
+export function healthSnapshot(s: HealthSources): HealthSnapshot {
+  const now = s.clock.now();
+  const counters = s.stats.read();
+  const rejectedByReason: Record<string, number> = {};
+  let rejectedTotal = 0;
+  for (const [name, value] of Object.entries(counters)) {
+    if (!name.startsWith('rejected.')) continue;
+    rejectedByReason[name.slice('rejected.'.length)] = value;
+    rejectedTotal += value;
+  }
+  const lastSeq = s.outbox.head().lastSeq;
+  const ackedThroughSeq = Number(readMeta(s.db, 'sync_acked_through_seq') ?? 0);
+  const lastSyncAt = readMeta(s.db, 'sync_last_at') ?? null;
+  const backlogEvents = Math.max(0, lastSeq - ackedThroughSeq);
+  const oldestAt = backlogEvents > 0 ? s.outbox.timeOf(ackedThroughSeq + 1) : undefined;
+  return {
+    status: 'ok',
+    pid: s.pid,
+    version: s.version,
+    centreId: s.centreId,
+    startedAt: new Date(s.startedAt).toISOString(),
+    uptimeS: Math.round((now - s.startedAt) / 1000),
+    mqtt: s.mqtt(),
+    http: s.http(),
+    devices: s.devices(),
+    ingest: {
+      pressesTotal: counters.presses ?? 0,
+      duplicatesTotal: counters.duplicates ?? 0,
+      rejectedTotal,
+      rejectedByReason,
+      misuseTotal: counters.misuse ?? 0,
+      quarantineNotKeptTotal: counters['quarantine.not_kept'] ?? 0,
+    },
+    store: {
+      outboxEpoch: readMeta(s.db, 'outbox_epoch') ?? '',
+      outboxLastSeq: lastSeq,
+      dbBytes: fileSize(s.databasePath),
+      walBytes: fileSize(`${s.databasePath}-wal`),
+      freeDiskBytes: freeBytes(s.dataDir),
+      commits: s.commitStats.commits,
+      failedCommits: s.commitStats.failedCommits,
+      largestBatch: s.commitStats.largestBatch,
+    },
+    sync: {
+      state: s.syncState(),
+      backlogEvents,
+      oldestUnsyncedAgeS: oldestAt === undefined ? 0 : Math.max(0, Math.round((now - oldestAt) / 1000)),
+      lastSyncAt,
+      ackedThroughSeq,
+    },
+  };
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
+}

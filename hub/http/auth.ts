@@ -1,0 +1,19 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccessTokens, Role, TokenGrant } from '../auth/access-tokens.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * A preHandler that admits a request whose `Authorization: Bearer TOKEN` names an
+ * active token of one of `roles`. 401 without a valid token, 403 with the wrong role.
+ */
+export function requireRole(tokens: AccessTokens, ...roles: Role[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
+    if (!match) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer TOKEN (huduma-hub token create --role ...)');
+    const grant = tokens.verify(match[1]!);
+    if (!grant) throw new ApiError(401, 'unauthorized', 'unknown or revoked token');
+    if (!roles.includes(grant.role)) throw new ApiError(403, 'forbidden', `this needs a ${roles.join(' or ')} token; yours is ${grant.role}`);
+    (request as FastifyRequest & { grant?: TokenGrant }).grant = grant;
+  };
+}

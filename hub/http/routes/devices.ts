@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AccessTokens } from '../../auth/access-tokens.ts';
+import type { PresenceTracker } from '../../devices/presence.ts';
+import { requireRole } from '../auth.ts';
+import { parseQuery } from '../validation.ts';
+
+interface DeviceRow {
+  deviceId: string;
+  counterId: string;
+  createdAt: number;
+  revokedAt: number | null;
+  since: number | null;
+  fw: string | null;
+  boot: string | null;
+  telemetry: string | null;
+  telemetryAt: number | null;
+}
+
+const QuarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/**
+ * For technicians: provisioned devices with live presence and last telemetry, and the
+ * quarantine (messages acknowledged but set aside), so nothing refused is invisible.
+ */
+export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker }): void {
+  const list = deps.db.prepare(`SELECT d.device_id AS deviceId, d.counter_id AS counterId, d.created_at AS createdAt, d.revoked_at AS revokedAt,
+      s.since, s.fw, s.boot, s.telemetry, s.telemetry_at AS telemetryAt
+    FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id ORDER BY d.device_id`);
+  const quarantine = deps.db.prepare(`SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail,
+      payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?`);
+  const technician = { preHandler: requireRole(deps.tokens, 'technician', 'manager') };
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+  app.get('/api/devices', technician, async () => ({
+    devices: (list.all() as DeviceRow[]).map((row) => ({
+      deviceId: row.deviceId,
+      counterId: row.counterId,
+      revoked: row.revokedAt !== null,
+      online: deps.presence.isOnline(row.deviceId),
+      connected: deps.presence.counterOf(row.deviceId) !== undefined,
+      fw: row.fw,
+      boot: row.boot,
+      presenceSince: iso(row.since),
+      telemetry: row.telemetry === null ? null : JSON.parse(row.telemetry),
+      telemetryAt: iso(row.telemetryAt),
+      createdAt: iso(row.createdAt),
+    })),
+  }));
+
+  app.get('/api/quarantine', technician, async (request) => {
+    const { limit } = parseQuery(QuarantineQuery, request.query);
+    const rows = quarantine.all(limit) as Array<{ id: number; receivedAt: number; deviceId: string | null; topic: string; reason: string; detail: string; payloadBytes: number; payload: Buffer }>;
+    return {
+      messages: rows.map((row) => ({
+        id: row.id,
+        receivedAt: iso(row.receivedAt),
+        deviceId: row.deviceId,
+        topic: row.topic,
+        reason: row.reason,
+        detail: row.detail,
+        payloadBytes: row.payloadBytes,
+        payloadBase64: row.payload.toString('base64'),
+      })),
+    };
+  });
+}

@@ -1,0 +1,286 @@
+import type { Database } from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import type { DeviceConfigMessage } from '../protocol/messages/config.ts';
+import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
+import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
+import { DeviceGateway } from './broker/device-gateway.ts';
+import { MqttServer } from './broker/mqtt-server.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { HubConfig } from './config/schema.ts';
+import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
+import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
+import { PresenceTracker } from './devices/presence.ts';
+import { EventBus } from './event-bus.ts';
+import { healthSnapshot, type HealthSnapshot } from './health.ts';
+import { buildHttpApp, HttpServer } from './http/server.ts';
+import { PressIngest } from './ingest/press-ingest.ts';
+import { Rejections } from './ingest/rejections.ts';
+import type { Logger } from './logger.ts';
+import { Checkpointer } from './store/checkpointer.ts';
+import { hubDatabasePath, openHubDatabase } from './store/database.ts';
+import { GroupCommit } from './store/group-commit.ts';
+import { InstanceLock } from './store/instance-lock.ts';
+import { Outbox } from './store/outbox.ts';
+import { Quarantine } from './store/quarantine.ts';
+import { StatsCounters } from './store/stats.ts';
+
+export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface HubOptions {
+  config: HubConfig;
+  /** Ports someone chose; a chosen port that is taken is an error (see listenWithFallback). */
+  explicitPorts?: { mqtt: boolean; http: boolean };
+  log: Logger;
+  clock?: Clock;
+  /** The process id for /health and the lock owner; main.ts passes process.pid. */
+  pid: number;
+}
+
+export interface HubPorts {
+  mqtt: number;
+  http: number;
+}
+
+/**
+ * The composition root: the only place that constructs the hub's parts and wires
+ * them together. The constructor only assigns; `start()` builds and starts in order,
+ * registering each part's teardown, and `stop()` runs the teardowns in reverse, so a
+ * start that fails half-way leaves nothing running.
+ */
+export class Hub {
+  readonly bus = new EventBus();
+  readonly #options: HubOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #teardown: Array<{ what: string; run: () => void | Promise<void> }> = [];
+  #parts: Parts | null = null;
+  #startedAt = 0;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log;
+  }
+
+  async start(): Promise<HubPorts> {
+    try {
+      return await this.#start();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async #start(): Promise<HubPorts> {
+    const { config, log } = { config: this.#options.config, log: this.#log };
+    const clock = this.#clock;
+    this.#startedAt = clock.now();
+
+    const lock = InstanceLock.acquire(config.dataDir, { pid: this.#options.pid });
+    this.#onStop('instance lock', () => lock.release());
+
+    const db = openHubDatabase(config.dataDir, { role: 'hub' });
+    this.#onStop('database', () => {
+      db.close();
+    });
+    writeCentreCounters(db, config.counters);
+
+    const checkpointer = new Checkpointer({ databasePath: hubDatabasePath(config.dataDir), log: log.child({ part: 'checkpointer' }) });
+    checkpointer.start();
+    this.#onStop('checkpointer', () => checkpointer.stop());
+
+    const commit = new GroupCommit({ db, log: log.child({ part: 'group-commit' }) });
+    this.#onStop('group commit', () => commit.close());
+    const stats = new StatsCounters(db);
+    commit.addParticipant(stats);
+    const outbox = new Outbox(db);
+    const quarantine = new Quarantine(db);
+    const rejections = new Rejections({ commit, stats, quarantine, clock, bus: this.bus, log: log.child({ part: 'rejections' }) });
+
+    const deviceStore = new DeviceStore(db, clock);
+    const registry = new DeviceRegistry({ db, store: deviceStore, clock, log: log.child({ part: 'devices' }) });
+    const presence = new PresenceTracker({ commit, outbox, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
+    presence.reconcileAfterRestart(db);
+
+    const counters = new Map(config.counters.map((c) => [c.id, c]));
+    const ingest = new PressIngest({
+      db,
+      commit,
+      outbox,
+      stats,
+      quarantine,
+      rejections,
+      clock,
+      bus: this.bus,
+      log: log.child({ part: 'ingest' }),
+      settings: {
+        maxPressBytes: config.feedback.maxPressBytes,
+        pressBudgetPerMinute: config.feedback.pressBudgetPerMinute,
+        lockoutMsFor: (counterId) => counters.get(counterId)?.lockoutMs ?? config.feedback.lockoutMs,
+      },
+    });
+    const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }) });
+
+    const mqtt = new MqttServer({
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      explicitPort: this.#options.explicitPorts?.mqtt ?? true,
+      maxPacketBytes: config.mqtt.maxPacketBytes,
+      hooks: gateway.hooks(),
+      log: log.child({ part: 'mqtt' }),
+      onPacketTooLarge: (remote, remainingLength) => rejections.count('packet_too_large', { remote, remainingLength, limit: config.mqtt.maxPacketBytes }),
+      onClientDisconnect: (client) => presence.disconnected(client.id, client),
+    });
+    const mqttPort = await mqtt.start();
+    this.#onStop('mqtt', async () => {
+      await this.#publishHubStatus(mqtt, 'offline').catch(() => undefined);
+      await mqtt.stop();
+    });
+
+    const parts: Parts = { db, commit, stats, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null };
+    this.#parts = parts;
+
+    registry.start();
+    this.#onStop('device registry', () => registry.stop());
+    registry.on('change', (change) => this.#applyDeviceChange(change));
+    await this.#publishHubStatus(mqtt, 'online');
+    // aedes keeps retained messages in memory only: every device's config is
+    // republished at each start (wire contract v1).
+    await Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device)));
+
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, health: () => this.health() }), {
+      host: config.http.host,
+      port: config.http.port,
+      explicitPort: this.#options.explicitPorts?.http ?? true,
+      log,
+    });
+    parts.http = http;
+    const httpPort = await http.start();
+    this.#onStop('http', () => http.stop());
+
+    if (config.secretariat.url) {
+      log.warn({ url: config.secretariat.url }, 'sync to the Secretariat is not in this version yet; events are kept in the outbox until it is');
+    }
+    log.info({ centreId: config.centre.id, mqttPort, httpPort, dataDir: config.dataDir, devices: registry.size, version: HUB_VERSION }, 'hub ready');
+    return { mqtt: mqttPort, http: httpPort };
+  }
+
+  /** Stops everything that started, newest first. Safe to call more than once. */
+  async stop(): Promise<void> {
+    const steps = this.#teardown.reverse();
+    this.#teardown = [];
+    for (const step of steps) {
+      try {
+        await step.run();
+      } catch (error) {
+        this.#log.error({ err: error, part: step.what }, 'error while stopping');
+      }
+    }
+    this.#parts = null;
+  }
+
+  health(): HealthSnapshot {
+    const parts = this.#requireParts();
+    const config = this.#options.config;
+    return healthSnapshot({
+      pid: this.#options.pid,
+      version: HUB_VERSION,
+      centreId: config.centre.id,
+      startedAt: this.#startedAt,
+      clock: this.#clock,
+      db: parts.db,
+      dataDir: config.dataDir,
+      databasePath: hubDatabasePath(config.dataDir),
+      stats: parts.stats,
+      outbox: parts.outbox,
+      commitStats: parts.commit.stats,
+      mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
+      http: () => ({ port: parts.http?.port ?? 0 }),
+      devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
+      syncState: () => 'not_configured',
+    });
+  }
+
+  /** Provisioning and tokens for an embedding process (the demo, tests). */
+  get devices(): DeviceStore {
+    return this.#requireParts().deviceStore;
+  }
+
+  get tokens(): AccessTokens {
+    return this.#requireParts().tokens;
+  }
+
+  /** Applies device changes made by CLI commands now instead of at the next poll. */
+  refreshDevices(): void {
+    this.#requireParts().registry.refresh();
+  }
+
+  #applyDeviceChange(change: DeviceChange): void {
+    const parts = this.#requireParts();
+    switch (change.kind) {
+      case 'added':
+        void this.#publishDeviceConfig(change.device);
+        break;
+      case 'moved':
+        parts.presence.moved(change.device.deviceId, change.device.counterId);
+        void this.#publishDeviceConfig(change.device);
+        break;
+      case 'rekeyed':
+        // The old secret no longer holds: the device must connect again with the new one.
+        parts.mqtt.disconnect(change.device.deviceId);
+        break;
+      case 'removed':
+        parts.presence.revoked(change.deviceId);
+        parts.mqtt.disconnect(change.deviceId);
+        void parts.mqtt.publish(deviceTopic(this.#options.config.centre.id, change.deviceId, 'config'), '', { qos: 1, retain: true });
+        break;
+    }
+  }
+
+  #publishDeviceConfig(device: ActiveDevice): Promise<void> {
+    const config = this.#options.config;
+    const counter = config.counters.find((c) => c.id === device.counterId);
+    const message: DeviceConfigMessage = {
+      centreId: config.centre.id,
+      deviceId: device.deviceId,
+      counterId: device.counterId,
+      counterLabel: counter?.label ?? device.counterId,
+      lockoutMs: counter?.lockoutMs ?? config.feedback.lockoutMs,
+      debounceMs: config.feedback.debounceMs,
+      telemetryIntervalMs: config.feedback.telemetryIntervalMs,
+      issuedAt: new Date(this.#clock.now()).toISOString(),
+    };
+    return this.#requireParts()
+      .mqtt.publish(deviceTopic(config.centre.id, device.deviceId, 'config'), JSON.stringify(message), { qos: 1, retain: true })
+      .catch((error) => this.#log.error({ err: error, deviceId: device.deviceId }, 'could not publish device config'));
+  }
+
+  #publishHubStatus(mqtt: MqttServer, state: 'online' | 'offline'): Promise<void> {
+    const config = this.#options.config;
+    const message: HubStatusMessage = { state, centreId: config.centre.id, version: HUB_VERSION, at: new Date(this.#clock.now()).toISOString() };
+    return mqtt.publish(hubStatusTopic(config.centre.id), JSON.stringify(message), { qos: 1, retain: true });
+  }
+
+  #onStop(what: string, run: () => void | Promise<void>): void {
+    this.#teardown.push({ what, run });
+  }
+
+  #requireParts(): Parts {
+    if (!this.#parts) throw new Error('hub is not running');
+    return this.#parts;
+  }
+}
+
+interface Parts {
+  db: Database;
+  commit: GroupCommit;
+  stats: StatsCounters;
+  outbox: Outbox;
+  registry: DeviceRegistry;
+  presence: PresenceTracker;
+  mqtt: MqttServer;
+  tokens: AccessTokens;
+  deviceStore: DeviceStore;
+  http: HttpServer | null;
+}

@@ -1,0 +1,94 @@
+import type { Clock } from '../clock.ts';
+import type { EventBus } from '../event-bus.ts';
+import type { Logger } from '../logger.ts';
+import type { GroupCommit } from '../store/group-commit.ts';
+import type { Quarantine } from '../store/quarantine.ts';
+import type { StatsCounters } from '../store/stats.ts';
+
+/**
+ * Why something from a device was not accepted. Each has an all-time counter
+ * `rejected.<reason>`; `/health` shows them and their sum.
+ */
+export type RejectReason =
+  | 'unknown_device'
+  | 'bad_password'
+  | 'client_id_mismatch'
+  | 'acl_denied'
+  | 'malformed'
+  | 'oversized'
+  | 'packet_too_large'
+  | 'over_budget'
+  | 'unknown_topic'
+  | 'ingest_error';
+
+/** Raw messages kept per device per minute; past that they are only counted. */
+const QUARANTINE_PER_DEVICE_PER_MINUTE = 60;
+
+/**
+ * Counts refusals and keeps refused payloads in quarantine, with a per-device cap so
+ * a device spewing garbage cannot fill the disk through the quarantine table.
+ */
+export class Rejections {
+  readonly #commit: GroupCommit;
+  readonly #stats: StatsCounters;
+  readonly #quarantine: Quarantine;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #bus: EventBus;
+  readonly #window = new Map<string, { minute: number; count: number }>();
+
+  constructor(options: { commit: GroupCommit; stats: StatsCounters; quarantine: Quarantine; clock: Clock; bus: EventBus; log: Logger }) {
+    this.#bus = options.bus;
+    this.#commit = options.commit;
+    this.#stats = options.stats;
+    this.#quarantine = options.quarantine;
+    this.#clock = options.clock;
+    this.#log = options.log;
+  }
+
+  /** Counts a refusal that has no payload worth keeping (auth, ACL, socket limit). */
+  count(reason: RejectReason, context: { deviceId?: string | undefined; [key: string]: unknown }): void {
+    this.#log.warn({ reason, ...context }, 'refused');
+    this.#commit.submit({
+      apply: () => this.#stats.add(`rejected.${reason}`),
+      done: (error) => {
+        if (!error) this.#bus.emit('ingest.rejected', { reason, deviceId: context.deviceId ?? null });
+      },
+    });
+  }
+
+  /**
+   * Keeps a refused message in quarantine and counts it; `done` runs after the
+   * commit, so the sender's PUBACK means the refusal itself is on disk.
+   */
+  quarantine(
+    message: { deviceId: string; topic: string; payload: Buffer; reason: RejectReason; detail: string },
+    done: (error: Error | null) => void,
+  ): void {
+    const receivedAt = this.#clock.now();
+    const keep = this.#withinBudget(message.deviceId, receivedAt);
+    this.#log.warn({ deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, kept: keep }, 'device message quarantined');
+    this.#commit.submit({
+      apply: () => {
+        if (keep) this.#quarantine.put({ receivedAt, deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, payload: message.payload });
+        else this.#stats.add('quarantine.not_kept');
+        this.#stats.add(`rejected.${message.reason}`);
+      },
+      done: (error) => {
+        if (!error) this.#bus.emit('ingest.rejected', { reason: message.reason, deviceId: message.deviceId });
+        done(error);
+      },
+    });
+  }
+
+  #withinBudget(deviceId: string, now: number): boolean {
+    const minute = Math.floor(now / 60_000);
+    const entry = this.#window.get(deviceId);
+    if (!entry || entry.minute !== minute) {
+      this.#window.set(deviceId, { minute, count: 1 });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= QUARANTINE_PER_DEVICE_PER_MINUTE;
+  }
+}

@@ -1,0 +1,61 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrate } from './migrate.ts';
+
+export type { Database };
+
+export const HUB_DB_FILE = 'hub.db';
+
+export function hubDatabasePath(dataDir: string): string {
+  return join(dataDir, HUB_DB_FILE);
+}
+
+export interface OpenOptions {
+  /**
+   * `hub`: the running hub. It turns automatic WAL checkpoints off because a
+   * checkpoint's fsync would stall the event loop on the ingest path; the
+   * checkpointer worker does them instead. `cli`: short-lived writers (device add …).
+   */
+  role: 'hub' | 'cli';
+  /** Time a writer waits for the lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) the hub database with the durability the invariants
+ * need: WAL with synchronous=FULL, so a committed press survives power loss, not just
+ * a process crash (platform-notes §7). Applies pending migrations and makes sure the
+ * outbox epoch exists.
+ */
+export function openHubDatabase(dataDir: string, options: OpenOptions): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new BetterSqlite3(hubDatabasePath(dataDir));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? (options.role === 'hub' ? 2000 : 10_000)}`);
+  if (options.role === 'hub') db.pragma('wal_autocheckpoint = 0');
+  migrate(db);
+  ensureOutboxEpoch(db);
+  return db;
+}
+
+/**
+ * The outbox epoch: a UUID made once when the store is created. Every sync batch
+ * carries it, so a restored or re-created database is told apart from the original.
+ */
+export function ensureOutboxEpoch(db: Database): string {
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('outbox_epoch', ?)").run(randomUUID());
+  return readMeta(db, 'outbox_epoch')!;
+}
+
+export function readMeta(db: Database, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function writeMeta(db: Database, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

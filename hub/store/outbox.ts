@@ -1,0 +1,58 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { EVENT_DATA_SCHEMAS, type DomainEvent } from '../../protocol/events/envelope.ts';
+import type { EventEnvelope } from '../../protocol/events/envelope.ts';
+
+export interface OutboxHead {
+  /** Highest seq ever appended (0 when none). */
+  lastSeq: number;
+}
+
+/**
+ * The outbox: every domain event, appended in the same transaction as the state
+ * change it describes (invariant 2). `seq` comes from SQLite AUTOINCREMENT, so it is
+ * gap-free within committed transactions and never reused after pruning.
+ */
+export class Outbox {
+  readonly #insert: Statement<[string, number, string, Buffer]>;
+  readonly #lastSeq: Statement<[]>;
+  readonly #range: Statement<[number, number]>;
+  readonly #atOf: Statement<[number]>;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare('INSERT INTO outbox (type, at, data, hash) VALUES (?, ?, ?, ?)');
+    this.#lastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS lastSeq");
+    this.#range = db.prepare('SELECT seq, type, at, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#atOf = db.prepare('SELECT at FROM outbox WHERE seq = ?');
+  }
+
+  /**
+   * Appends one event; call inside a transaction. Validates the data against its
+   * schema first: a malformed event must never reach the Secretariat.
+   */
+  append(event: DomainEvent, atMs: number): number {
+    const data = JSON.stringify(EVENT_DATA_SCHEMAS[event.type].parse(event.data));
+    const hash = eventHash(event.type, new Date(atMs).toISOString(), data);
+    return Number(this.#insert.run(event.type, atMs, data, hash).lastInsertRowid);
+  }
+
+  head(): OutboxHead {
+    return this.#lastSeq.get() as OutboxHead;
+  }
+
+  /** Events after `afterSeq`, oldest first, as they go on the wire. */
+  read(afterSeq: number, limit: number): EventEnvelope[] {
+    const rows = this.#range.all(afterSeq, limit) as { seq: number; type: string; at: number; data: string }[];
+    return rows.map((row) => ({ seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), data: JSON.parse(row.data) }));
+  }
+
+  /** The hub-clock time of event `seq`, if it is still held. */
+  timeOf(seq: number): number | undefined {
+    return (this.#atOf.get(seq) as { at: number } | undefined)?.at;
+  }
+}
+
+/** SHA-256 over the event as it is sent (type, ISO time, data JSON), hex. */
+export function eventHash(type: string, atIso: string, dataJson: string): Buffer {
+  return createHash('sha256').update(`${type}\n${atIso}\n${dataJson}`).digest();
+}

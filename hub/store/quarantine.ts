@@ -1,0 +1,44 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Raw payload bytes kept per quarantined message; the full length is recorded too. */
+export const QUARANTINE_PAYLOAD_LIMIT = 4096;
+
+export interface QuarantineRecord {
+  receivedAt: number;
+  deviceId: string | null;
+  topic: string;
+  reason: string;
+  detail: string;
+  payload: Buffer;
+}
+
+/**
+ * Messages the hub acknowledged but could not accept are kept here, raw and counted,
+ * never silently dropped (invariant 3) and never retried forever by the sender.
+ */
+export class Quarantine {
+  readonly #insert: Statement<[number, string | null, string, string, string, number, Buffer]>;
+  readonly #recent: Statement<[number]>;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare('INSERT INTO quarantine (received_at, device_id, topic, reason, detail, payload_bytes, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.#recent = db.prepare('SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?');
+  }
+
+  /** Call inside a transaction. */
+  put(record: QuarantineRecord): void {
+    this.#insert.run(
+      record.receivedAt,
+      record.deviceId,
+      record.topic.slice(0, 512),
+      record.reason,
+      record.detail.slice(0, 1000),
+      record.payload.length,
+      record.payload.subarray(0, QUARANTINE_PAYLOAD_LIMIT),
+    );
+  }
+
+  recent(limit: number): Array<Omit<QuarantineRecord, 'payload'> & { id: number; payloadBytes: number; payload: Buffer }> {
+    return this.#recent.all(limit) as never;
+  }
+}

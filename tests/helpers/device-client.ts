@@ -1,0 +1,36 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
+import { deviceTopic } from '../../protocol/topics.ts';
+import type { PressMessage } from '../../protocol/messages/press.ts';
+
+export interface DeviceCredentials {
+  deviceId: string;
+  password: string;
+}
+
+/** A real mqtt.js client logged in as a device (client id = username = device id). */
+export function connectDevice(port: number, credentials: DeviceCredentials, options: IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    clientId: credentials.deviceId,
+    username: credentials.deviceId,
+    password: credentials.password,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options,
+  });
+}
+
+export function newBootId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** Publishes a press at QoS 1; resolves on PUBACK. */
+export function publishPress(client: MqttClient, centreId: string, deviceId: string, press: PressMessage): Promise<unknown> {
+  return client.publishAsync(deviceTopic(centreId, deviceId, 'press'), JSON.stringify(press), { qos: 1 });
+}
+
+/** Resolves when the client's connection closes (e.g. the broker dropped it). */
+export function closed(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => client.once('close', () => resolve()));
+}
