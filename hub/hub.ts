@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
 import type { DeviceConfigMessage } from '../protocol/messages/config.ts';
 import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
 import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
@@ -17,6 +16,7 @@ import { buildHttpApp, HttpServer } from './http/server.ts';
 import { PressIngest } from './ingest/press-ingest.ts';
 import { Rejections } from './ingest/rejections.ts';
 import type { Logger } from './logger.ts';
+import { HUB_VERSION } from './version.ts';
 import { Checkpointer } from './store/checkpointer.ts';
 import { hubDatabasePath, openHubDatabase } from './store/database.ts';
 import { GroupCommit } from './store/group-commit.ts';
@@ -25,7 +25,6 @@ import { Outbox } from './store/outbox.ts';
 import { Quarantine } from './store/quarantine.ts';
 import { StatsCounters } from './store/stats.ts';
 
-export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface HubOptions {
   config: HubConfig;

@@ -1,7 +1,6 @@
 import { isHubError, type HubErrorCode } from '../errors.ts';
-import { HUB_VERSION } from '../hub.ts';
+import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
-import { START_USAGE, startCommand } from './commands/start.ts';
 import { tokenCommand } from './commands/token.ts';
 import type { CliIo } from './io.ts';
 
@@ -23,7 +22,8 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
 
 const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
 
-  ${START_USAGE}
+  huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID]
+                   [--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret SECRET] [--log-level LEVEL]
   huduma-hub device add DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
   huduma-hub device move DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
   huduma-hub device revoke DEVICE_ID [--data-dir DIR]
@@ -42,8 +42,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'start':
+      case 'start': {
+        // Loaded on demand: the broker and HTTP stacks are not needed by `device add`.
+        const { startCommand } = await import('./commands/start.ts');
         return await startCommand(rest, io);
+      }
       case 'device':
         return deviceCommand(rest, io);
       case 'token':
