@@ -2,9 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { statSync, statfsSync } from 'node:fs';
 import type { Clock } from './clock.ts';
 import { readMeta } from './store/database.ts';
-import type { GroupCommitStats } from './store/group-commit.ts';
 import type { Outbox } from './store/outbox.ts';
-import type { StatsCounters } from './store/stats.ts';
+import { readStats } from './store/stats.ts';
+import type { WriterStats } from './store/writer/ops.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
@@ -53,9 +53,8 @@ export interface HealthSources {
   db: Database;
   dataDir: string;
   databasePath: string;
-  stats: StatsCounters;
   outbox: Outbox;
-  commitStats: GroupCommitStats;
+  writerStats: WriterStats;
   mqtt: () => { port: number; connections: number };
   http: () => { port: number };
   devices: () => { total: number; online: number; connected: number };
@@ -65,7 +64,7 @@ export interface HealthSources {
 /** Reads everything fresh: cheap (a handful of indexed reads), and never stale. */
 export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const now = s.clock.now();
-  const counters = s.stats.read();
+  const counters = readStats(s.db);
   const rejectedByReason: Record<string, number> = {};
   let rejectedTotal = 0;
   for (const [name, value] of Object.entries(counters)) {
@@ -102,9 +101,9 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       dbBytes: fileSize(s.databasePath),
       walBytes: fileSize(`${s.databasePath}-wal`),
       freeDiskBytes: freeBytes(s.dataDir),
-      commits: s.commitStats.commits,
-      failedCommits: s.commitStats.failedCommits,
-      largestBatch: s.commitStats.largestBatch,
+      commits: s.writerStats.commits,
+      failedCommits: s.writerStats.failedCommits,
+      largestBatch: s.writerStats.largestBatch,
     },
     sync: {
       state: s.syncState(),

@@ -17,13 +17,10 @@ import { PressIngest } from './ingest/press-ingest.ts';
 import { Rejections } from './ingest/rejections.ts';
 import type { Logger } from './logger.ts';
 import { HUB_VERSION } from './version.ts';
-import { Checkpointer } from './store/checkpointer.ts';
 import { hubDatabasePath, openHubDatabase } from './store/database.ts';
-import { GroupCommit } from './store/group-commit.ts';
 import { InstanceLock } from './store/instance-lock.ts';
 import { Outbox } from './store/outbox.ts';
-import { Quarantine } from './store/quarantine.ts';
-import { StatsCounters } from './store/stats.ts';
+import { StoreWriter } from './store/writer/store-writer.ts';
 
 
 export interface HubOptions {
@@ -85,30 +82,21 @@ export class Hub {
     });
     writeCentreCounters(db, config.counters);
 
-    const checkpointer = new Checkpointer({ databasePath: hubDatabasePath(config.dataDir), log: log.child({ part: 'checkpointer' }) });
-    checkpointer.start();
-    this.#onStop('checkpointer', () => checkpointer.stop());
-
-    const commit = new GroupCommit({ db, log: log.child({ part: 'group-commit' }) });
-    this.#onStop('group commit', () => commit.close());
-    const stats = new StatsCounters(db);
-    commit.addParticipant(stats);
+    // All ingest writes go through the writer thread; this thread only reads.
+    const writer = new StoreWriter({ dataDir: config.dataDir, log });
+    await writer.start();
+    this.#onStop('store writer', () => writer.stop());
     const outbox = new Outbox(db);
-    const quarantine = new Quarantine(db);
-    const rejections = new Rejections({ commit, stats, quarantine, clock, bus: this.bus, log: log.child({ part: 'rejections' }) });
+    const rejections = new Rejections({ writer, clock, bus: this.bus, log: log.child({ part: 'rejections' }) });
 
     const deviceStore = new DeviceStore(db, clock);
     const registry = new DeviceRegistry({ db, store: deviceStore, clock, log: log.child({ part: 'devices' }) });
-    const presence = new PresenceTracker({ commit, outbox, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
-    presence.reconcileAfterRestart(db);
+    const presence = new PresenceTracker({ writer, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
+    await presence.reconcileAfterRestart(db);
 
     const counters = new Map(config.counters.map((c) => [c.id, c]));
     const ingest = new PressIngest({
-      db,
-      commit,
-      outbox,
-      stats,
-      quarantine,
+      writer,
       rejections,
       clock,
       bus: this.bus,
@@ -137,7 +125,7 @@ export class Hub {
       await mqtt.stop();
     });
 
-    const parts: Parts = { db, commit, stats, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null };
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null };
     this.#parts = parts;
 
     registry.start();
@@ -191,9 +179,8 @@ export class Hub {
       db: parts.db,
       dataDir: config.dataDir,
       databasePath: hubDatabasePath(config.dataDir),
-      stats: parts.stats,
       outbox: parts.outbox,
-      commitStats: parts.commit.stats,
+      writerStats: parts.writer.stats,
       mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
       http: () => ({ port: parts.http?.port ?? 0 }),
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
@@ -273,8 +260,7 @@ export class Hub {
 
 interface Parts {
   db: Database;
-  commit: GroupCommit;
-  stats: StatsCounters;
+  writer: StoreWriter;
   outbox: Outbox;
   registry: DeviceRegistry;
   presence: PresenceTracker;

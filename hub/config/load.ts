@@ -38,7 +38,7 @@ export function loadHubConfig(options: { configPath?: string; overrides?: Config
     mqtt: options.overrides?.mqttPort !== undefined || hasPath(raw, ['mqtt', 'port']),
     http: options.overrides?.httpPort !== undefined || hasPath(raw, ['http', 'port']),
   };
-  const merged = applyOverrides(raw, options.overrides ?? {});
+  const merged = applyOverrides(withoutComments(raw) as Record<string, unknown>, options.overrides ?? {});
   const parsed = HubConfigSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error), source);
   return { config: parsed.data, source, explicitPorts };
@@ -84,6 +84,13 @@ function applyOverrides(raw: Record<string, unknown>, o: ConfigOverrides): Recor
   set('secretariat', 'url', o.secretariatUrl);
   set('secretariat', 'secret', o.secretariatSecret);
   return out;
+}
+
+/** Keys starting with `_` are comments, at any depth (`_about` in the sample centre). */
+function withoutComments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutComments);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('_')).map(([key, v]) => [key, withoutComments(v)]));
 }
 
 function hasPath(raw: Record<string, unknown>, path: string[]): boolean {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Id } from '../../protocol/ids.ts';
 
+export const DEFAULT_MQTT_PORT = 1883;
+export const DEFAULT_HTTP_PORT = 8080;
+
 const Port = z.int().min(0).max(65535);
 const Host = z.string().min(1);
 const LocalizedText = z.object({ en: z.string().min(1), sw: z.string().min(1) });
@@ -44,7 +47,7 @@ const CounterSection = z.strictObject({
 
 const MqttSection = z.strictObject({
   host: Host.default('0.0.0.0'),
-  port: Port.default(1883),
+  port: Port.default(DEFAULT_MQTT_PORT),
   /**
    * Whole MQTT packets above this are refused at the socket (the connection is
    * closed): aedes 1.2 sets no packet-size limit of its own.
@@ -54,7 +57,7 @@ const MqttSection = z.strictObject({
 
 const HttpSection = z.strictObject({
   host: Host.default('0.0.0.0'),
-  port: Port.default(8080),
+  port: Port.default(DEFAULT_HTTP_PORT),
 });
 
 const FeedbackSection = z.strictObject({
@@ -83,11 +86,11 @@ const SecretariatSection = z.strictObject({
 /**
  * The hub's config file. A centre description (the sample centre file is one) plus
  * the hub's own settings, every one with a default. Unknown keys are errors so a typo
- * is caught at start, except keys starting with `_`, which are comments.
+ * is caught at start; keys starting with `_` are comments, dropped before validation
+ * (see load.ts).
  */
 export const HubConfigSchema = z
   .strictObject({
-    _about: z.string().optional(),
     centre: CentreSection,
     services: z.array(ServiceSection).min(1),
     counters: z.array(CounterSection).min(1),

@@ -5,8 +5,8 @@ import type { TelemetryMessage } from '../../protocol/messages/telemetry.ts';
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { GroupCommit } from '../store/group-commit.ts';
-import type { Outbox } from '../store/outbox.ts';
+import type { DomainEvent } from '../../protocol/events/envelope.ts';
+import type { StoreWriter } from '../store/writer/store-writer.ts';
 
 interface Connection {
   /** The aedes client object of the device's current connection. */
@@ -25,15 +25,13 @@ interface Connection {
  */
 export class PresenceTracker {
   readonly #connections = new Map<string, Connection>();
-  readonly #commit: GroupCommit;
-  readonly #outbox: Outbox;
+  readonly #writer: StoreWriter;
   readonly #clock: Clock;
   readonly #bus: EventBus;
   readonly #log: Logger;
 
-  constructor(options: { commit: GroupCommit; outbox: Outbox; clock: Clock; bus: EventBus; log: Logger }) {
-    this.#commit = options.commit;
-    this.#outbox = options.outbox;
+  constructor(options: { writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
+    this.#writer = options.writer;
     this.#clock = options.clock;
     this.#bus = options.bus;
     this.#log = options.log;
@@ -43,13 +41,15 @@ export class PresenceTracker {
    * After a hub crash the stored presence may still say online; those devices are
    * offline until they say otherwise on a new connection.
    */
-  reconcileAfterRestart(db: Database): void {
+  async reconcileAfterRestart(db: Database): Promise<void> {
     const stale = db.prepare("SELECT device_id AS deviceId FROM device_state WHERE presence = 'online'").all() as { deviceId: string }[];
     const counterOf = db.prepare('SELECT counter_id AS counterId FROM devices WHERE device_id = ?');
+    const written: Array<Promise<void>> = [];
     for (const { deviceId } of stale) {
       const counterId = (counterOf.get(deviceId) as { counterId: string } | undefined)?.counterId;
-      if (counterId) this.#recordOffline(deviceId, counterId, 'hub_restart');
+      if (counterId) written.push(new Promise((resolve) => this.#recordOffline(deviceId, counterId, 'hub_restart', resolve)));
     }
+    await Promise.all(written);
   }
 
   /** A device authenticated: this connection is now its current one. */
@@ -110,16 +110,9 @@ export class PresenceTracker {
 
   telemetry(deviceId: string, telemetry: TelemetryMessage): void {
     const at = this.#clock.now();
-    const json = JSON.stringify(telemetry);
-    this.#commit.submit({
-      apply: (db) => {
-        db.prepare(`INSERT INTO device_state (device_id, presence, since, telemetry, telemetry_at) VALUES (?, 'offline', ?, ?, ?)
-                    ON CONFLICT (device_id) DO UPDATE SET telemetry = excluded.telemetry, telemetry_at = excluded.telemetry_at`).run(deviceId, at, json, at);
-      },
-      done: (error) => {
-        if (error) this.#log.warn({ err: error, deviceId }, 'telemetry not stored');
-        else this.#bus.emit('device.telemetry', { deviceId, telemetry, at });
-      },
+    this.#writer.submit({ kind: 'telemetry', deviceId, atMs: at, json: JSON.stringify(telemetry) }, (error) => {
+      if (error) this.#log.warn({ err: error, deviceId }, 'telemetry not stored');
+      else this.#bus.emit('device.telemetry', { deviceId, telemetry, at });
     });
   }
 
@@ -143,31 +136,25 @@ export class PresenceTracker {
     this.#write(deviceId, at, 'online', { type: 'device.online', data }, connection.fw, connection.boot);
   }
 
-  #recordOffline(deviceId: string, counterId: string, reason: OfflineReason): void {
+  #recordOffline(deviceId: string, counterId: string, reason: OfflineReason, written?: () => void): void {
     const at = this.#clock.now();
-    this.#write(deviceId, at, 'offline', { type: 'device.offline', data: { deviceId, counterId, reason } }, null, null);
+    this.#write(deviceId, at, 'offline', { type: 'device.offline', data: { deviceId, counterId, reason } }, null, null, written);
   }
 
   #write(
     deviceId: string,
     at: number,
     presence: 'online' | 'offline',
-    event: Parameters<Outbox['append']>[0],
+    event: DomainEvent,
     fw: string | null,
     boot: string | null,
+    written?: () => void,
   ): void {
     this.#log.info({ deviceId, presence, reason: event.type === 'device.offline' ? event.data.reason : undefined }, `device ${presence}`);
-    this.#commit.submit({
-      apply: (db) => {
-        this.#outbox.append(event, at);
-        db.prepare(`INSERT INTO device_state (device_id, presence, since, fw, boot) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (device_id) DO UPDATE SET presence = excluded.presence, since = excluded.since,
-                      fw = COALESCE(excluded.fw, fw), boot = COALESCE(excluded.boot, boot)`).run(deviceId, presence, at, fw, boot);
-      },
-      done: (error) => {
-        if (error) this.#log.error({ err: error, deviceId }, 'presence change not stored');
-        else this.#bus.emit('device.presence', { deviceId, online: presence === 'online', at });
-      },
+    this.#writer.submit({ kind: 'presence', deviceId, presence, atMs: at, fw, boot, event }, (error) => {
+      if (error) this.#log.error({ err: error, deviceId }, 'presence change not stored');
+      else this.#bus.emit('device.presence', { deviceId, online: presence === 'online', at });
+      written?.();
     });
   }
 }

@@ -35,7 +35,12 @@ export class DeviceVoteState {
     return Math.abs(gap) < lockoutMs;
   }
 
-  /** True when `budget` presses are already stored within the minute before `pressedAt`. */
+  /**
+   * True when `budget` presses are already stored within the minute before
+   * `pressedAt`. Only the minute before the device's newest press is remembered, so a
+   * late press older than that (rare: bridges send in order) is judged leniently:
+   * stored, never wrongly refused.
+   */
   isOverBudget(pressedAt: number, budget: number): boolean {
     const from = pressedAt - BUDGET_WINDOW_MS;
     let inWindow = 0;
@@ -45,8 +50,11 @@ export class DeviceVoteState {
 
   record(boot: string, upMs: number, pressedAt: number, misuse: boolean): void {
     if (!misuse && (!this.lastVote || pressedAt >= this.lastVote.pressedAt)) this.lastVote = { boot, upMs, pressedAt };
-    this.#recent.push(pressedAt);
-    const horizon = Math.max(...this.#recent) - BUDGET_WINDOW_MS;
+    // Kept sorted, so the pruning below sees the oldest first.
+    let at = this.#recent.length;
+    while (at > 0 && this.#recent[at - 1]! > pressedAt) at--;
+    this.#recent.splice(at, 0, pressedAt);
+    const horizon = this.#recent[this.#recent.length - 1]! - BUDGET_WINDOW_MS;
     while (this.#recent.length > 0 && this.#recent[0]! <= horizon) this.#recent.shift();
   }
 }

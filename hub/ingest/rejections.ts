@@ -1,9 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { GroupCommit } from '../store/group-commit.ts';
-import type { Quarantine } from '../store/quarantine.ts';
-import type { StatsCounters } from '../store/stats.ts';
+import type { StoreWriter } from '../store/writer/store-writer.ts';
 
 /**
  * Why something from a device was not accepted. Each has an all-time counter
@@ -29,31 +27,24 @@ const QUARANTINE_PER_DEVICE_PER_MINUTE = 60;
  * a device spewing garbage cannot fill the disk through the quarantine table.
  */
 export class Rejections {
-  readonly #commit: GroupCommit;
-  readonly #stats: StatsCounters;
-  readonly #quarantine: Quarantine;
+  readonly #writer: StoreWriter;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #bus: EventBus;
   readonly #window = new Map<string, { minute: number; count: number }>();
 
-  constructor(options: { commit: GroupCommit; stats: StatsCounters; quarantine: Quarantine; clock: Clock; bus: EventBus; log: Logger }) {
-    this.#bus = options.bus;
-    this.#commit = options.commit;
-    this.#stats = options.stats;
-    this.#quarantine = options.quarantine;
+  constructor(options: { writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
+    this.#writer = options.writer;
     this.#clock = options.clock;
+    this.#bus = options.bus;
     this.#log = options.log;
   }
 
   /** Counts a refusal that has no payload worth keeping (auth, ACL, socket limit). */
   count(reason: RejectReason, context: { deviceId?: string | undefined; [key: string]: unknown }): void {
     this.#log.warn({ reason, ...context }, 'refused');
-    this.#commit.submit({
-      apply: () => this.#stats.add(`rejected.${reason}`),
-      done: (error) => {
-        if (!error) this.#bus.emit('ingest.rejected', { reason, deviceId: context.deviceId ?? null });
-      },
+    this.#writer.submit({ kind: 'count', stat: `rejected.${reason}` }, (error) => {
+      if (!error) this.#bus.emit('ingest.rejected', { reason, deviceId: context.deviceId ?? null });
     });
   }
 
@@ -65,19 +56,12 @@ export class Rejections {
     message: { deviceId: string; topic: string; payload: Buffer; reason: RejectReason; detail: string },
     done: (error: Error | null) => void,
   ): void {
-    const receivedAt = this.#clock.now();
-    const keep = this.#withinBudget(message.deviceId, receivedAt);
+    const receivedAtMs = this.#clock.now();
+    const keep = this.#withinBudget(message.deviceId, receivedAtMs);
     this.#log.warn({ deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, kept: keep }, 'device message quarantined');
-    this.#commit.submit({
-      apply: () => {
-        if (keep) this.#quarantine.put({ receivedAt, deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, payload: message.payload });
-        else this.#stats.add('quarantine.not_kept');
-        this.#stats.add(`rejected.${message.reason}`);
-      },
-      done: (error) => {
-        if (!error) this.#bus.emit('ingest.rejected', { reason: message.reason, deviceId: message.deviceId });
-        done(error);
-      },
+    this.#writer.submit({ kind: 'quarantine', receivedAtMs, keep, ...message }, (error) => {
+      if (!error) this.#bus.emit('ingest.rejected', { reason: message.reason, deviceId: message.deviceId });
+      done(error);
     });
   }
 

@@ -14,11 +14,12 @@ export function hubDatabasePath(dataDir: string): string {
 
 export interface OpenOptions {
   /**
-   * `hub`: the running hub. It turns automatic WAL checkpoints off because a
-   * checkpoint's fsync would stall the event loop on the ingest path; the
-   * checkpointer worker does them instead. `cli`: short-lived writers (device add …).
+   * `hub`: the running hub's main-thread connection (reads, and rare admin writes).
+   * It never checkpoints: a checkpoint's fsync would stall the event loop.
+   * `writer`: the writer thread's connection, which does all ingest writes and the
+   * automatic WAL checkpoints. `cli`: short-lived writers (device add …).
    */
-  role: 'hub' | 'cli';
+  role: 'hub' | 'writer' | 'cli';
   /** Time a writer waits for the lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
 }

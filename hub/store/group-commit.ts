@@ -11,7 +11,7 @@ export interface CommitItem {
    * its neighbours nor comes back forever as a redelivery.
    */
   setAside?(db: Database, error: Error): void;
-  /** Called after COMMIT (null) or after the batch failed (error). */
+  /** Called after COMMIT (null), after the batch failed (BatchFailedError), or with the item's own error. */
   done(error: Error | null): void;
 }
 
@@ -34,6 +34,17 @@ export interface GroupCommitStats {
 }
 
 type ItemOutcome = 'ok' | 'set-aside' | Error;
+
+/** Given to every item of a batch whose transaction failed; `cause` says why. */
+export class BatchFailedError extends Error {
+  readonly code: string | null;
+
+  constructor(cause: unknown) {
+    super(`the write transaction failed, nothing in it was stored: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'BatchFailedError';
+    this.code = (cause as { code?: string } | null)?.code ?? null;
+  }
+}
 
 /**
  * SQLite errors that are about the environment (disk full, I/O, lock, corruption),
@@ -101,6 +112,11 @@ export class GroupCommit {
     return this.#queue.length;
   }
 
+  /** Commits whatever is queued now, instead of at the next turn. */
+  flushNow(): void {
+    while (this.#queue.length > 0) this.#flushOnce();
+  }
+
   /** Commits whatever is queued now, then refuses new work. */
   close(): void {
     while (this.#queue.length > 0) this.#flushOnce();
@@ -126,7 +142,8 @@ export class GroupCommit {
       this.stats.failedCommits++;
       for (const participant of this.#participants) participant.afterRollback();
       this.#log.error({ err: error, items: batch.length }, 'group commit failed; nothing in the batch is acknowledged');
-      for (const item of batch) item.done(error as Error);
+      const failure = new BatchFailedError(error);
+      for (const item of batch) item.done(failure);
       return;
     }
     this.stats.commits++;

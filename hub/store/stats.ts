@@ -9,11 +9,9 @@ import type { BatchParticipant } from './group-commit.ts';
 export class StatsCounters implements BatchParticipant {
   #staged = new Map<string, number>();
   readonly #upsert: Statement<[string, number]>;
-  readonly #all: Statement<[]>;
 
   constructor(db: Database) {
     this.#upsert = db.prepare('INSERT INTO stats (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value');
-    this.#all = db.prepare('SELECT name, value FROM stats');
   }
 
   /** Stage an increment; it lands with the current batch's COMMIT. */
@@ -29,11 +27,11 @@ export class StatsCounters implements BatchParticipant {
   afterRollback(): void {
     this.#staged.clear();
   }
+}
 
-  /** Committed values. */
-  read(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const row of this.#all.all() as { name: string; value: number }[]) out[row.name] = row.value;
-    return out;
-  }
+/** The committed counters. */
+export function readStats(db: Database): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of db.prepare('SELECT name, value FROM stats').all() as { name: string; value: number }[]) out[row.name] = row.value;
+  return out;
 }

@@ -153,12 +153,23 @@ describe('loadHubConfig: invalid files name the field and what is expected', () 
     }
   });
 
-  it('allows `_about` comments (top level, and in the free-form sections)', () => {
+  it('treats keys starting with `_` as comments at any depth, and drops them', () => {
     expect(SAMPLE._about).toEqual(expect.any(String));
-    const loaded = loadHubConfig({ configPath: writeConfig((c) => { c._about = 'notes'; c.strings._about = 'x'; c.services[0]._about = 'queue notes'; }) });
-    expect(loaded.config._about).toBe('notes');
-    expect(loaded.config.services[0]).toMatchObject({ _about: 'queue notes' });
-    expect(issuesOf((c) => { c._about = 42; })).toEqual(['_about: expected string, got 42']);
+    const loaded = loadHubConfig({
+      configPath: writeConfig((c) => {
+        c._about = 42;
+        c._comment = 'x';
+        c.mqtt = { _about: 'the LAN broker', port: 1884 };
+        c.counters[0]._note = 'by the door';
+        c.services[0]._about = 'queue notes';
+      }),
+    });
+    expect(loaded.config.mqtt.port).toBe(1884);
+    expect('_about' in loaded.config).toBe(false);
+    expect('_note' in loaded.config.counters[0]!).toBe(false);
+    expect('_about' in loaded.config.services[0]!).toBe(false);
+    // Without the underscore it is a typo, and an error.
+    expect(issuesOf((c) => { c.mqtt = { about: 'x' }; })).toEqual(['mqtt: unknown key "about" (remove it or check its spelling)']);
   });
 });
 

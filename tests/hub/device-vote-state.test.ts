@@ -139,4 +139,16 @@ describe('DeviceVoteState budget', () => {
       }
     }));
   });
+  it('judges a late, older press against the presses of its own minute while they are remembered', () => {
+    const state = new DeviceVoteState(null, []);
+    for (const t of [0, 1000, 2000]) state.record('A', t, T0 + t, false);
+    state.record('A', 40_000, T0 + 40_000, false);
+    // A press from between the others arrives late: three presses precede it in its minute.
+    expect(state.isOverBudget(T0 + 30_000, 3)).toBe(true);
+    expect(state.isOverBudget(T0 + 30_000, 4)).toBe(false);
+    state.record('A', 30_000, T0 + 30_000, false);
+    // Out-of-order records stay sorted: a newer press a minute later sees only its minute.
+    expect(state.isOverBudget(T0 + 95_000, 2)).toBe(false);
+    expect(state.isOverBudget(T0 + 95_000, 1)).toBe(true);
+  });
 });

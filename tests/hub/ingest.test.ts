@@ -121,6 +121,12 @@ describe('durable press ingest over a real broker', () => {
 
   it('refuses subscriptions outside the device\'s own topics in the SUBACK, without disconnecting', async () => {
     const client = await connectDevice(fx.ports.mqtt, fx.addDevice('eifd-06'));
+    const denials = new Promise<void>((resolve) => {
+      let seen = 0;
+      fx.hub.bus.on('ingest.rejected', ({ reason }) => {
+        if (reason === 'acl_denied' && ++seen === 2) resolve();
+      });
+    });
     // mqtt.js rejects a SUBACK holding any failure code; the packet rides on the error.
     const error = (await client
       .subscribeAsync({
@@ -133,6 +139,7 @@ describe('durable press ingest over a real broker', () => {
     await expect(client.subscribeAsync(`huduma/v1/${CENTRE}/hub/status`, { qos: 1 })).resolves.toEqual([expect.objectContaining({ qos: 1 })]);
     expect(client.connected).toBe(true);
     await client.endAsync();
+    await denials;
     expect(fx.hub.health().ingest.rejectedByReason.acl_denied).toBe(2);
   });
 

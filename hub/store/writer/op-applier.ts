@@ -1,0 +1,121 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { FeedbackPressedData } from '../../../protocol/events/feedback.ts';
+import { DeviceVoteStates } from '../../ingest/device-vote-state.ts';
+import type { BatchParticipant, CommitItem } from '../group-commit.ts';
+import { Outbox } from '../outbox.ts';
+import { Quarantine } from '../quarantine.ts';
+import { StatsCounters } from '../stats.ts';
+import type { PressOp, WriteOp, WriteResult } from './ops.ts';
+
+/**
+ * Turns write ops into group-commit items, in the writer thread. The press path is
+ * the durable-ingest core (invariant 1): dedup on (deviceId, boot, seq), budget,
+ * lock-out, then the `feedback.pressed` event and the press row in one savepoint of
+ * the batch transaction.
+ */
+export class OpApplier {
+  readonly participants: BatchParticipant[];
+  readonly #outbox: Outbox;
+  readonly #quarantine: Quarantine;
+  readonly #stats: StatsCounters;
+  readonly #votes: DeviceVoteStates;
+  readonly #pressExists: Statement<[string, string, number]>;
+  readonly #insertPress: Statement;
+  readonly #upsertPresence: Statement;
+  readonly #upsertTelemetry: Statement;
+
+  constructor(db: Database) {
+    this.#outbox = new Outbox(db);
+    this.#quarantine = new Quarantine(db);
+    this.#stats = new StatsCounters(db);
+    this.#votes = new DeviceVoteStates(db);
+    this.participants = [this.#stats, this.#votes];
+    this.#pressExists = db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND boot = ? AND device_seq = ?');
+    this.#insertPress = db.prepare(`INSERT INTO presses (device_id, boot, device_seq, counter_id, rating, misuse, pressed_at, received_at,
+      device_at, up_ms, sent_up_ms, clock_quality, event_seq) VALUES (@deviceId, @boot, @deviceSeq, @counterId, @rating, @misuse,
+      @pressedAt, @receivedAt, @deviceAt, @upMs, @sentUpMs, @clockQuality, @eventSeq)`);
+    this.#upsertPresence = db.prepare(`INSERT INTO device_state (device_id, presence, since, fw, boot) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (device_id) DO UPDATE SET presence = excluded.presence, since = excluded.since,
+        fw = COALESCE(excluded.fw, fw), boot = COALESCE(excluded.boot, boot)`);
+    this.#upsertTelemetry = db.prepare(`INSERT INTO device_state (device_id, presence, since, telemetry, telemetry_at) VALUES (?, 'offline', ?, ?, ?)
+      ON CONFLICT (device_id) DO UPDATE SET telemetry = excluded.telemetry, telemetry_at = excluded.telemetry_at`);
+  }
+
+  /** One commit item for `op`; `reply` gets the op's result once the batch has committed. */
+  item(op: WriteOp, reply: (error: Error | null, result: WriteResult) => void): CommitItem {
+    const result: WriteResult = {};
+    const done = (error: Error | null) => reply(error, result);
+    switch (op.kind) {
+      case 'press':
+        return {
+          apply: () => this.#applyPress(op, result),
+          setAside: (_db, error) => {
+            result.outcome = 'quarantined';
+            this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.data.deviceId, topic: op.topic, reason: 'ingest_error', detail: error.message, payload: Buffer.from(op.payload) });
+            this.#stats.add('rejected.ingest_error');
+          },
+          done,
+        };
+      case 'quarantine':
+        return {
+          apply: () => {
+            if (op.keep) this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.deviceId, topic: op.topic, reason: op.reason, detail: op.detail, payload: Buffer.from(op.payload) });
+            else this.#stats.add('quarantine.not_kept');
+            this.#stats.add(`rejected.${op.reason}`);
+          },
+          done,
+        };
+      case 'count':
+        return { apply: () => this.#stats.add(op.stat), done };
+      case 'presence':
+        return {
+          apply: () => {
+            this.#outbox.append(op.event, op.atMs);
+            this.#upsertPresence.run(op.deviceId, op.presence, op.atMs, op.fw, op.boot);
+          },
+          done,
+        };
+      case 'telemetry':
+        return { apply: () => void this.#upsertTelemetry.run(op.deviceId, op.atMs, op.json, op.atMs), done };
+    }
+  }
+
+  #applyPress(op: PressOp, result: WriteResult): void {
+    const { data } = op;
+    if (this.#pressExists.get(data.deviceId, data.boot, data.deviceSeq)) {
+      result.outcome = 'duplicate';
+      this.#stats.add('duplicates');
+      return;
+    }
+    const votes = this.#votes.get(data.deviceId);
+    if (votes.isOverBudget(op.pressedAtMs, op.budgetPerMinute)) {
+      result.outcome = 'over_budget';
+      this.#stats.add('rejected.over_budget');
+      return;
+    }
+    const misuse = votes.isMisuse(data.boot, data.upMs, op.pressedAtMs, op.lockoutMs);
+    const event: FeedbackPressedData = { ...data, misuse };
+    const eventSeq = this.#outbox.append({ type: 'feedback.pressed', data: event }, op.receivedAtMs);
+    this.#insertPress.run({
+      deviceId: data.deviceId,
+      boot: data.boot,
+      deviceSeq: data.deviceSeq,
+      counterId: data.counterId,
+      rating: data.rating,
+      misuse: misuse ? 1 : 0,
+      pressedAt: op.pressedAtMs,
+      receivedAt: op.receivedAtMs,
+      deviceAt: op.deviceAtMs,
+      upMs: data.upMs,
+      sentUpMs: data.sentUpMs,
+      clockQuality: data.clockQuality,
+      eventSeq,
+    });
+    votes.record(data.boot, data.upMs, op.pressedAtMs, misuse);
+    this.#stats.add('presses');
+    if (misuse) this.#stats.add('misuse');
+    result.outcome = 'stored';
+    result.eventSeq = eventSeq;
+    result.misuse = misuse;
+  }
+}

@@ -1,0 +1,91 @@
+import type { DomainEvent } from '../../../protocol/events/envelope.ts';
+import type { FeedbackPressedData } from '../../../protocol/events/feedback.ts';
+
+/**
+ * What the main thread asks the writer thread to write. Plain data (structured
+ * clone), one op per accepted device message or state change; each op's rows are
+ * written in the same transaction as the op's outbox event.
+ */
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp;
+
+/** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
+export interface PressOp {
+  kind: 'press';
+  /** The event data, all but `misuse`, which the writer decides. */
+  data: Omit<FeedbackPressedData, 'misuse'>;
+  pressedAtMs: number;
+  receivedAtMs: number;
+  deviceAtMs: number | null;
+  lockoutMs: number;
+  budgetPerMinute: number;
+  /** Kept so the press can be quarantined if it cannot be written (a poison item). */
+  topic: string;
+  payload: Uint8Array;
+}
+
+/** A refused device message, kept raw (if `keep`) and counted as `rejected.<reason>`. */
+export interface QuarantineOp {
+  kind: 'quarantine';
+  receivedAtMs: number;
+  deviceId: string;
+  topic: string;
+  reason: string;
+  detail: string;
+  payload: Uint8Array;
+  keep: boolean;
+}
+
+/** A counter increment with nothing else to store (refused connections …). */
+export interface CountOp {
+  kind: 'count';
+  stat: string;
+}
+
+export interface PresenceOp {
+  kind: 'presence';
+  deviceId: string;
+  presence: 'online' | 'offline';
+  atMs: number;
+  fw: string | null;
+  boot: string | null;
+  event: DomainEvent;
+}
+
+export interface TelemetryOp {
+  kind: 'telemetry';
+  deviceId: string;
+  atMs: number;
+  json: string;
+}
+
+export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
+
+export interface WriteResult {
+  /** Set for press ops. */
+  outcome?: PressOutcome;
+  eventSeq?: number;
+  misuse?: boolean;
+  /**
+   * Nothing of the op was written: its transaction failed (`wholeBatch`, e.g. the disk
+   * is full), or the op alone failed and could not be set aside.
+   */
+  error?: { message: string; code: string | null; wholeBatch: boolean };
+}
+
+/** Main thread → writer thread. */
+export type ToWriter = { type: 'batch'; id: number; ops: WriteOp[] } | { type: 'close' };
+
+export interface WriterStats {
+  commits: number;
+  items: number;
+  failedCommits: number;
+  setAside: number;
+  largestBatch: number;
+}
+
+/** Writer thread → main thread. */
+export type FromWriter =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; results: WriteResult[]; stats: WriterStats }
+  | { type: 'log'; line: string }
+  | { type: 'closed' };

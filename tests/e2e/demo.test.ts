@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HUB_BIN, REPO_ROOT, waitUntil } from '../helpers/hub-process.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+describe('npm start (the demo centre)', () => {
+  const dir = tempDir('huduma-demo-');
+  afterAll(() => dir.remove());
+
+  it('runs the hub with simulated devices, prints the URLs, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--http-port', '0', '--devices', '3', '--press-every-ms', '300'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    const pressLines = () => stdout.split('\n').filter((line) => /counter c0\d .*\[eifd-c0\d #\d+/.test(line));
+    const sawPresses = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk;
+        if (pressLines().length >= 3) resolve();
+      });
+    });
+    await sawPresses;
+    const healthUrl = /Health\s+(http:\/\/\S+\/health)/.exec(stdout)?.[1];
+    expect(healthUrl).toBeDefined();
+    expect(stdout).toMatch(/Presses\s+curl -H "Authorization: Bearer [A-Za-z0-9_-]{43}"/);
+    const health = await waitUntil(
+      () => fetch(healthUrl!).then((r) => r.json() as Promise<{ centreId: string; devices: { total: number; online: number }; ingest: { pressesTotal: number } }>),
+      (h) => h.devices.online === 3,
+      'the simulated devices to report online',
+    );
+    expect(health.centreId).toBe('demo-centre');
+    expect(health.devices.total).toBe(3);
+    expect(health.ingest.pressesTotal).toBeGreaterThanOrEqual(3);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/Stopping the demo centre/);
+  });
+});
