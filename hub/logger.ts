@@ -27,7 +27,6 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   return pino(
     {
       level: options.level ?? 'info',
-      base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
     options.destination ?? pino.destination({ fd: 2, sync: false }),
