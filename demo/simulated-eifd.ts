@@ -19,9 +19,11 @@ export interface SimulatedEifdOptions {
 
 /**
  * A four-button feedback device at the MQTT level, for the demo centre: a real
- * mqtt.js client that speaks wire contract v1 as the firmware bridge does (status
- * with last will, presses at QoS 1 with seq/boot/upMs/sentUpMs, telemetry, config).
- * It stands in until the demo runs real bridges on emulated boards.
+ * mqtt.js client speaking wire contract v1 (status with last will, presses at QoS 1
+ * with seq/boot/upMs/sentUpMs, telemetry, config). Simpler than the firmware bridge:
+ * no offline queue of its own (mqtt.js keeps unacknowledged presses in memory and
+ * resends them as they were, without restamping sentUpMs). It stands in until the
+ * demo runs real bridges on emulated boards.
  */
 export class SimulatedEifd {
   readonly #options: SimulatedEifdOptions;

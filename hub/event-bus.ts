@@ -9,7 +9,10 @@ import type { TelemetryMessage } from '../protocol/messages/telemetry.ts';
  */
 export interface HubEvents {
   'press.stored': [{ eventSeq: number; press: FeedbackPressedData }];
+  /** Live presence, as soon as it changes. */
   'device.presence': [{ deviceId: string; online: boolean; at: number }];
+  /** A presence change written to the outbox (paced per device, so possibly later). */
+  'device.presenceStored': [{ deviceId: string; online: boolean; at: number }];
   'device.telemetry': [{ deviceId: string; telemetry: TelemetryMessage; at: number }];
   'device.commandResult': [{ deviceId: string; result: DeviceCommandResultMessage }];
   /** Something from a device (or a would-be device) was refused; counted and on disk. */

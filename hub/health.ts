@@ -8,7 +8,9 @@ import type { WriterStats } from './store/writer/ops.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
-  status: 'ok';
+  /** `degraded` when something in `problems` keeps the hub from storing what it acknowledges. */
+  status: 'ok' | 'degraded';
+  problems: string[];
   pid: number;
   version: string;
   centreId: string;
@@ -20,8 +22,11 @@ export interface HealthSnapshot {
   ingest: {
     pressesTotal: number;
     duplicatesTotal: number;
+    /** Everything refused: connections, subscriptions and messages (see rejectedByReason). */
     rejectedTotal: number;
     rejectedByReason: Record<string, number>;
+    /** The part of rejectedTotal that is refused connections (credentials, client id). */
+    connectionsRefusedTotal: number;
     misuseTotal: number;
     quarantineNotKeptTotal: number;
   };
@@ -59,7 +64,10 @@ export interface HealthSources {
   http: () => { port: number };
   devices: () => { total: number; online: number; connected: number };
   syncState: () => string;
+  storeWriterAvailable: () => boolean;
 }
+
+const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch'];
 
 /** Reads everything fresh: cheap (a handful of indexed reads), and never stale. */
 export function healthSnapshot(s: HealthSources): HealthSnapshot {
@@ -77,8 +85,10 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const lastSyncAt = readMeta(s.db, 'sync_last_at') ?? null;
   const backlogEvents = Math.max(0, lastSeq - ackedThroughSeq);
   const oldestAt = backlogEvents > 0 ? s.outbox.timeOf(ackedThroughSeq + 1) : undefined;
+  const problems = s.storeWriterAvailable() ? [] : ['store writer is restarting: presses are not being acknowledged'];
   return {
-    status: 'ok',
+    status: problems.length === 0 ? 'ok' : 'degraded',
+    problems,
     pid: s.pid,
     version: s.version,
     centreId: s.centreId,
@@ -92,6 +102,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       duplicatesTotal: counters.duplicates ?? 0,
       rejectedTotal,
       rejectedByReason,
+      connectionsRefusedTotal: CONNECTION_REFUSALS.reduce((sum, reason) => sum + (rejectedByReason[reason] ?? 0), 0),
       misuseTotal: counters.misuse ?? 0,
       quarantineNotKeptTotal: counters['quarantine.not_kept'] ?? 0,
     },

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
+import { PresenceRecorder } from './devices/presence-recorder.ts';
 import { PresenceTracker } from './devices/presence.ts';
 import { EventBus } from './event-bus.ts';
 import { healthSnapshot, type HealthSnapshot } from './health.ts';
@@ -69,7 +70,8 @@ export class Hub {
   }
 
   async #start(): Promise<HubPorts> {
-    const { config, log } = { config: this.#options.config, log: this.#log };
+    const config = this.#options.config;
+    const log = this.#log;
     const clock = this.#clock;
     this.#startedAt = clock.now();
 
@@ -82,8 +84,9 @@ export class Hub {
     });
     writeCentreCounters(db, config.counters);
 
-    // All ingest writes go through the writer thread; this thread only reads.
-    const writer = new StoreWriter({ dataDir: config.dataDir, log });
+    // Every ingest write goes through the writer thread. This thread reads, and makes
+    // only rare admin writes (counters at start, tokens, provisioning from the demo).
+    const writer = new StoreWriter({ dataDir: config.dataDir, log, clock });
     await writer.start();
     this.#onStop('store writer', () => writer.stop());
     const outbox = new Outbox(db);
@@ -91,7 +94,10 @@ export class Hub {
 
     const deviceStore = new DeviceStore(db, clock);
     const registry = new DeviceRegistry({ db, store: deviceStore, clock, log: log.child({ part: 'devices' }) });
-    const presence = new PresenceTracker({ writer, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
+    const recorder = new PresenceRecorder({ writer, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
+    // Registered after the writer, so it runs before the writer stops.
+    this.#onStop('presence recorder', () => recorder.flush());
+    const presence = new PresenceTracker({ recorder, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
     await presence.reconcileAfterRestart(db);
 
     const counters = new Map(config.counters.map((c) => [c.id, c]));
@@ -108,6 +114,14 @@ export class Hub {
       },
     });
     const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }) });
+
+    // Devices are known before the first connection can arrive. Changes before the
+    // broker is up need no action: every device's config is (re)published below.
+    registry.on('change', (change) => {
+      if (this.#parts) this.#applyDeviceChange(change);
+    });
+    registry.start();
+    this.#onStop('device registry', () => registry.stop());
 
     const mqtt = new MqttServer({
       host: config.mqtt.host,
@@ -128,9 +142,6 @@ export class Hub {
     const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null };
     this.#parts = parts;
 
-    registry.start();
-    this.#onStop('device registry', () => registry.stop());
-    registry.on('change', (change) => this.#applyDeviceChange(change));
     await this.#publishHubStatus(mqtt, 'online');
     // aedes keeps retained messages in memory only: every device's config is
     // republished at each start (wire contract v1).
@@ -184,7 +195,9 @@ export class Hub {
       mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
       http: () => ({ port: parts.http?.port ?? 0 }),
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
-      syncState: () => 'not_configured',
+      // Sync to the Secretariat is not in this version: a configured URL is not used yet.
+      syncState: () => (config.secretariat.url ? 'not_implemented' : 'not_configured'),
+      storeWriterAvailable: () => parts.writer.available,
     });
   }
 

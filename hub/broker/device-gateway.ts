@@ -4,11 +4,11 @@ import { DeviceStatusMessage } from '../../protocol/messages/status.ts';
 import { TelemetryMessage } from '../../protocol/messages/telemetry.ts';
 import { deviceSubscriptionAllowList, isUplinkKind, parseTopic } from '../../protocol/topics.ts';
 import type { z } from 'zod';
-import { formatIssues } from '../config/format-issues.ts';
 import type { DeviceRegistry } from '../devices/device-registry.ts';
 import { secretMatches } from '../devices/credentials.ts';
 import type { PresenceTracker } from '../devices/presence.ts';
 import type { EventBus } from '../event-bus.ts';
+import { parseJsonPayload } from '../ingest/parse-payload.ts';
 import type { PressIngest } from '../ingest/press-ingest.ts';
 import type { Rejections } from '../ingest/rejections.ts';
 import type { Logger } from '../logger.ts';
@@ -58,10 +58,46 @@ export class DeviceGateway {
 
   hooks(): BrokerHooks {
     return {
-      authenticate: (client, username, password, done) => this.#authenticate(client, username, password, done),
-      authorizePublish: (client, packet, done) => this.#authorizePublish(client, packet, done),
-      authorizeSubscribe: (client, subscription, done) => this.#authorizeSubscribe(client, subscription, done),
+      authenticate: (client, username, password, done) => {
+        try {
+          this.#authenticate(client, username, password, done);
+        } catch (error) {
+          this.#log.error({ err: error, clientId: client.id }, 'authentication failed unexpectedly; refusing the connection');
+          done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+        }
+      },
+      authorizePublish: (client, packet, done) => this.#guardedPublish(client, packet, done),
+      authorizeSubscribe: (client, subscription, done) => {
+        try {
+          this.#authorizeSubscribe(client, subscription, done);
+        } catch (error) {
+          this.#log.error({ err: error, clientId: client.id }, 'subscription check failed unexpectedly; refusing it');
+          done(null, null);
+        }
+      },
     };
+  }
+
+  /**
+   * Nothing a device sends may throw into aedes: an exception there ends the process
+   * (and the unacknowledged message comes back after every restart). Whatever slips
+   * through is acknowledged and quarantined, exactly once.
+   */
+  #guardedPublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
+    let answered = false;
+    const answer = (error?: Error | null) => {
+      if (answered) return;
+      answered = true;
+      done(error);
+    };
+    try {
+      this.#authorizePublish(client, packet, answer);
+    } catch (error) {
+      this.#log.error({ err: error, clientId: client?.id, topic: packet.topic }, 'device message could not be handled; quarantining it');
+      if (answered || !client) return answer(new Error('unhandled publish'));
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      this.#rejections.quarantine({ deviceId: client.id, topic: packet.topic, payload, reason: 'ingest_error', detail: String((error as Error).message) }, answer);
+    }
   }
 
   #authenticate(
@@ -115,9 +151,10 @@ export class DeviceGateway {
     }
     switch (topic.kind) {
       case 'press': {
-        const counterId = this.#registry.get(deviceId)?.counterId ?? this.#presence.counterOf(deviceId);
-        if (!counterId) return done(new Error('device no longer provisioned'));
-        return this.#ingest.accept({ deviceId, counterId, topic: packet.topic, payload }, (error) => done(error));
+        const device = this.#registry.get(deviceId);
+        // Revoked a moment ago; the hub is about to drop this connection anyway.
+        if (!device) return done(new Error('device no longer provisioned'));
+        return this.#ingest.accept({ deviceId, counterId: device.counterId, topic: packet.topic, payload }, (error) => done(error));
       }
       case 'status': {
         const status = this.#parse(DeviceStatusMessage, deviceId, packet.topic, payload, done);
@@ -131,7 +168,8 @@ export class DeviceGateway {
       case 'telemetry': {
         const telemetry = this.#parse(TelemetryMessage, deviceId, packet.topic, payload, done);
         if (!telemetry) return;
-        this.#presence.telemetry(deviceId, telemetry);
+        // The text as received (validated, bounded in depth) is what is stored.
+        this.#presence.telemetry(deviceId, telemetry, payload.toString('utf8'));
         return done(null);
       }
       case 'cmd/result': {
@@ -147,16 +185,9 @@ export class DeviceGateway {
 
   /** Parses a JSON payload with `schema`; on failure quarantines it, acks, and returns null. */
   #parse<T extends z.ZodType>(schema: T, deviceId: string, topic: string, payload: Buffer, done: (error?: Error | null) => void): z.infer<T> | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch (error) {
-      this.#rejections.quarantine({ deviceId, topic, payload, reason: 'malformed', detail: `not JSON: ${(error as Error).message}` }, done);
-      return null;
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    this.#rejections.quarantine({ deviceId, topic, payload, reason: 'malformed', detail: formatIssues(parsed.error).join('; ') }, done);
+    const parsed = parseJsonPayload(schema, payload);
+    if (parsed.ok) return parsed.value;
+    this.#rejections.quarantine({ deviceId, topic, payload, reason: 'malformed', detail: parsed.detail }, done);
     return null;
   }
 }

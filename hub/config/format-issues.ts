@@ -17,6 +17,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const field = formatPath(issue.path);
+    // Never echo a secret back: this text reaches terminals and logs.
+    if (SECRET_FIELD.test(field)) return `${field}: ${issue.message}`;
     switch (issue.code) {
       case 'unrecognized_keys':
         return `${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (remove it or check its spelling)`;
@@ -29,6 +31,8 @@ export function formatIssues(error: z.ZodError): string[] {
     }
   });
 }
+
+const SECRET_FIELD = /secret|password|token/i;
 
 function describe(value: unknown): string {
   const text = JSON.stringify(value);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.ts';
+import { readMeta } from '../store/database.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceRecord, DeviceStore } from './device-store.ts';
 
@@ -22,13 +23,14 @@ interface RegistryEvents {
 
 /**
  * The hub's in-memory view of the provisioned devices, so authentication never
- * touches the disk. CLI commands write the database from another process; the
- * registry notices through `PRAGMA data_version` (which changes when another
- * connection commits) and applies the difference well within the contract's second.
+ * touches the disk. CLI commands write the database from another process; every
+ * change to the devices table bumps `meta.devices_version` (a trigger, migration
+ * 002), which the registry polls, applying the difference well within the
+ * contract's second.
  */
 export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   #devices = new Map<string, ActiveDevice>();
-  #dataVersion = -1;
+  #version = '';
   #cancelPoll: (() => void) | null = null;
   readonly #db: Database;
   readonly #store: DeviceStore;
@@ -69,7 +71,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
 
   /** Re-reads the devices table and emits one change per difference. */
   refresh(): void {
-    this.#dataVersion = this.#readDataVersion();
+    this.#version = this.#readVersion();
     const next = new Map<string, ActiveDevice>();
     for (const record of this.#store.list()) {
       if (record.revokedAt === null) next.set(record.deviceId, toActive(record));
@@ -95,14 +97,14 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
 
   #poll(): void {
     try {
-      if (this.#readDataVersion() !== this.#dataVersion) this.refresh();
+      if (this.#readVersion() !== this.#version) this.refresh();
     } catch (error) {
       this.#log.error({ err: error }, 'device registry refresh failed; will retry');
     }
   }
 
-  #readDataVersion(): number {
-    return this.#db.pragma('data_version', { simple: true }) as number;
+  #readVersion(): string {
+    return readMeta(this.#db, 'devices_version') ?? '';
   }
 }
 

@@ -5,8 +5,7 @@ import type { TelemetryMessage } from '../../protocol/messages/telemetry.ts';
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { DomainEvent } from '../../protocol/events/envelope.ts';
-import type { StoreWriter } from '../store/writer/store-writer.ts';
+import type { PresenceRecorder } from './presence-recorder.ts';
 
 interface Connection {
   /** The aedes client object of the device's current connection. */
@@ -25,13 +24,13 @@ interface Connection {
  */
 export class PresenceTracker {
   readonly #connections = new Map<string, Connection>();
-  readonly #writer: StoreWriter;
+  readonly #recorder: PresenceRecorder;
   readonly #clock: Clock;
   readonly #bus: EventBus;
   readonly #log: Logger;
 
-  constructor(options: { writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
-    this.#writer = options.writer;
+  constructor(options: { recorder: PresenceRecorder; clock: Clock; bus: EventBus; log: Logger }) {
+    this.#recorder = options.recorder;
     this.#clock = options.clock;
     this.#bus = options.bus;
     this.#log = options.log;
@@ -44,10 +43,13 @@ export class PresenceTracker {
   async reconcileAfterRestart(db: Database): Promise<void> {
     const stale = db.prepare("SELECT device_id AS deviceId FROM device_state WHERE presence = 'online'").all() as { deviceId: string }[];
     const counterOf = db.prepare('SELECT counter_id AS counterId FROM devices WHERE device_id = ?');
+    const at = this.#clock.now();
     const written: Array<Promise<void>> = [];
     for (const { deviceId } of stale) {
       const counterId = (counterOf.get(deviceId) as { counterId: string } | undefined)?.counterId;
-      if (counterId) written.push(new Promise((resolve) => this.#recordOffline(deviceId, counterId, 'hub_restart', resolve)));
+      if (!counterId) continue;
+      const event = { type: 'device.offline' as const, data: { deviceId, counterId, reason: 'hub_restart' as const } };
+      written.push(this.#recorder.recordNow({ deviceId, presence: 'offline', at, fw: null, boot: null, event }));
     }
     await Promise.all(written);
   }
@@ -64,9 +66,8 @@ export class PresenceTracker {
     });
   }
 
-  /** The counter the device was at when it connected (kept after a revoke). */
-  counterOf(deviceId: string): string | undefined {
-    return this.#connections.get(deviceId)?.counterId;
+  isConnected(deviceId: string): boolean {
+    return this.#connections.has(deviceId);
   }
 
   isCurrent(deviceId: string, client: object): boolean {
@@ -108,12 +109,8 @@ export class PresenceTracker {
     if (connection) connection.counterId = counterId;
   }
 
-  telemetry(deviceId: string, telemetry: TelemetryMessage): void {
-    const at = this.#clock.now();
-    this.#writer.submit({ kind: 'telemetry', deviceId, atMs: at, json: JSON.stringify(telemetry) }, (error) => {
-      if (error) this.#log.warn({ err: error, deviceId }, 'telemetry not stored');
-      else this.#bus.emit('device.telemetry', { deviceId, telemetry, at });
-    });
+  telemetry(deviceId: string, telemetry: TelemetryMessage, json: string): void {
+    this.#recorder.telemetry(deviceId, telemetry, json);
   }
 
   isOnline(deviceId: string): boolean {
@@ -131,30 +128,17 @@ export class PresenceTracker {
   }
 
   #recordOnline(deviceId: string, connection: Connection): void {
-    const at = this.#clock.now();
     const data = { deviceId, counterId: connection.counterId, fw: connection.fw, boot: connection.boot };
-    this.#write(deviceId, at, 'online', { type: 'device.online', data }, connection.fw, connection.boot);
-  }
-
-  #recordOffline(deviceId: string, counterId: string, reason: OfflineReason, written?: () => void): void {
     const at = this.#clock.now();
-    this.#write(deviceId, at, 'offline', { type: 'device.offline', data: { deviceId, counterId, reason } }, null, null, written);
+    this.#log.info({ deviceId }, 'device online');
+    this.#bus.emit('device.presence', { deviceId, online: true, at });
+    this.#recorder.record({ deviceId, presence: 'online', at, fw: connection.fw, boot: connection.boot, event: { type: 'device.online', data } });
   }
 
-  #write(
-    deviceId: string,
-    at: number,
-    presence: 'online' | 'offline',
-    event: DomainEvent,
-    fw: string | null,
-    boot: string | null,
-    written?: () => void,
-  ): void {
-    this.#log.info({ deviceId, presence, reason: event.type === 'device.offline' ? event.data.reason : undefined }, `device ${presence}`);
-    this.#writer.submit({ kind: 'presence', deviceId, presence, atMs: at, fw, boot, event }, (error) => {
-      if (error) this.#log.error({ err: error, deviceId }, 'presence change not stored');
-      else this.#bus.emit('device.presence', { deviceId, online: presence === 'online', at });
-      written?.();
-    });
+  #recordOffline(deviceId: string, counterId: string, reason: OfflineReason): void {
+    const at = this.#clock.now();
+    this.#log.info({ deviceId, reason }, 'device offline');
+    this.#bus.emit('device.presence', { deviceId, online: false, at });
+    this.#recorder.record({ deviceId, presence: 'offline', at, fw: null, boot: null, event: { type: 'device.offline', data: { deviceId, counterId, reason } } });
   }
 }

@@ -1,89 +1,107 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BatchParticipant } from '../store/group-commit.ts';
 
-/** Budget window: presses one device may store per minute of press time. */
+/** Budget window: presses one device may store per minute of its own time. */
 export const BUDGET_WINDOW_MS = 60_000;
+/** Boots whose uptime anchor is remembered (a bridge restart replays the old boot's queue). */
+const BOOTS_REMEMBERED = 4;
+/** Presses read back from the store to rebuild a device's state after a restart. */
+const HISTORY_ON_LOAD = 200;
 
-interface LastVote {
+export interface VotePress {
   boot: string;
   upMs: number;
+  /** The reconstructed press time (hub clock). */
   pressedAt: number;
 }
 
 /**
  * What ingest remembers per device to judge the next press: the last counted vote
- * (for the lock-out) and the press times of the last minute (for the budget).
+ * (lock-out) and the stored presses of the last minute (budget).
+ *
+ * Presses are judged on the device's own timeline. Within one boot that is its
+ * uptime, anchored to the hub clock by the first press seen from that boot: exact,
+ * and independent of how late or how bunched the presses arrive (a bridge replaying
+ * its offline queue without `sentUpMs` would otherwise look like a burst and lose
+ * presses to the budget). A press of an unknown boot is placed at its reconstructed
+ * press time.
  */
 export class DeviceVoteState {
-  lastVote: LastVote | null;
-  readonly #recent: number[];
+  readonly #origins = new Map<string, number>();
+  #lastVoteAt: number | null = null;
+  /** Judging times of recorded presses within a minute of the newest, sorted. */
+  readonly #recent: number[] = [];
 
-  constructor(lastVote: LastVote | null, recentPressTimes: number[]) {
-    this.lastVote = lastVote;
-    this.#recent = recentPressTimes;
+  /** `history`: the device's stored presses, oldest first. */
+  constructor(history: ReadonlyArray<VotePress & { misuse: boolean }> = []) {
+    for (const press of history) this.record(press, press.misuse);
+  }
+
+  /** Where `press` falls on the device's timeline. */
+  judge(press: VotePress): number {
+    const origin = this.#origins.get(press.boot);
+    return origin === undefined ? press.pressedAt : origin + press.upMs;
+  }
+
+  get lastVoteAt(): number | null {
+    return this.#lastVoteAt;
   }
 
   /**
    * Per-vote lock-out (invariant 6): a press within `lockoutMs` of the last counted
-   * vote is a repeat: stored, flagged `misuse`. Within one boot the device's own
-   * uptime is compared (exact); across boots the reconstructed press times.
+   * vote is a repeat: stored, flagged `misuse`.
    */
-  isMisuse(boot: string, upMs: number, pressedAt: number, lockoutMs: number): boolean {
-    const last = this.lastVote;
-    if (!last) return false;
-    const gap = last.boot === boot ? upMs - last.upMs : pressedAt - last.pressedAt;
-    return Math.abs(gap) < lockoutMs;
+  isMisuse(at: number, lockoutMs: number): boolean {
+    return this.#lastVoteAt !== null && Math.abs(at - this.#lastVoteAt) < lockoutMs;
   }
 
   /**
-   * True when `budget` presses are already stored within the minute before
-   * `pressedAt`. Only the minute before the device's newest press is remembered, so a
-   * late press older than that (rare: bridges send in order) is judged leniently:
-   * stored, never wrongly refused.
+   * True when `budget` presses are already stored within the minute before `at`. Only
+   * the minute before the newest press is remembered, so a late press older than that
+   * (rare: bridges send in order) is judged leniently: stored, never wrongly refused.
    */
-  isOverBudget(pressedAt: number, budget: number): boolean {
-    const from = pressedAt - BUDGET_WINDOW_MS;
+  isOverBudget(at: number, budget: number): boolean {
+    const from = at - BUDGET_WINDOW_MS;
     let inWindow = 0;
-    for (const t of this.#recent) if (t > from && t <= pressedAt) inWindow++;
+    for (const t of this.#recent) if (t > from && t <= at) inWindow++;
     return inWindow >= budget;
   }
 
-  record(boot: string, upMs: number, pressedAt: number, misuse: boolean): void {
-    if (!misuse && (!this.lastVote || pressedAt >= this.lastVote.pressedAt)) this.lastVote = { boot, upMs, pressedAt };
-    // Kept sorted, so the pruning below sees the oldest first.
-    let at = this.#recent.length;
-    while (at > 0 && this.#recent[at - 1]! > pressedAt) at--;
-    this.#recent.splice(at, 0, pressedAt);
+  record(press: VotePress, misuse: boolean): void {
+    if (!this.#origins.has(press.boot)) {
+      this.#origins.set(press.boot, press.pressedAt - press.upMs);
+      if (this.#origins.size > BOOTS_REMEMBERED) this.#origins.delete(this.#origins.keys().next().value!);
+    }
+    const at = this.judge(press);
+    if (!misuse && (this.#lastVoteAt === null || at >= this.#lastVoteAt)) this.#lastVoteAt = at;
+    let i = this.#recent.length;
+    while (i > 0 && this.#recent[i - 1]! > at) i--;
+    this.#recent.splice(i, 0, at);
     const horizon = this.#recent[this.#recent.length - 1]! - BUDGET_WINDOW_MS;
     while (this.#recent.length > 0 && this.#recent[0]! <= horizon) this.#recent.shift();
   }
 }
 
 /**
- * A cache of DeviceVoteState loaded from the presses table on first use. The states
- * are changed while a batch is applied; if the batch rolls back the cache is dropped
- * and reloaded from what was committed, so a retried press is judged as if the
- * failed attempt never happened.
+ * A cache of DeviceVoteState, rebuilt from the device's latest stored presses on first
+ * use. The states change while a batch is applied; if the batch rolls back the cache
+ * is dropped and rebuilt from what was committed, so a retried press is judged as if
+ * the failed attempt never happened.
  */
 export class DeviceVoteStates implements BatchParticipant {
   readonly #states = new Map<string, DeviceVoteState>();
-  readonly #lastVote: Statement<[string]>;
-  readonly #recent: Statement<[string, number]>;
-  readonly #newest: Statement<[string]>;
+  readonly #history: Statement<[string, number]>;
 
   constructor(db: Database) {
-    this.#lastVote = db.prepare('SELECT boot, up_ms AS upMs, pressed_at AS pressedAt FROM presses WHERE device_id = ? AND misuse = 0 ORDER BY pressed_at DESC LIMIT 1');
-    this.#newest = db.prepare('SELECT MAX(pressed_at) AS newest FROM presses WHERE device_id = ?');
-    this.#recent = db.prepare('SELECT pressed_at AS pressedAt FROM presses WHERE device_id = ? AND pressed_at > ? ORDER BY pressed_at');
+    this.#history = db.prepare(`SELECT boot, up_ms AS upMs, pressed_at AS pressedAt, misuse FROM presses
+      WHERE device_id = ? ORDER BY pressed_at DESC, id DESC LIMIT ?`);
   }
 
   get(deviceId: string): DeviceVoteState {
     let state = this.#states.get(deviceId);
     if (!state) {
-      const lastVote = (this.#lastVote.get(deviceId) as LastVote | undefined) ?? null;
-      const newest = (this.#newest.get(deviceId) as { newest: number | null }).newest;
-      const recent = newest === null ? [] : (this.#recent.all(deviceId, newest - BUDGET_WINDOW_MS) as { pressedAt: number }[]).map((r) => r.pressedAt);
-      state = new DeviceVoteState(lastVote, recent);
+      const rows = this.#history.all(deviceId, HISTORY_ON_LOAD) as Array<VotePress & { misuse: number }>;
+      state = new DeviceVoteState(rows.reverse().map((row) => ({ ...row, misuse: row.misuse === 1 })));
       this.#states.set(deviceId, state);
     }
     return state;

@@ -1,11 +1,11 @@
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { PressMessage } from '../../protocol/messages/press.ts';
 import type { Clock } from '../clock.ts';
-import { formatIssues } from '../config/format-issues.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { PressOutcome } from '../store/writer/ops.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
+import { parseJsonPayload } from './parse-payload.ts';
 import { reconstructPressTime } from './press-time.ts';
 import type { Rejections } from './rejections.ts';
 
@@ -54,18 +54,12 @@ export class PressIngest {
     if (payload.length > this.#settings.maxPressBytes) {
       return reject('oversized', `payload is ${payload.length} bytes; a press may be at most ${this.#settings.maxPressBytes}`);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch (error) {
-      return reject('malformed', `not JSON: ${(error as Error).message}`);
-    }
-    const parsed = PressMessage.safeParse(json);
-    if (!parsed.success) return reject('malformed', formatIssues(parsed.error).join('; '));
+    const parsed = parseJsonPayload(PressMessage, payload);
+    if (!parsed.ok) return reject('malformed', parsed.detail);
 
-    const message = parsed.data;
+    const message = parsed.value;
     const time = reconstructPressTime(message, receivedAt);
-    const deviceAtMs = time.deviceAt !== null && Number.isFinite(time.deviceAt) ? time.deviceAt : null;
+    const deviceAtMs = time.deviceAt;
     const data: Omit<FeedbackPressedData, 'misuse'> = {
       deviceId,
       counterId,

@@ -32,6 +32,7 @@ export class Rejections {
   readonly #log: Logger;
   readonly #bus: EventBus;
   readonly #window = new Map<string, { minute: number; count: number }>();
+  #uncounted: Array<{ reason: RejectReason; deviceId: string | null }> = [];
 
   constructor(options: { writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
     this.#writer = options.writer;
@@ -40,12 +41,34 @@ export class Rejections {
     this.#log = options.log;
   }
 
-  /** Counts a refusal that has no payload worth keeping (auth, ACL, socket limit). */
+  /**
+   * Counts a refusal that has no payload worth keeping (auth, ACL, socket limit). The
+   * refusals of one event-loop turn are written as one increment per reason, so a
+   * flood of bad connections costs the store little.
+   */
   count(reason: RejectReason, context: { deviceId?: string | undefined; [key: string]: unknown }): void {
     this.#log.warn({ reason, ...context }, 'refused');
-    this.#writer.submit({ kind: 'count', stat: `rejected.${reason}` }, (error) => {
-      if (!error) this.#bus.emit('ingest.rejected', { reason, deviceId: context.deviceId ?? null });
-    });
+    if (this.#uncounted.length === 0) setImmediate(() => this.#writeCounts());
+    this.#uncounted.push({ reason, deviceId: context.deviceId ?? null });
+  }
+
+  #writeCounts(): void {
+    const refusals = this.#uncounted;
+    this.#uncounted = [];
+    const byReason = new Map<RejectReason, number>();
+    for (const { reason } of refusals) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    let remaining = byReason.size;
+    let failed = false;
+    for (const [reason, delta] of byReason) {
+      this.#writer.submit({ kind: 'count', stat: `rejected.${reason}`, delta }, (error) => {
+        if (error) {
+          failed = true;
+          this.#log.error({ err: error, reason, delta }, 'refusals not counted');
+        }
+        if (--remaining > 0 || failed) return;
+        for (const refusal of refusals) this.#bus.emit('ingest.rejected', refusal);
+      });
+    }
   }
 
   /**

@@ -59,8 +59,9 @@ export function isEnvironmentError(error: unknown): boolean {
 
 /**
  * Adaptive group commit (platform-notes §10.4): items submitted during one event-loop
- * turn are written in one IMMEDIATE transaction at `setImmediate`, and only after
- * COMMIT returns are their callbacks released (for presses: the PUBACKs). Under light
+ * turn are written in one IMMEDIATE transaction at `setImmediate` (or at once, with
+ * `flushNow`, as the writer thread does after taking every queued message), and only
+ * after COMMIT returns are their callbacks released (for presses: the PUBACKs). Under light
  * load a batch is one item and adds no timer delay; under heavy load batches grow up
  * to `maxBatch`, amortising the fsync. If the commit fails, every callback of the batch
  * gets the error and nothing of it is acknowledged (invariant 1).
@@ -106,10 +107,6 @@ export class GroupCommit {
       this.#scheduled = true;
       setImmediate(() => this.#flush());
     }
-  }
-
-  get pending(): number {
-    return this.#queue.length;
   }
 
   /** Commits whatever is queued now, instead of at the next turn. */

@@ -1,7 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { EVENT_DATA_SCHEMAS, type DomainEvent } from '../../protocol/events/envelope.ts';
-import type { EventEnvelope } from '../../protocol/events/envelope.ts';
 
 export interface OutboxHead {
   /** Highest seq ever appended (0 when none). */
@@ -16,13 +15,11 @@ export interface OutboxHead {
 export class Outbox {
   readonly #insert: Statement<[string, number, string, Buffer]>;
   readonly #lastSeq: Statement<[]>;
-  readonly #range: Statement<[number, number]>;
   readonly #atOf: Statement<[number]>;
 
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO outbox (type, at, data, hash) VALUES (?, ?, ?, ?)');
     this.#lastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS lastSeq");
-    this.#range = db.prepare('SELECT seq, type, at, data FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#atOf = db.prepare('SELECT at FROM outbox WHERE seq = ?');
   }
 
@@ -38,12 +35,6 @@ export class Outbox {
 
   head(): OutboxHead {
     return this.#lastSeq.get() as OutboxHead;
-  }
-
-  /** Events after `afterSeq`, oldest first, as they go on the wire. */
-  read(afterSeq: number, limit: number): EventEnvelope[] {
-    const rows = this.#range.all(afterSeq, limit) as { seq: number; type: string; at: number; data: string }[];
-    return rows.map((row) => ({ seq: row.seq, type: row.type, at: new Date(row.at).toISOString(), data: JSON.parse(row.data) }));
   }
 
   /** The hub-clock time of event `seq`, if it is still held. */

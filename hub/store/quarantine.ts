@@ -18,11 +18,9 @@ export interface QuarantineRecord {
  */
 export class Quarantine {
   readonly #insert: Statement<[number, string | null, string, string, string, number, Buffer]>;
-  readonly #recent: Statement<[number]>;
 
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO quarantine (received_at, device_id, topic, reason, detail, payload_bytes, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.#recent = db.prepare('SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?');
   }
 
   /** Call inside a transaction. */
@@ -38,7 +36,4 @@ export class Quarantine {
     );
   }
 
-  recent(limit: number): Array<Omit<QuarantineRecord, 'payload'> & { id: number; payloadBytes: number; payload: Buffer }> {
-    return this.#recent.all(limit) as never;
-  }
 }

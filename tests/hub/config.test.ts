@@ -203,3 +203,18 @@ describe('formatPath and formatIssues', () => {
     ]);
   });
 });
+
+describe('secrets in config errors', () => {
+  it('names the field but never echoes a secret value', () => {
+    let caught: unknown;
+    try {
+      loadHubConfig({ overrides: { secretariatUrl: 'https://noc.example', secretariatSecret: 'short-Secret1' } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as ConfigError).message;
+    expect(message).toMatch(/secretariat\.secret: /);
+    expect(message).not.toContain('short-Secret1');
+  });
+});

@@ -20,8 +20,10 @@ describe('hub HTTP API', () => {
     const client = await connectDevice(fx.ports.mqtt, fx.addDevice('eifd-41', 'c06'));
     const boot = newBootId();
     for (let seq = 1; seq <= 3; seq++) {
-      await publishPress(client, CENTRE, 'eifd-41', { seq, boot, rating: seq as 1 | 2 | 3, upMs: seq * 10_000, sentUpMs: 40_000 });
+      await publishPress(client, CENTRE, 'eifd-41', { seq, boot, rating: seq as 1 | 2 | 3, upMs: 100_000 + seq * 10_000, sentUpMs: 140_000 });
     }
+    // Arrives last, but was pressed first (replayed from the bridge's queue).
+    await publishPress(client, CENTRE, 'eifd-41', { seq: 4, boot, rating: 4, upMs: 10_000, sentUpMs: 140_000 });
     await client.publishAsync(deviceTopic(CENTRE, 'eifd-41', 'telemetry'), JSON.stringify({ upMs: 41_000, queued: 0, dropped: 0, fw: '0.1.0', rssi: -40 }), { qos: 1 });
     await client.publishAsync(deviceTopic(CENTRE, 'eifd-41', 'press'), 'garbage', { qos: 1 });
     await client.endAsync();
@@ -44,19 +46,21 @@ describe('hub HTTP API', () => {
       centreId: CENTRE,
       mqtt: { port: fx.ports.mqtt },
       http: { port: fx.ports.http },
+      status: 'ok',
+      problems: [],
       devices: { total: 1, online: 0 },
-      ingest: { pressesTotal: 3, duplicatesTotal: 0, rejectedTotal: 1 },
-      sync: { state: 'not_configured', backlogEvents: 3, lastSyncAt: null },
+      ingest: { pressesTotal: 4, duplicatesTotal: 0, rejectedTotal: 1, connectionsRefusedTotal: 0 },
+      sync: { state: 'not_configured', backlogEvents: 4, lastSyncAt: null },
     });
     expect(typeof health.sync.oldestUnsyncedAgeS).toBe('number');
   });
 
   it('serves the same figures on /metrics for Prometheus', async () => {
     const text = await (await get('/metrics')).text();
-    expect(text).toMatch(/^huduma_ingest_presses_total 3$/m);
+    expect(text).toMatch(/^huduma_ingest_presses_total 4$/m);
     expect(text).toMatch(/^huduma_ingest_rejected_total\{reason="malformed"\} 1$/m);
     expect(text).toMatch(/^huduma_devices_provisioned 1$/m);
-    expect(text).toMatch(/^huduma_sync_backlog_events 3$/m);
+    expect(text).toMatch(/^huduma_sync_backlog_events 4$/m);
     expect(text).toMatch(/^huduma_hub_info\{version="[^"]+",centre="demo-centre"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
@@ -68,13 +72,14 @@ describe('hub HTTP API', () => {
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/technician or manager/) } });
 
-    const response = await get('/api/feedback/recent?limit=2', technician);
+    const response = await get('/api/feedback/recent?limit=4', technician);
     expect(response.status).toBe(200);
     const { presses } = await body(response);
-    expect(presses).toHaveLength(2);
-    expect(presses.map((p: { deviceSeq: number }) => p.deviceSeq)).toEqual([3, 2]);
+    // By press time, not by arrival: the replayed press #4 comes last.
+    expect(presses.map((p: { deviceSeq: number }) => p.deviceSeq)).toEqual([3, 2, 1, 4]);
     expect(presses[0]).toMatchObject({ deviceId: 'eifd-41', counterId: 'c06', rating: 3, misuse: false, clockQuality: 'uptime' });
     expect(Date.parse(presses[0].pressedAt)).toBeGreaterThan(Date.parse(presses[1].pressedAt));
+    expect((await body(await get('/api/feedback/recent?limit=2', technician))).presses).toHaveLength(2);
     expect((await get('/api/feedback/recent?limit=0', technician)).status).toBe(400);
   });
 

@@ -77,7 +77,9 @@ describe('durable press ingest over a real broker', () => {
     await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-99', password: 'x'.repeat(43) })).rejects.toThrow(/bad username or password/i);
     await rejected;
     const rejected2 = once(fx.hub.bus, 'ingest.rejected');
-    await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-03', password: `${good.password.slice(0, -1)}A` })).rejects.toThrow(/bad username or password/i);
+    // One character off (and never the same: the secret is random).
+    const wrong = `${good.password.slice(0, -1)}${good.password.endsWith('A') ? 'B' : 'A'}`;
+    await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-03', password: wrong })).rejects.toThrow(/bad username or password/i);
     await rejected2;
     const rejected3 = once(fx.hub.bus, 'ingest.rejected');
     await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-03', password: good.password }, { clientId: 'someone-else' })).rejects.toThrow(/identifier rejected/i);
@@ -89,7 +91,12 @@ describe('durable press ingest over a real broker', () => {
     const { ingest } = fx.hub.health();
     expect(ingest.rejectedByReason).toMatchObject({ unknown_device: 1, bad_password: 1, client_id_mismatch: 1 });
     expect(ingest.rejectedTotal).toBe(3);
+    expect(ingest.connectionsRefusedTotal).toBe(3);
     expect(ingest.pressesTotal).toBe(1);
+    // The log says who was refused, never with what secret.
+    expect(fx.logs.text()).toMatch(/"reason":"bad_password"/);
+    expect(fx.logs.text()).not.toContain(good.password);
+    expect(fx.logs.text()).not.toContain(good.password.slice(0, -1));
   });
 
   it("drops a device that publishes under another device's topic, and stores nothing from it", async () => {
@@ -164,7 +171,7 @@ describe('durable press ingest over a real broker', () => {
     expect(quarantined[2]!.bytes).toBeGreaterThan(5000);
   });
 
-  it('closes a connection that sends a packet over the socket limit, before buffering it', async () => {
+  it('closes a connection that sends a packet over the socket limit', async () => {
     const creds = fx.addDevice('eifd-08');
     const client = await connectDevice(fx.ports.mqtt, creds);
     const rejected = once(fx.hub.bus, 'ingest.rejected');
@@ -177,5 +184,24 @@ describe('durable press ingest over a real broker', () => {
     await publishPress(other, CENTRE, 'eifd-09', { seq: 1, boot: newBootId(), rating: 1, upMs: 1 });
     await other.endAsync();
     expect(fx.hub.health().ingest.pressesTotal).toBe(1);
+  });
+
+  it('survives payloads built to break it: an absurd uptime gap, deep nesting, a clock in 2030', async () => {
+    const creds = fx.addDevice('eifd-10');
+    const client = await connectDevice(fx.ports.mqtt, creds);
+    const boot = newBootId();
+    // Schema-valid, but 285,000 years of uptime between press and send.
+    await publishPress(client, CENTRE, 'eifd-10', { seq: 1, boot, rating: 4, upMs: 0, sentUpMs: Number.MAX_SAFE_INTEGER });
+    await publishPress(client, CENTRE, 'eifd-10', { seq: 2, boot, rating: 4, upMs: 60_000, at: '2030-01-01T00:00:00Z' });
+    const deep = `{"upMs":1,"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    await client.publishAsync(deviceTopic(CENTRE, 'eifd-10', 'telemetry'), deep, { qos: 1 });
+    await publishPress(client, CENTRE, 'eifd-10', { seq: 3, boot, rating: 2, upMs: 120_000 });
+    expect(client.connected).toBe(true);
+    await client.endAsync();
+    const rows = readDb((db) => db.prepare('SELECT device_seq AS seq, clock_quality AS quality, pressed_at AS pressedAt, received_at AS receivedAt FROM presses ORDER BY device_seq').all()) as Array<{ seq: number; quality: string; pressedAt: number; receivedAt: number }>;
+    expect(rows.map((r) => [r.seq, r.quality])).toEqual([[1, 'receive-time'], [2, 'receive-time'], [3, 'receive-time']]);
+    for (const row of rows) expect(row.pressedAt).toBe(row.receivedAt);
+    const quarantined = readDb((db) => db.prepare('SELECT reason, detail FROM quarantine').all());
+    expect(quarantined).toEqual([{ reason: 'malformed', detail: 'nested deeper than 16 levels' }]);
   });
 });

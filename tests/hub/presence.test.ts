@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceTopic } from '../../protocol/topics.ts';
+import { ManualClock } from '../../hub/clock.ts';
 import { hubDatabasePath } from '../../hub/store/database.ts';
 import { closed, connectDevice } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
@@ -12,8 +13,10 @@ const offlineWill = (id: string) => ({ topic: statusTopic(id), payload: Buffer.f
 
 describe('device presence', () => {
   let fx: HubFixture;
+  let clock: ManualClock;
   beforeEach(async () => {
-    fx = await startHub();
+    clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+    fx = await startHub({ clock });
   });
   afterEach(async () => {
     await fx.stop();
@@ -33,9 +36,11 @@ describe('device presence', () => {
     const client = await connectDevice(fx.ports.mqtt, creds, { will: offlineWill('eifd-11') });
     expect(fx.hub.health().devices).toMatchObject({ total: 1, connected: 1, online: 0 });
     const online = once(fx.hub.bus, 'device.presence');
+    const onlineStored = once(fx.hub.bus, 'device.presenceStored');
     await client.publishAsync(statusTopic('eifd-11'), JSON.stringify({ state: 'online', fw: 'eifd-bridge/0.1.0', boot: 'b00710000000' }), { qos: 1, retain: true });
     expect((await online)[0]).toMatchObject({ deviceId: 'eifd-11', online: true });
     expect(fx.hub.health().devices.online).toBe(1);
+    await onlineStored;
 
     // An unclean drop: the broker publishes the will.
     const offline = once(fx.hub.bus, 'device.presence');
@@ -43,6 +48,10 @@ describe('device presence', () => {
     expect((await offline)[0]).toMatchObject({ deviceId: 'eifd-11', online: false });
     client.end(true);
     expect(fx.hub.health().devices).toMatchObject({ online: 0, connected: 0 });
+    // Within the pacing interval of the last write, the change waits for the device to settle.
+    const offlineStored = once(fx.hub.bus, 'device.presenceStored');
+    clock.advance(5_000);
+    await offlineStored;
     expect(presenceEvents()).toEqual([
       { type: 'device.online', data: { deviceId: 'eifd-11', counterId: 'c01', fw: 'eifd-bridge/0.1.0', boot: 'b00710000000' } },
       { type: 'device.offline', data: { deviceId: 'eifd-11', counterId: 'c01', reason: 'will' } },
@@ -52,7 +61,7 @@ describe('device presence', () => {
   it('is not marked offline when a new connection of the same device takes the session over', async () => {
     const creds = fx.addDevice('eifd-12');
     const first = await connectDevice(fx.ports.mqtt, creds, { will: offlineWill('eifd-12') });
-    const online = once(fx.hub.bus, 'device.presence');
+    const online = once(fx.hub.bus, 'device.presenceStored');
     await first.publishAsync(statusTopic('eifd-12'), '{"state":"online"}', { qos: 1, retain: true });
     await online;
 
@@ -64,19 +73,39 @@ describe('device presence', () => {
     await second.publishAsync(statusTopic('eifd-12'), '{"state":"online"}', { qos: 1, retain: true });
     expect(fx.hub.health().devices).toMatchObject({ online: 1, connected: 1 });
 
-    // The old connection's will was not taken as news: no offline event was written.
+    // The old connection's will was not taken as news: nothing is waiting to be written.
+    clock.advance(60_000);
     expect(presenceEvents().map((e) => e.type)).toEqual(['device.online']);
 
-    const offline = once(fx.hub.bus, 'device.presence');
+    const offline = once(fx.hub.bus, 'device.presenceStored');
     await second.endAsync();
     expect((await offline)[0]).toMatchObject({ deviceId: 'eifd-12', online: false });
     expect(presenceEvents().map((e) => `${e.type}:${e.data.reason ?? ''}`)).toEqual(['device.online:', 'device.offline:disconnect']);
   });
 
+  it('writes a flapping device\'s presence at most once per interval, and only the state it settles on', async () => {
+    const creds = fx.addDevice('eifd-14');
+    const client = await connectDevice(fx.ports.mqtt, creds);
+    const first = once(fx.hub.bus, 'device.presenceStored');
+    await client.publishAsync(statusTopic('eifd-14'), '{"state":"online"}', { qos: 1 });
+    await first;
+    for (let i = 0; i < 200; i++) {
+      await client.publishAsync(statusTopic('eifd-14'), `{"state":"${i % 2 === 0 ? 'offline' : 'online'}"}`, { qos: 1 });
+    }
+    // 200 changes, live; it ends online, as it started: nothing more to write.
+    clock.advance(5_000);
+    await client.publishAsync(statusTopic('eifd-14'), '{"state":"offline"}', { qos: 1 });
+    const settled = once(fx.hub.bus, 'device.presenceStored');
+    clock.advance(5_000);
+    expect((await settled)[0]).toMatchObject({ online: false });
+    await client.endAsync();
+    expect(presenceEvents().filter((e) => e.data.deviceId === 'eifd-14').map((e) => e.type)).toEqual(['device.online', 'device.offline']);
+  });
+
   it('marks devices that were online when the hub died offline at the next start', async () => {
     const creds = fx.addDevice('eifd-13');
     const client = await connectDevice(fx.ports.mqtt, creds);
-    const online = once(fx.hub.bus, 'device.presence');
+    const online = once(fx.hub.bus, 'device.presenceStored');
     await client.publishAsync(statusTopic('eifd-13'), '{"state":"online"}', { qos: 1, retain: true });
     await online;
     // Simulate a crash: the stored presence says online, the hub restarts.

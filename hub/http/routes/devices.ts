@@ -39,7 +39,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
       counterId: row.counterId,
       revoked: row.revokedAt !== null,
       online: deps.presence.isOnline(row.deviceId),
-      connected: deps.presence.counterOf(row.deviceId) !== undefined,
+      connected: deps.presence.isConnected(row.deviceId),
       fw: row.fw,
       boot: row.boot,
       presenceSince: iso(row.since),

@@ -66,7 +66,7 @@ export class OpApplier {
           done,
         };
       case 'count':
-        return { apply: () => this.#stats.add(op.stat), done };
+        return { apply: () => this.#stats.add(op.stat, op.delta), done };
       case 'presence':
         return {
           apply: () => {
@@ -77,6 +77,9 @@ export class OpApplier {
         };
       case 'telemetry':
         return { apply: () => void this.#upsertTelemetry.run(op.deviceId, op.atMs, op.json, op.atMs), done };
+      default:
+        // Unreachable by the types; a bad op must fail alone, not take the thread down.
+        return { apply: () => { throw new Error(`unknown write op ${JSON.stringify((op as { kind?: unknown }).kind)}`); }, done };
     }
   }
 
@@ -88,12 +91,14 @@ export class OpApplier {
       return;
     }
     const votes = this.#votes.get(data.deviceId);
-    if (votes.isOverBudget(op.pressedAtMs, op.budgetPerMinute)) {
+    const vote = { boot: data.boot, upMs: data.upMs, pressedAt: op.pressedAtMs };
+    const at = votes.judge(vote);
+    if (votes.isOverBudget(at, op.budgetPerMinute)) {
       result.outcome = 'over_budget';
       this.#stats.add('rejected.over_budget');
       return;
     }
-    const misuse = votes.isMisuse(data.boot, data.upMs, op.pressedAtMs, op.lockoutMs);
+    const misuse = votes.isMisuse(at, op.lockoutMs);
     const event: FeedbackPressedData = { ...data, misuse };
     const eventSeq = this.#outbox.append({ type: 'feedback.pressed', data: event }, op.receivedAtMs);
     this.#insertPress.run({
@@ -111,7 +116,7 @@ export class OpApplier {
       clockQuality: data.clockQuality,
       eventSeq,
     });
-    votes.record(data.boot, data.upMs, op.pressedAtMs, misuse);
+    votes.record(vote, misuse);
     this.#stats.add('presses');
     if (misuse) this.#stats.add('misuse');
     result.outcome = 'stored';

@@ -39,6 +39,7 @@ export interface QuarantineOp {
 export interface CountOp {
   kind: 'count';
   stat: string;
+  delta: number;
 }
 
 export interface PresenceOp {

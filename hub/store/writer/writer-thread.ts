@@ -1,6 +1,5 @@
-// The writer thread: owns the one write connection of the running hub. Every write
-// the hub makes on the ingest path (presses, quarantine, counters, presence,
-// telemetry) is group-committed here, so SQLite's fsyncs and WAL checkpoints never
+// The writer thread: its connection makes every write of the hub's ingest path
+// (presses, quarantine, counters, presence, telemetry), group-committed here, so SQLite's fsyncs and WAL checkpoints never
 // stall the main event loop that serves MQTT and HTTP (ARCHITECTURE, known traps:
 // "move writes to a worker"). The main thread releases PUBACKs on our replies.
 import { pino } from 'pino';
@@ -18,10 +17,10 @@ const send = (message: FromWriter) => port.postMessage(message);
 // Log lines go to the main thread, which writes them with its own logger.
 const log = pino({ level: logLevel, base: { part: 'writer' }, redact: REDACT_PATHS }, { write: (line: string) => send({ type: 'log', line }) });
 
-// The writer connection checkpoints the WAL itself (SQLite's automatic PASSIVE
-// checkpoint after a commit once the WAL passes 1000 pages). Here, in the only
-// writing connection, each checkpoint completes and the WAL restarts, so it stays
-// small even under sustained load.
+// This connection checkpoints the WAL itself (SQLite's automatic PASSIVE checkpoint
+// after a commit once the WAL passes 1000 pages). Run between this thread's own
+// transactions, each checkpoint completes and the WAL restarts, so it stays small even
+// under sustained load (a checkpointer racing a busy writer never catches up).
 const db = openHubDatabase(dataDir, { role: 'writer' });
 const commit = new GroupCommit({ db, log });
 const applier = new OpApplier(db);
