@@ -2,7 +2,8 @@
 // same load generator (real mqtt.js device clients). Prints a table and, last, one
 // line of JSON with the headline figures. See docs/performance.md.
 // Options: --rounds=3 --seconds=5 --window=16 --clients=50 --rate=2000 --fixed-seconds=10
-// --idle-devices=500; BENCH_SERVER_PROF=1 writes CPU profiles of the server to scratch/prof.
+// --idle-devices=500 --phases=throughput,latency,memory; BENCH_SERVER_PROF=1 writes CPU
+// profiles of the server to scratch/prof; BENCH_SERVER_FLAGS passes node flags to it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const ROUNDS = Number(args.get('rounds') ?? 3);
 const FIXED_RATE = Number(args.get('rate') ?? 2000);
 const FIXED_MS = Number(args.get('fixed-seconds') ?? 10) * 1000;
 const IDLE_DEVICES = Number(args.get('idle-devices') ?? 500);
+const PHASES = new Set((args.get('phases') ?? 'throughput,latency,memory').split(','));
 
 type Mode = 'bare' | 'hub';
 interface ServerStats {
@@ -37,7 +39,7 @@ interface Server {
 }
 
 function startServer(mode: Mode, devices: number): Promise<Server> {
-  const child: ChildProcess = fork(RUN_TS, [SERVER_TS, mode, String(devices)], { execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=scratch/prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(RUN_TS, [SERVER_TS, mode, String(devices)], { execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : []), ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=scratch/prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = (type: string) => new Promise<any>((resolve) => {
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return;
@@ -182,6 +184,7 @@ let hubLoopDelayAtSaturation = 0;
 let hubWalBytes = 0;
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of ['bare', 'hub'] as const) {
+    if (!PHASES.has('throughput')) break;
     const { perSecond, stats } = await throughputRun(mode);
     rates[mode].push(perSecond);
     if (mode === 'hub') {
@@ -192,6 +195,7 @@ for (let round = 0; round < ROUNDS; round++) {
     out(`  round ${round + 1} ${mode.padEnd(4)} saturated: ${Math.round(perSecond).toString().padStart(6)} presses/s acked  (peak RSS ${mb(stats.maxRssBytes)} MB, event-loop delay p99 ${r2(stats.loopDelayMs.p99)} ms)`);
   }
   for (const mode of ['bare', 'hub'] as const) {
+    if (!PHASES.has('latency')) break;
     const { latencies, offered, stats } = await fixedRateRun(mode);
     const figures = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
     fixed[mode].push(figures);
@@ -206,6 +210,7 @@ out(`latency at ${FIXED_RATE}/s (median of rounds): hub p50 ${latency('hub').p50
 
 const idle: Record<Mode, { idleRss: number; loadedRss: number }> = {} as never;
 for (const mode of ['bare', 'hub'] as const) {
+  if (!PHASES.has('memory')) break;
   idle[mode] = await idleRun(mode);
   const perClientKiB = (idle[mode].loadedRss - idle[mode].idleRss) / IDLE_DEVICES / 1024;
   out(`memory: ${mode.padEnd(4)} RSS ${mb(idle[mode].idleRss)} MB idle -> ${mb(idle[mode].loadedRss)} MB with ${IDLE_DEVICES} connected idle devices (${Math.round(perClientKiB)} KiB each)`);
@@ -225,6 +230,6 @@ out(
     hubEventLoopDelayP99Ms: { atFixedRate: r2(median(hubLoopDelayAtRate)), saturated: r2(hubLoopDelayAtSaturation) },
     hubPeakRssMB: mb(hubPeakRss),
     hubWalPeakMB: mb(hubWalBytes),
-    rssWith500IdleDevicesMB: { hub: mb(idle.hub.loadedRss), bare: mb(idle.bare.loadedRss) },
+    rssWith500IdleDevicesMB: { hub: mb(idle.hub?.loadedRss ?? NaN), bare: mb(idle.bare?.loadedRss ?? NaN) },
   }),
 );

@@ -83,7 +83,9 @@ export class PressIngest {
         lockoutMs: this.#settings.lockoutMsFor(counterId),
         budgetPerMinute: this.#settings.pressBudgetPerMinute,
         topic,
-        payload,
+        // A copy: `payload` is a view into aedes' socket buffer, and posting a view to
+        // the writer thread would copy the whole backing buffer (64 KB) per press.
+        payload: new Uint8Array(payload),
       },
       (error, result) => {
         if (error) return done(error);

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
+import { QUARANTINE_PAYLOAD_LIMIT } from '../store/quarantine.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 
 /**
@@ -82,7 +83,9 @@ export class Rejections {
     const receivedAtMs = this.#clock.now();
     const keep = this.#withinBudget(message.deviceId, receivedAtMs);
     this.#log.warn({ deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, kept: keep }, 'device message quarantined');
-    this.#writer.submit({ kind: 'quarantine', receivedAtMs, keep, ...message }, (error) => {
+    // Only what the quarantine keeps, copied out of aedes' socket buffer (see press-ingest).
+    const payload = new Uint8Array(message.payload.subarray(0, keep ? QUARANTINE_PAYLOAD_LIMIT : 0));
+    this.#writer.submit({ kind: 'quarantine', receivedAtMs, keep, ...message, payload, payloadBytes: message.payload.length }, (error) => {
       if (!error) this.#bus.emit('ingest.rejected', { reason: message.reason, deviceId: message.deviceId });
       done(error);
     });

@@ -10,6 +10,8 @@ export interface QuarantineRecord {
   reason: string;
   detail: string;
   payload: Buffer;
+  /** The payload's full length when `payload` is only its start; else payload.length. */
+  payloadBytes?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export class Quarantine {
       record.topic.slice(0, 512),
       record.reason,
       record.detail.slice(0, 1000),
-      record.payload.length,
+      record.payloadBytes ?? record.payload.length,
       record.payload.subarray(0, QUARANTINE_PAYLOAD_LIMIT),
     );
   }

@@ -59,7 +59,7 @@ export class OpApplier {
       case 'quarantine':
         return {
           apply: () => {
-            if (op.keep) this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.deviceId, topic: op.topic, reason: op.reason, detail: op.detail, payload: Buffer.from(op.payload) });
+            if (op.keep) this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.deviceId, topic: op.topic, reason: op.reason, detail: op.detail, payload: Buffer.from(op.payload), payloadBytes: op.payloadBytes });
             else this.#stats.add('quarantine.not_kept');
             this.#stats.add(`rejected.${op.reason}`);
           },

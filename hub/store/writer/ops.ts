@@ -31,7 +31,9 @@ export interface QuarantineOp {
   topic: string;
   reason: string;
   detail: string;
+  /** The start of the payload (what the quarantine keeps); `payloadBytes` is its full length. */
   payload: Uint8Array;
+  payloadBytes: number;
   keep: boolean;
 }
 
