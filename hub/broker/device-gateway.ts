@@ -95,7 +95,7 @@ export class DeviceGateway {
     } catch (error) {
       this.#log.error({ err: error, clientId: client?.id, topic: packet.topic }, 'device message could not be handled; quarantining it');
       if (answered || !client) return answer(new Error('unhandled publish'));
-      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const payload = payloadOf(packet);
       this.#rejections.quarantine({ deviceId: client.id, topic: packet.topic, payload, reason: 'ingest_error', detail: String((error as Error).message) }, answer);
     }
   }
@@ -143,7 +143,7 @@ export class DeviceGateway {
       this.#rejections.count('acl_denied', { deviceId, publish: packet.topic });
       return done(new Error(`not authorized to publish to ${packet.topic}`));
     }
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const payload = payloadOf(packet);
     // Only the status topic is meant to be retained (wire contract v1).
     if (topic.scope !== 'device' || topic.kind !== 'status') packet.retain = false;
     if (topic.scope === 'device-other') {
@@ -190,4 +190,8 @@ export class DeviceGateway {
     this.#rejections.quarantine({ deviceId, topic, payload, reason: 'malformed', detail: parsed.detail }, done);
     return null;
   }
+}
+
+function payloadOf(packet: PublishPacket): Buffer {
+  return Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
 }

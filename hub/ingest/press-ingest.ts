@@ -9,8 +9,6 @@ import { parseJsonPayload } from './parse-payload.ts';
 import { reconstructPressTime } from './press-time.ts';
 import type { Rejections } from './rejections.ts';
 
-export type { PressOutcome };
-
 export interface PressIngestSettings {
   maxPressBytes: number;
   pressBudgetPerMinute: number;

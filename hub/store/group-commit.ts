@@ -116,7 +116,7 @@ export class GroupCommit {
 
   /** Commits whatever is queued now, then refuses new work. */
   close(): void {
-    while (this.#queue.length > 0) this.#flushOnce();
+    this.flushNow();
     this.#closed = true;
   }
 

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../../protocol/events/envelope.ts';
 import type { FeedbackPressedData } from '../../../protocol/events/feedback.ts';
+import type { GroupCommitStats } from '../group-commit.ts';
 
 /**
  * What the main thread asks the writer thread to write. Plain data (structured
@@ -78,13 +79,8 @@ export interface WriteResult {
 /** Main thread → writer thread. */
 export type ToWriter = { type: 'batch'; id: number; ops: WriteOp[] } | { type: 'close' };
 
-export interface WriterStats {
-  commits: number;
-  items: number;
-  failedCommits: number;
-  setAside: number;
-  largestBatch: number;
-}
+/** The writer thread's group-commit counters, as last reported. */
+export type WriterStats = GroupCommitStats;
 
 /** Writer thread → main thread. */
 export type FromWriter =
