@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, HubError } from '../errors.ts';
-import { formatIssues } from './format-issues.ts';
+import { formatIssues } from '../../protocol/format-issues.ts';
 import { HubConfigSchema, type HubConfig } from './schema.ts';
 
 export const SAMPLE_CENTRE_PATH = fileURLToPath(new URL('./sample-centre.json', import.meta.url));

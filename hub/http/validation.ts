@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatIssues } from '../config/format-issues.ts';
+import { formatIssues } from '../../protocol/format-issues.ts';
 import { ApiError } from './errors.ts';
 
 /** Parses a request's query string; a bad one is a 400 naming the field. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatIssues } from '../config/format-issues.ts';
+import { formatIssues } from '../../protocol/format-issues.ts';
 
 /**
  * Device payloads nest a few levels at most. Deeper JSON is refused before anything

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, HubError } from '../../hub/errors.ts';
-import { formatIssues, formatPath } from '../../hub/config/format-issues.ts';
+import { formatIssues, formatPath } from '../../protocol/format-issues.ts';
 import { SAMPLE_CENTRE_PATH, loadHubConfig, type ConfigOverrides } from '../../hub/config/load.ts';
 import { HubConfigSchema } from '../../hub/config/schema.ts';
 import { tempDir } from '../helpers/temp-dir.ts';

@@ -1,3 +1,4 @@
+// Shared by every config and payload boundary (hub, bridge, secretariat): zod only.
 import type { z } from 'zod';
 
 /** `counters[2].serviceIds[0]` style path, or `(top level)`. */

@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { Bridge } from './bridge.ts';
+import { loadBridgeConfig } from './config.ts';
+import { BridgeError, isBridgeError, type BridgeErrorCode } from './errors.ts';
+import { createBridgeLogger } from './logger.ts';
+import { BRIDGE_FIRMWARE } from './version.ts';
+
+/** After sysexits.h, like the hub's. */
+export const BRIDGE_EXIT_CODES: Record<'ok' | 'failure' | BridgeErrorCode, number> = {
+  ok: 0,
+  failure: 1,
+  usage: 64,
+  config_invalid: 78,
+  config_unreadable: 66,
+  data_dir_unusable: 73,
+};
+
+const USAGE = `${BRIDGE_FIRMWARE}: the EIFD feedback-device bridge
+
+  huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH] [--hub mqtt://HOST:PORT]
+                      [--centre ID] [--device ID] [--password PW] [--log-level LEVEL]
+
+--serial, --device and --password together drive one board with the default wiring
+(buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8).
+Votes wait for the hub in DIR (default ./data/bridge).
+`;
+
+export interface BridgeCliIo {
+  stdout: Writable;
+  stderr: Writable;
+  shutdownRequested: Promise<string>;
+}
+
+export async function runBridgeCli(argv: string[], io: BridgeCliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === '--version' || command === 'version') {
+      io.stdout.write(`${BRIDGE_FIRMWARE}\n`);
+      return 0;
+    }
+    if (command === undefined || command === 'help' || command === '--help') {
+      io.stdout.write(USAGE);
+      return command === undefined ? BRIDGE_EXIT_CODES.usage : 0;
+    }
+    if (command !== 'start') throw new BridgeError('usage', `unknown command "${command}"\n\n${USAGE}`);
+    return await start(rest, io);
+  } catch (error) {
+    if (isBridgeError(error)) {
+      io.stderr.write(`huduma-bridge: ${error.message}\n`);
+      return BRIDGE_EXIT_CODES[error.code];
+    }
+    io.stderr.write(`huduma-bridge: ${(error as Error).stack ?? String(error)}\n`);
+    return BRIDGE_EXIT_CODES.failure;
+  }
+}
+
+async function start(args: string[], io: BridgeCliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        serial: { type: 'string' },
+        hub: { type: 'string' },
+        centre: { type: 'string' },
+        device: { type: 'string' },
+        password: { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new BridgeError('usage', `${(error as Error).message}\n\n${USAGE}`);
+  }
+  const config = loadBridgeConfig({
+    ...(values.config !== undefined && { config: values.config }),
+    ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
+    ...(values.serial !== undefined && { serial: values.serial }),
+    ...(values.hub !== undefined && { hub: values.hub }),
+    ...(values.centre !== undefined && { centre: values.centre }),
+    ...(values.device !== undefined && { device: values.device }),
+    ...(values.password !== undefined && { password: values.password }),
+    ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
+  });
+  const log = createBridgeLogger(config.logLevel);
+  let bridge: Bridge;
+  try {
+    bridge = new Bridge({ config, log });
+  } catch (error) {
+    throw new BridgeError('data_dir_unusable', `cannot use data dir ${config.dataDir}: ${(error as Error).message}`);
+  }
+  bridge.start();
+  const signal = await io.shutdownRequested;
+  log.info({ signal }, 'stopping');
+  await bridge.stop();
+  log.flush();
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatIssues } from '../protocol/format-issues.ts';
+import { Id } from '../protocol/ids.ts';
+import { BoardProfile, DEFAULT_BOARD_PROFILE } from './board-profile.ts';
+import { BridgeError } from './errors.ts';
+
+export const BoardConfig = z.strictObject({
+  deviceId: Id,
+  /** The device secret `huduma-hub device add` printed. */
+  password: z.string().min(1),
+  /** Serial device of the board; prefer /dev/serial/by-id/… which survives replugging. */
+  serial: z.string().min(1),
+  profile: BoardProfile.default(DEFAULT_BOARD_PROFILE),
+});
+export type BoardConfig = z.infer<typeof BoardConfig>;
+
+export const BridgeConfig = z.strictObject({
+  hub: z.url({ protocol: /^mqtts?$/ }).default('mqtt://127.0.0.1:1883'),
+  centreId: Id.default('demo-centre'),
+  dataDir: z.string().min(1).default('data/bridge'),
+  boards: z.array(BoardConfig).min(1, 'at least one board is needed (or use --serial, --device, --password)'),
+  /** Stable time before a press counts (hardware-protocols.md §7: 40–50 ms, 30 minimum). */
+  debounceMs: z.int().min(30).max(500).default(45),
+  /** Lock-out after a vote until the hub's retained config says otherwise. */
+  lockoutMs: z.int().min(0).max(60_000).default(2500),
+  queue: z
+    .strictObject({
+      /** Votes kept while the hub is unreachable, per board (a busy counter casts ~300 a day). */
+      capacity: z.int().min(1).max(1_000_000).default(20_000),
+      /** When full: drop the oldest vote or refuse the newest. Either way it is counted and reported. */
+      whenFull: z.enum(['drop-oldest', 'drop-newest']).default('drop-oldest'),
+    })
+    .default({ capacity: 20_000, whenFull: 'drop-oldest' }),
+  telemetryIntervalMs: z.int().min(1000).default(30_000),
+  reconnect: z
+    .strictObject({
+      initialMs: z.int().min(10).default(250),
+      /** Cap of the jittered exponential backoff; 5 s on a LAN (process contract). */
+      maxMs: z.int().min(100).max(300_000).default(5000),
+    })
+    .default({ initialMs: 250, maxMs: 5000 }),
+  /** How often the board is asked for a pin state; no answer means it was unplugged. */
+  boardProbeIntervalMs: z.int().min(100).default(2000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type BridgeConfig = z.infer<typeof BridgeConfig>;
+
+export interface BridgeFlags {
+  config?: string;
+  dataDir?: string;
+  serial?: string;
+  hub?: string;
+  centre?: string;
+  device?: string;
+  password?: string;
+  logLevel?: string;
+}
+
+/**
+ * Config file, then flags on top (process contract). `--serial`, `--device` and
+ * `--password` together describe one board with the default profile and replace the
+ * file's boards.
+ */
+export function loadBridgeConfig(flags: BridgeFlags): BridgeConfig {
+  let raw: Record<string, unknown> = {};
+  if (flags.config) {
+    try {
+      raw = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new BridgeError('config_unreadable', `cannot read config ${flags.config}: ${(error as Error).message}`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BridgeError('config_invalid', `${flags.config}: expected a JSON object`);
+    // `_comment`-style keys are notes for operators, as in the hub's config.
+    raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_')));
+  }
+  const boardFlags = [flags.serial, flags.device, flags.password];
+  if (boardFlags.some((f) => f !== undefined)) {
+    if (boardFlags.some((f) => f === undefined)) throw new BridgeError('usage', '--serial, --device and --password go together: they describe one board');
+    raw.boards = [{ serial: flags.serial, deviceId: flags.device, password: flags.password }];
+  }
+  if (flags.hub !== undefined) raw.hub = flags.hub;
+  if (flags.centre !== undefined) raw.centreId = flags.centre;
+  if (flags.dataDir !== undefined) raw.dataDir = flags.dataDir;
+  if (flags.logLevel !== undefined) raw.logLevel = flags.logLevel;
+  if (raw.boards === undefined) throw new BridgeError('usage', 'no board to drive: give --config FILE with "boards", or --serial PATH --device ID --password PW');
+  const parsed = BridgeConfig.safeParse(raw);
+  if (!parsed.success) {
+    throw new BridgeError('config_invalid', `invalid bridge config${flags.config ? ` (${flags.config})` : ''}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  }
+  const ids = parsed.data.boards.map((b) => b.deviceId);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new BridgeError('config_invalid', `invalid bridge config: boards: device "${twice}" is listed twice (one board per device id)`);
+  return parsed.data;
+}

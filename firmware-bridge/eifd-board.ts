@@ -1,0 +1,213 @@
+import { EventEmitter } from 'node:events';
+import five from 'johnny-five';
+import type { Logger } from 'pino';
+import { SerialPort } from 'serialport';
+import type { FirmataTransport } from '../hardware/firmata/simulated-board.ts';
+import type { Rating } from '../protocol/messages/press.ts';
+import { Backoff } from './backoff.ts';
+import { PWM_PINS, type BoardProfile } from './board-profile.ts';
+import type { BridgeClock } from './clock.ts';
+import { createFirmataHost, type FirmataIo } from './firmata-host.ts';
+import type { EifdOutputs } from './signaller.ts';
+
+/** Opens the board's serial line; tests pass an emulator's in-process transport. */
+export type OpenTransport = (path: string) => FirmataTransport;
+
+/** StandardFirmata's baud rate (hardware-protocols.md §7). */
+export const FIRMATA_BAUD = 57600;
+
+export const openSerialTransport: OpenTransport = (path) => new SerialPort({ path, baudRate: FIRMATA_BAUD });
+
+export interface ArmedBoard {
+  firmataVersion: string;
+  firmware: string;
+}
+
+interface EifdBoardEvents {
+  armed: [ArmedBoard];
+  lost: [string];
+  /** A button level as johnny-five reports it (7 ms filtered, not yet debounced). */
+  level: [pin: number, down: boolean];
+}
+
+interface Session {
+  transport: FirmataTransport;
+  io: FirmataIo;
+  board: five.Board;
+  leds: Map<Rating, five.Led>;
+  buzzer: five.Pin | null;
+  buttons: Map<number, boolean>;
+  cancelProbe: (() => void) | null;
+}
+
+/**
+ * One EIFD board over Firmata with johnny-five: arms the buttons (pins, pull-ups,
+ * reporting), drives the LEDs and buzzer, and notices when the board goes away.
+ * A PTY or a hung USB adapter may never report the loss, so the board is probed with
+ * a PIN_STATE query; a missing answer counts as unplugged. A lost board is reopened
+ * with backoff, as often as it takes (a citizen may kick the cable).
+ */
+export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutputs {
+  readonly ratings: readonly Rating[];
+  readonly #profile: BoardProfile;
+  readonly #serial: string;
+  readonly #open: OpenTransport;
+  readonly #clock: BridgeClock;
+  readonly #log: Logger;
+  readonly #probeIntervalMs: number;
+  readonly #backoff = new Backoff({ initialMs: 500, maxMs: 5000 });
+  #session: Session | null = null;
+  #armed = false;
+  #stopped = true;
+  #cancelRetry: (() => void) | null = null;
+  #lastFailure: string | null = null;
+
+  constructor(options: { profile: BoardProfile; serial: string; openTransport?: OpenTransport; clock: BridgeClock; log: Logger; probeIntervalMs: number }) {
+    super();
+    this.#profile = options.profile;
+    this.ratings = options.profile.buttons.map((b) => b.rating);
+    this.#serial = options.serial;
+    this.#open = options.openTransport ?? openSerialTransport;
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#probeIntervalMs = options.probeIntervalMs;
+  }
+
+  get armed(): boolean {
+    return this.#armed;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancelRetry?.();
+    await this.#teardown();
+  }
+
+  /** Current level of every button, for the self-test. */
+  buttonLevels(): { pin: number; rating: Rating; down: boolean | null }[] {
+    return this.#profile.buttons.map((b) => ({ pin: b.pin, rating: b.rating, down: this.#session?.buttons.get(b.pin) ?? null }));
+  }
+
+  setLed(rating: Rating, level: number): void {
+    const led = this.#session?.leds.get(rating);
+    if (!led || !this.#armed) return;
+    const button = this.#profile.buttons.find((b) => b.rating === rating)!;
+    if (PWM_PINS.includes(button.led)) led.brightness(level);
+    else if (level >= 128) led.on();
+    else led.off();
+  }
+
+  setBuzzer(on: boolean): void {
+    const buzzer = this.#session?.buzzer;
+    if (!buzzer || !this.#armed) return;
+    if (on) buzzer.high();
+    else buzzer.low();
+  }
+
+  #connect(): void {
+    let transport: FirmataTransport;
+    try {
+      transport = this.#open(this.#serial);
+    } catch (error) {
+      this.#failed(`cannot open ${this.#serial}: ${(error as Error).message}`);
+      return;
+    }
+    const io = createFirmataHost(transport);
+    // sigint/repl false: johnny-five would otherwise own the process (platform-notes §6).
+    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 15_000 } as five.BoardOption);
+    const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelProbe: null };
+    this.#session = session;
+    const lost = (reason: string) => {
+      if (this.#session === session) this.#failed(reason);
+    };
+    transport.on('error', (error: Error) => lost(`serial error on ${this.#serial}: ${error.message}`));
+    transport.on('close', () => lost(`serial line ${this.#serial} closed`));
+    (board as unknown as EventEmitter).on('error', (error: Error) => lost(`board did not start: ${error.message}`));
+    board.on('ready', () => {
+      if (this.#session !== session) return;
+      this.#arm(session);
+    });
+  }
+
+  #arm(session: Session): void {
+    const { board, io } = session;
+    const pullups = this.#profile.pullups === 'internal';
+    for (const wiring of this.#profile.buttons) {
+      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5 (§5.1).
+      const button = new five.Button({ pin: wiring.pin, board, isPullup: pullups, invert: !pullups } as five.ButtonOption);
+      session.buttons.set(wiring.pin, false);
+      button.on('press', () => this.#level(session, wiring.pin, true));
+      button.on('release', () => this.#level(session, wiring.pin, false));
+      session.leds.set(wiring.rating, new five.Led({ pin: wiring.led, board }));
+    }
+    if (this.#profile.buzzer !== null) session.buzzer = new five.Pin({ pin: this.#profile.buzzer, type: 'digital', mode: 1, board } as five.PinOption);
+    session.buzzer?.low();
+    this.#armed = true;
+    this.#backoff.reset();
+    this.#lastFailure = null;
+    const armed: ArmedBoard = {
+      firmataVersion: `${io.version.major ?? '?'}.${io.version.minor ?? '?'}`,
+      firmware: io.firmware.name ?? 'unknown',
+    };
+    this.#log.info({ serial: this.#serial, ...armed }, 'board armed');
+    this.#scheduleProbe(session);
+    this.emit('armed', armed);
+  }
+
+  #level(session: Session, pin: number, down: boolean): void {
+    if (this.#session !== session) return;
+    session.buttons.set(pin, down);
+    this.emit('level', pin, down);
+  }
+
+  #scheduleProbe(session: Session): void {
+    session.cancelProbe = this.#clock.setTimer(() => {
+      if (this.#session !== session) return;
+      let answered = false;
+      session.io.queryPinState(this.#profile.buttons[0]!.pin, () => {
+        answered = true;
+      });
+      session.cancelProbe = this.#clock.setTimer(() => {
+        if (this.#session !== session) return;
+        if (answered) this.#scheduleProbe(session);
+        else this.#failed(`board on ${this.#serial} stopped answering`);
+      }, Math.max(500, this.#probeIntervalMs / 2));
+    }, this.#probeIntervalMs);
+  }
+
+  #failed(reason: string): void {
+    const wasArmed = this.#armed;
+    void this.#teardown();
+    if (reason !== this.#lastFailure || wasArmed) this.#log.warn({ serial: this.#serial, reason }, wasArmed ? 'board lost' : 'board not available; retrying');
+    this.#lastFailure = reason;
+    if (wasArmed) this.emit('lost', reason);
+    if (this.#stopped) return;
+    this.#cancelRetry = this.#clock.setTimer(() => {
+      this.#cancelRetry = null;
+      if (!this.#stopped) this.#connect();
+    }, this.#backoff.next());
+  }
+
+  async #teardown(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    this.#armed = false;
+    if (!session) return;
+    session.cancelProbe?.();
+    session.io.removeAllListeners();
+    await new Promise<void>((resolve) => {
+      const close = session.transport.close;
+      if (!close) return resolve();
+      try {
+        close.call(session.transport, () => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}

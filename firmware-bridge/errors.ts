@@ -1,0 +1,16 @@
+/** Why a bridge command failed; each code maps to one exit code (see cli.ts). */
+export type BridgeErrorCode = 'usage' | 'config_invalid' | 'config_unreadable' | 'data_dir_unusable';
+
+export class BridgeError extends Error {
+  readonly code: BridgeErrorCode;
+
+  constructor(code: BridgeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BridgeError';
+    this.code = code;
+  }
+}
+
+export function isBridgeError(error: unknown): error is BridgeError {
+  return error instanceof BridgeError;
+}

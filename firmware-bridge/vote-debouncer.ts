@@ -1,0 +1,85 @@
+import type { BridgeClock } from './clock.ts';
+
+interface ButtonState {
+  down: boolean;
+  /** Released long enough that the next press may count. */
+  armed: boolean;
+  cancelVote: (() => void) | null;
+  cancelRearm: (() => void) | null;
+}
+
+/**
+ * Turns raw button levels into votes. StandardFirmata sends every contact edge
+ * (hardware-protocols.md §5.2) and johnny-five only filters 7 ms, while contact bounce
+ * lasts up to tens of milliseconds (§7). So a vote needs the button held stable for
+ * `debounceMs` (40–50 ms; 30 minimum), the same button must be released stable for
+ * `debounceMs` before it can vote again, and a press that starts while another button
+ * is held is ambiguous: neither counts (a palm on the panel is not a rating).
+ * The vote fires while the button is still down so the acknowledgment is immediate.
+ */
+export class VoteDebouncer {
+  readonly #clock: BridgeClock;
+  readonly #onVote: (pin: number) => void;
+  readonly #buttons = new Map<number, ButtonState>();
+  #debounceMs: number;
+
+  constructor(clock: BridgeClock, options: { debounceMs: number; pins: readonly number[] }, onVote: (pin: number) => void) {
+    this.#clock = clock;
+    this.#onVote = onVote;
+    this.#debounceMs = options.debounceMs;
+    for (const pin of options.pins) this.#buttons.set(pin, { down: false, armed: true, cancelVote: null, cancelRearm: null });
+  }
+
+  set debounceMs(ms: number) {
+    this.#debounceMs = ms;
+  }
+
+  /** Feeds one observed level; `down` = pressed (pin pulled to ground). */
+  level(pin: number, down: boolean): void {
+    const button = this.#buttons.get(pin);
+    if (!button || button.down === down) return;
+    button.down = down;
+    if (down) this.#pressed(pin, button);
+    else this.#released(button);
+  }
+
+  /** Forgets every pending vote, e.g. when the board is lost. */
+  reset(): void {
+    for (const button of this.#buttons.values()) {
+      button.cancelVote?.();
+      button.cancelRearm?.();
+      Object.assign(button, { down: false, armed: true, cancelVote: null, cancelRearm: null });
+    }
+  }
+
+  #pressed(pin: number, button: ButtonState): void {
+    button.cancelRearm?.();
+    button.cancelRearm = null;
+    const others = [...this.#buttons].filter(([otherPin, other]) => otherPin !== pin && other.down);
+    if (others.length > 0) {
+      // Two buttons at once: cancel any vote still settling and let this press pass.
+      for (const [, other] of others) {
+        other.cancelVote?.();
+        other.cancelVote = null;
+      }
+      button.armed = false;
+      return;
+    }
+    if (!button.armed) return;
+    button.cancelVote = this.#clock.setTimer(() => {
+      button.cancelVote = null;
+      button.armed = false;
+      this.#onVote(pin);
+    }, this.#debounceMs);
+  }
+
+  #released(button: ButtonState): void {
+    button.cancelVote?.();
+    button.cancelVote = null;
+    button.cancelRearm?.();
+    button.cancelRearm = this.#clock.setTimer(() => {
+      button.cancelRearm = null;
+      button.armed = true;
+    }, this.#debounceMs);
+  }
+}
