@@ -21,7 +21,12 @@ export const openSerialTransport: OpenTransport = (path) => new SerialPort({ pat
 export interface ArmedBoard {
   firmataVersion: string;
   firmware: string;
+  /** Buttons that read pressed once the inputs settled (stuck, or held by someone). */
+  downAtStart: number[];
 }
+
+/** johnny-five's Button filter is 7 ms; this leaves it room after the barrier. */
+const SETTLE_AFTER_BARRIER_MS = 25;
 
 interface EifdBoardEvents {
   armed: [ArmedBoard];
@@ -139,7 +144,9 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     const pullups = this.#profile.pullups === 'internal';
     for (const wiring of this.#profile.buttons) {
       // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5 (§5.1).
-      const button = new five.Button({ pin: wiring.pin, board, isPullup: pullups, invert: !pullups } as five.ButtonOption);
+      // Active low either way; johnny-five inverts for pull-ups by itself, and an explicit
+      // `invert: false` would override that.
+      const button = new five.Button((pullups ? { pin: wiring.pin, board, isPullup: true } : { pin: wiring.pin, board, invert: true }) as five.ButtonOption);
       session.buttons.set(wiring.pin, false);
       button.on('press', () => this.#level(session, wiring.pin, true));
       button.on('release', () => this.#level(session, wiring.pin, false));
@@ -147,12 +154,29 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     }
     if (this.#profile.buzzer !== null) session.buzzer = new five.Pin({ pin: this.#profile.buzzer, type: 'digital', mode: 1, board } as five.PinOption);
     session.buzzer?.low();
+    // Until the pull-ups are on, the inputs float and read pressed (a real 2.4 board
+    // in avr8js showed D4/D5 "pressed" for ~90 ms). Firmata executes commands in
+    // order, so a PIN_STATE reply means every pin mode, pull-up write and report
+    // request before it has been applied and its port report sent; johnny-five's 7 ms
+    // filter then gets a moment to pass the settled levels on. Only then do votes count.
+    const lastPin = this.#profile.buttons[this.#profile.buttons.length - 1]!.pin;
+    io.queryPinState(lastPin, () => {
+      this.#clock.setTimer(() => {
+        if (this.#session === session) this.#settled(session);
+      }, SETTLE_AFTER_BARRIER_MS);
+    });
+  }
+
+  #settled(session: Session): void {
+    const { io } = session;
+    for (const wiring of this.#profile.buttons) session.buttons.set(wiring.pin, io.pins[wiring.pin]?.value === 0);
     this.#armed = true;
     this.#backoff.reset();
     this.#lastFailure = null;
     const armed: ArmedBoard = {
       firmataVersion: `${io.version.major ?? '?'}.${io.version.minor ?? '?'}`,
       firmware: io.firmware.name ?? 'unknown',
+      downAtStart: this.#profile.buttons.filter((b) => session.buttons.get(b.pin)).map((b) => b.pin),
     };
     this.#log.info({ serial: this.#serial, ...armed }, 'board armed');
     this.#scheduleProbe(session);
@@ -162,7 +186,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
   #level(session: Session, pin: number, down: boolean): void {
     if (this.#session !== session) return;
     session.buttons.set(pin, down);
-    this.emit('level', pin, down);
+    if (this.#armed) this.emit('level', pin, down);
   }
 
   #scheduleProbe(session: Session): void {

@@ -30,6 +30,8 @@ export interface VoteRecord {
 
 interface EifdDeviceEvents {
   vote: [VoteRecord];
+  /** The button on `pin` has been released long enough to vote again. */
+  rearmed: [pin: number];
 }
 
 /**
@@ -76,7 +78,7 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
     this.link = new HubLink({ url: settings.hub, centreId: settings.centreId, deviceId: this.deviceId, password: boardConfig.password, reconnect: settings.reconnect, clock, log: this.#log });
     this.#signaller = new Signaller(clock);
     this.#signaller.setOffline(true);
-    this.#debouncer = new VoteDebouncer(clock, { debounceMs: settings.debounceMs, pins: [...this.#ratingByPin.keys()] }, (pin) => this.#vote(pin));
+    this.#debouncer = new VoteDebouncer(clock, { debounceMs: settings.debounceMs, pins: [...this.#ratingByPin.keys()] }, (pin) => this.#vote(pin), (pin) => this.emit('rearmed', pin));
     this.#sender = new PressSender({ journal: this.journal, link: this.link, clock, boot: this.#boot, log: this.#log });
     this.#telemetry = new Telemetry({ clock, link: this.link, intervalMs: settings.telemetryIntervalMs, read: () => this.#telemetryFields() });
     this.#commands = new CommandHandler({ board: this.board, link: this.link, signaller: this.#signaller, log: this.#log });
@@ -100,7 +102,9 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
 
   #wire(): void {
     this.board.on('level', (pin, down) => this.#debouncer.level(pin, down));
-    this.board.on('armed', () => {
+    this.board.on('armed', ({ downAtStart }) => {
+      this.#debouncer.reset(downAtStart);
+      if (downAtStart.length > 0) this.#log.warn({ pins: downAtStart }, 'button(s) read pressed at start: stuck or held; they count once released');
       this.#signaller.attach(this.board);
       void this.#publishStatus();
     });

@@ -20,12 +20,14 @@ interface ButtonState {
 export class VoteDebouncer {
   readonly #clock: BridgeClock;
   readonly #onVote: (pin: number) => void;
+  readonly #onRearmed: (pin: number) => void;
   readonly #buttons = new Map<number, ButtonState>();
   #debounceMs: number;
 
-  constructor(clock: BridgeClock, options: { debounceMs: number; pins: readonly number[] }, onVote: (pin: number) => void) {
+  constructor(clock: BridgeClock, options: { debounceMs: number; pins: readonly number[] }, onVote: (pin: number) => void, onRearmed: (pin: number) => void = () => {}) {
     this.#clock = clock;
     this.#onVote = onVote;
+    this.#onRearmed = onRearmed;
     this.#debounceMs = options.debounceMs;
     for (const pin of options.pins) this.#buttons.set(pin, { down: false, armed: true, cancelVote: null, cancelRearm: null });
   }
@@ -40,15 +42,20 @@ export class VoteDebouncer {
     if (!button || button.down === down) return;
     button.down = down;
     if (down) this.#pressed(pin, button);
-    else this.#released(button);
+    else this.#released(pin, button);
   }
 
-  /** Forgets every pending vote, e.g. when the board is lost. */
-  reset(): void {
-    for (const button of this.#buttons.values()) {
+  /**
+   * Forgets every pending vote and starts from these levels, e.g. when a board is
+   * (re)armed. A button already down must be released before it can vote: a stuck
+   * button, or one held through a replug, is not a vote.
+   */
+  reset(downPins: readonly number[] = []): void {
+    for (const [pin, button] of this.#buttons) {
       button.cancelVote?.();
       button.cancelRearm?.();
-      Object.assign(button, { down: false, armed: true, cancelVote: null, cancelRearm: null });
+      const down = downPins.includes(pin);
+      Object.assign(button, { down, armed: !down, cancelVote: null, cancelRearm: null });
     }
   }
 
@@ -73,13 +80,15 @@ export class VoteDebouncer {
     }, this.#debounceMs);
   }
 
-  #released(button: ButtonState): void {
+  #released(pin: number, button: ButtonState): void {
     button.cancelVote?.();
     button.cancelVote = null;
     button.cancelRearm?.();
     button.cancelRearm = this.#clock.setTimer(() => {
       button.cancelRearm = null;
+      const wasArmed = button.armed;
       button.armed = true;
+      if (!wasArmed) this.#onRearmed(pin);
     }, this.#debounceMs);
   }
 }

@@ -4,6 +4,7 @@ import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
 import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
+import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { HubConfig } from './config/schema.ts';
@@ -147,7 +148,14 @@ export class Hub {
     // republished at each start (wire contract v1).
     await Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device)));
 
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, health: () => this.health() }), {
+    const commands = new DeviceCommands({
+      centreId: config.centre.id,
+      publish: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: false }),
+      isConnected: (deviceId) => presence.isConnected(deviceId),
+      bus: this.bus,
+      clock,
+    });
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health() }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,

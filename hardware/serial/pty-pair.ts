@@ -17,8 +17,10 @@ export interface PtyPair {
  * §1.9) and resolves once both links exist. Closing kills socat, which makes both ends
  * report EOF/EIO, as pulling the USB cable does.
  */
-export async function openPtyPair(): Promise<PtyPair> {
-  const dir = await mkdtemp(join(tmpdir(), 'huduma-pty-'));
+export async function openPtyPair(options: { dir?: string } = {}): Promise<PtyPair> {
+  // A given dir gives the same paths again: a board replugged into the same port
+  // (what /dev/serial/by-id/… does for a real one). The caller removes that dir.
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'huduma-pty-')));
   const hostPath = join(dir, 'host');
   const devicePath = join(dir, 'device');
   const socat: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`], {
@@ -46,7 +48,7 @@ export async function openPtyPair(): Promise<PtyPair> {
     async close() {
       if (socat.exitCode === null && socat.signalCode === null) socat.kill('SIGTERM');
       await exited;
-      await rm(dir, { recursive: true, force: true });
+      if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
+import type { DeviceCommands } from '../devices/device-commands.ts';
 import type { PresenceTracker } from '../devices/presence.ts';
 import type { HealthSnapshot } from '../health.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +16,7 @@ export interface HttpDeps {
   db: Database;
   tokens: AccessTokens;
   presence: PresenceTracker;
+  commands: DeviceCommands;
   health: () => HealthSnapshot;
 }
 

@@ -91,6 +91,18 @@ describe('VoteDebouncer', () => {
     expect(votes.map((v) => v.pin)).toEqual([2]);
   });
 
+  it('a button down when the board is armed (stuck, or held through a replug) counts only after a release', () => {
+    const { clock, votes, debouncer } = setup();
+    debouncer.reset([3]);
+    clock.advance(1000);
+    expect(votes).toEqual([]);
+    debouncer.level(3, false);
+    clock.advance(45);
+    debouncer.level(3, true);
+    clock.advance(45);
+    expect(votes.map((v) => v.pin)).toEqual([3]);
+  });
+
   it('property: never more votes than presses held at least debounceMs, never a vote for a shorter press', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ down: fc.integer({ min: 1, max: 120 }), up: fc.integer({ min: 1, max: 120 }) }), { maxLength: 40 }), (presses) => {

@@ -2,9 +2,12 @@ import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AccessTokens } from '../../auth/access-tokens.ts';
+import { CommandOp } from '../../../protocol/messages/command.ts';
+import type { DeviceCommands } from '../../devices/device-commands.ts';
 import type { PresenceTracker } from '../../devices/presence.ts';
 import { requireRole } from '../auth.ts';
-import { parseQuery } from '../validation.ts';
+import { ApiError } from '../errors.ts';
+import { parseBody, parseQuery } from '../validation.ts';
 
 interface DeviceRow {
   deviceId: string;
@@ -19,12 +22,13 @@ interface DeviceRow {
 }
 
 const QuarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const CommandBody = z.strictObject({ op: CommandOp });
 
 /**
  * For technicians: provisioned devices with live presence and last telemetry, and the
  * quarantine (messages acknowledged but set aside), so nothing refused is invisible.
  */
-export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker }): void {
+export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker; commands: DeviceCommands }): void {
   const list = deps.db.prepare(`SELECT d.device_id AS deviceId, d.counter_id AS counterId, d.created_at AS createdAt, d.revoked_at AS revokedAt,
       s.since, s.fw, s.boot, s.telemetry, s.telemetry_at AS telemetryAt
     FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id ORDER BY d.device_id`);
@@ -48,6 +52,16 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
       createdAt: iso(row.createdAt),
     })),
   }));
+
+  // identify (blink + beep) or selftest (buttons and LEDs): 200 with the device's answer.
+  app.post<{ Params: { deviceId: string } }>('/api/devices/:deviceId/commands', technician, async (request) => {
+    const { op } = parseBody(CommandBody, request.body);
+    const { deviceId } = request.params;
+    const outcome = await deps.commands.send(deviceId, op);
+    if (outcome.kind === 'not_connected') throw new ApiError(409, 'device_not_connected', `device "${deviceId}" is not connected to the hub`);
+    if (outcome.kind === 'timed_out') throw new ApiError(504, 'device_timeout', `device "${deviceId}" did not answer "${op}" in time`);
+    return { result: outcome.result };
+  });
 
   app.get('/api/quarantine', technician, async (request) => {
     const { limit } = parseQuery(QuarantineQuery, request.query);
