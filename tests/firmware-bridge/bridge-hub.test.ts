@@ -1,66 +1,11 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AvrFirmataBoard } from '../../hardware/firmata/avr/avr-firmata-board.ts';
-import { FirmataBoardEmulator } from '../../hardware/firmata/board-emulator.ts';
-import { openPtyPair } from '../../hardware/serial/pty-pair.ts';
-import type { OutputChange, SimulatedFirmataBoard } from '../../hardware/firmata/simulated-board.ts';
-import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
+import { describe, expect, it } from 'vitest';
+import { armed, linked, pressButton } from '../helpers/bridge-fixture.ts';
+import { bridgeScenario, nextStored, outputsOf, storedPresses } from '../helpers/bridge-scenario.ts';
+import { startHub } from '../helpers/hub-fixture.ts';
 import { freePort } from '../helpers/hub-process.ts';
-import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
-import { armed, linked, pressButton, startBridge, type BridgeFixture } from '../helpers/bridge-fixture.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function hub(options: Parameters<typeof startHub>[0] = {}): Promise<HubFixture> {
-  const fixture = await startHub(options);
-  cleanups.push(() => fixture.stop());
-  return fixture;
-}
-
-async function bridge(options: Parameters<typeof startBridge>[0]): Promise<BridgeFixture> {
-  const fixture = await startBridge(options);
-  cleanups.push(() => fixture.stop());
-  return fixture;
-}
-
-function emulator(version: '2.4' | '2.5' = '2.5'): FirmataBoardEmulator {
-  const board = new FirmataBoardEmulator({ firmataVersion: version });
-  cleanups.push(() => board.close());
-  return board;
-}
-
-/** Collects every stored press the hub announces. */
-function storedPresses(fixture: HubFixture): FeedbackPressedData[] {
-  const presses: FeedbackPressedData[] = [];
-  fixture.hub.bus.on('press.stored', ({ press }) => presses.push(press));
-  return presses;
-}
-
-function nextStored(fixture: HubFixture, count = 1): Promise<FeedbackPressedData[]> {
-  return new Promise((resolve) => {
-    const got: FeedbackPressedData[] = [];
-    const on = ({ press }: { press: FeedbackPressedData }) => {
-      got.push(press);
-      if (got.length === count) {
-        fixture.hub.bus.off('press.stored', on);
-        resolve(got);
-      }
-    };
-    fixture.hub.bus.on('press.stored', on);
-  });
-}
-
-function outputsOf(board: SimulatedFirmataBoard): OutputChange[] {
-  const changes: OutputChange[] = [];
-  board.on('output', (change: OutputChange) => changes.push(change));
-  return changes;
-}
+const { hub, bridge, emulator, cleanups } = bridgeScenario();
 
 describe('bridge ↔ hub with an emulated EIFD', () => {
   it('through a real PTY: a press is stored once with its rating, and the LED and buzzer acknowledge it', async () => {
@@ -178,85 +123,5 @@ describe('bridge ↔ hub with an emulated EIFD', () => {
     const stored = await nextStored(h, 2);
     expect(stored.map((p) => p.rating)).toEqual([2, 1]);
     expect(await telemetry).toMatchObject({ dropped: 2, fw: expect.stringMatching(/^huduma-bridge\//) });
-  });
-
-  it('real StandardFirmata in avr8js through a real PTY: a press is stored once, and the firmware drives the LED and buzzer', async () => {
-    const h = await hub();
-    const creds = h.addDevice('eifd-c06', 'c06');
-    const board = new AvrFirmataBoard();
-    cleanups.push(() => board.close());
-    const outputs = outputsOf(board);
-    const b = await bridge({ hubPort: h.ports.mqtt, via: 'pty', boards: [{ ...creds, board }] });
-    const device = b.device('eifd-c06');
-    await armed(device);
-    await linked(device);
-    const stored = nextStored(h);
-    const vote = await pressButton(board, device, 3);
-    expect(vote).toMatchObject({ repeat: false, signal: 'vote-accepted', press: { rating: 3 } });
-    const [press] = await stored;
-    expect(press).toMatchObject({ deviceId: 'eifd-c06', rating: 3, misuse: false, deviceSeq: 1 });
-    // The AVR's own pins: D9 (the LED of D3) and D8 (buzzer) went high.
-    expect(outputs).toContainEqual(expect.objectContaining({ pin: 9, high: true }));
-    expect(outputs).toContainEqual(expect.objectContaining({ pin: 8, high: true }));
-    expect(h.hub.health().ingest.pressesTotal).toBe(1);
-  }, 60_000);
-
-  it('USB unplugged and replugged: the hub sees the device go offline, then the bridge re-arms it and votes flow again', async () => {
-    const h = await hub();
-    const creds = h.addDevice('eifd-c08', 'c08');
-    const ptyDir = await mkdtemp(join(tmpdir(), 'huduma-replug-'));
-    cleanups.push(() => rm(ptyDir, { recursive: true, force: true }));
-    let pair = await openPtyPair({ dir: ptyDir });
-    const board = emulator();
-    let attachment = await board.attachSerial(pair.devicePath);
-    const { BridgeConfig } = await import('../../firmware-bridge/config.ts');
-    const { Bridge } = await import('../../firmware-bridge/bridge.ts');
-    const { capturingLogger } = await import('../helpers/log-capture.ts');
-    const { tempDir } = await import('../helpers/temp-dir.ts');
-    const dataDir = tempDir('huduma-bridge-');
-    const config = BridgeConfig.parse({
-      hub: `mqtt://127.0.0.1:${h.ports.mqtt}`,
-      dataDir: dataDir.path,
-      boards: [{ deviceId: creds.deviceId, password: creds.password, serial: pair.hostPath }],
-      boardProbeIntervalMs: 200,
-    });
-    const logs = capturingLogger();
-    const bridgeInstance = new Bridge({ config, log: logs.log });
-    bridgeInstance.start();
-    cleanups.push(async () => {
-      await bridgeInstance.stop();
-      await attachment.close();
-      await pair.close();
-      dataDir.remove();
-    });
-    const device = bridgeInstance.devices[0]!;
-    await armed(device);
-    const online = (want: boolean) =>
-      new Promise<void>((resolve) => {
-        if (h.hub.health().devices.online === (want ? 1 : 0)) return resolve();
-        const on = ({ deviceId, online: now }: { deviceId: string; online: boolean }) => {
-          if (deviceId === creds.deviceId && now === want) {
-            h.hub.bus.off('device.presence', on);
-            resolve();
-          }
-        };
-        h.hub.bus.on('device.presence', on);
-      });
-    await online(true);
-
-    const lost = once(device.board, 'lost');
-    await attachment.close();
-    await pair.close();
-    const [reason] = await lost;
-    expect(reason).toMatch(/stopped answering|closed|error/);
-    await online(false);
-
-    pair = await openPtyPair({ dir: ptyDir });
-    attachment = await board.attachSerial(pair.devicePath);
-    await once(device.board, 'armed');
-    await online(true);
-    const stored = nextStored(h);
-    await pressButton(board, device, 2);
-    expect((await stored)[0]).toMatchObject({ rating: 4, deviceId: 'eifd-c08' });
   });
 });
