@@ -16,7 +16,10 @@ export const BoardConfig = z.strictObject({
 export type BoardConfig = z.infer<typeof BoardConfig>;
 
 export const BridgeConfig = z.strictObject({
-  hub: z.url({ protocol: /^mqtts?$/ }).default('mqtt://127.0.0.1:1883'),
+  hub: z
+    .url({ protocol: /^mqtts?$/ })
+    .refine((url) => !new URL(url).username && !new URL(url).password, 'must not carry credentials: each board has its own deviceId and password')
+    .default('mqtt://127.0.0.1:1883'),
   centreId: Id.default('demo-centre'),
   dataDir: z.string().min(1).default('data/bridge'),
   boards: z.array(BoardConfig).min(1, 'at least one board is needed (or use --serial, --device, --password)'),

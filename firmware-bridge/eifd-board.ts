@@ -27,10 +27,14 @@ export interface ArmedBoard {
 
 /** johnny-five's Button filter is 7 ms; this leaves it room after the barrier. */
 const SETTLE_AFTER_BARRIER_MS = 25;
+/** From opening the port to armed: a Nano's bootloader takes ~2 s, the handshake less. */
+const ARM_DEADLINE_MS = 15_000;
 
 interface EifdBoardEvents {
   armed: [ArmedBoard];
   lost: [string];
+  /** An attempt to open or start the board failed; another follows after a backoff. */
+  unavailable: [string];
   /** A button level as johnny-five reports it (7 ms filtered, not yet debounced). */
   level: [pin: number, down: boolean];
 }
@@ -42,7 +46,8 @@ interface Session {
   leds: Map<Rating, five.Led>;
   buzzer: five.Pin | null;
   buttons: Map<number, boolean>;
-  cancelProbe: (() => void) | null;
+  /** The arm deadline, then the liveness probe. */
+  cancelTimer: (() => void) | null;
 }
 
 /**
@@ -125,18 +130,23 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     const io = createFirmataHost(transport);
     // sigint/repl false: johnny-five would otherwise own the process (platform-notes §6).
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 15_000 } as five.BoardOption);
-    const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelProbe: null };
+    const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelTimer: null };
     this.#session = session;
     const lost = (reason: string) => {
       if (this.#session === session) this.#failed(reason);
     };
     transport.on('error', (error: Error) => lost(`serial error on ${this.#serial}: ${error.message}`));
+    // firmata-io re-emits transport errors on itself, and johnny-five listens only
+    // after `ready`: without this an unplugged board's ENOENT would crash the process.
+    io.on('error', (error: Error) => lost(`serial error on ${this.#serial}: ${error.message}`));
     transport.on('close', () => lost(`serial line ${this.#serial} closed`));
     (board as unknown as EventEmitter).on('error', (error: Error) => lost(`board did not start: ${error.message}`));
     board.on('ready', () => {
       if (this.#session !== session) return;
       this.#arm(session);
     });
+    // johnny-five's own connect timeout ends at `ready`; arming (the barrier below) gets its own.
+    session.cancelTimer = this.#clock.setTimer(() => lost(`board on ${this.#serial} did not finish starting`), ARM_DEADLINE_MS);
   }
 
   #arm(session: Session): void {
@@ -169,6 +179,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
 
   #settled(session: Session): void {
     const { io } = session;
+    session.cancelTimer?.();
     for (const wiring of this.#profile.buttons) session.buttons.set(wiring.pin, io.pins[wiring.pin]?.value === 0);
     this.#armed = true;
     this.#backoff.reset();
@@ -190,13 +201,13 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
   }
 
   #scheduleProbe(session: Session): void {
-    session.cancelProbe = this.#clock.setTimer(() => {
+    session.cancelTimer = this.#clock.setTimer(() => {
       if (this.#session !== session) return;
       let answered = false;
       session.io.queryPinState(this.#profile.buttons[0]!.pin, () => {
         answered = true;
       });
-      session.cancelProbe = this.#clock.setTimer(() => {
+      session.cancelTimer = this.#clock.setTimer(() => {
         if (this.#session !== session) return;
         if (answered) this.#scheduleProbe(session);
         else this.#failed(`board on ${this.#serial} stopped answering`);
@@ -210,6 +221,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     if (reason !== this.#lastFailure || wasArmed) this.#log.warn({ serial: this.#serial, reason }, wasArmed ? 'board lost' : 'board not available; retrying');
     this.#lastFailure = reason;
     if (wasArmed) this.emit('lost', reason);
+    else this.emit('unavailable', reason);
     if (this.#stopped) return;
     this.#cancelRetry = this.#clock.setTimer(() => {
       this.#cancelRetry = null;
@@ -222,8 +234,19 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     this.#session = null;
     this.#armed = false;
     if (!session) return;
-    session.cancelProbe?.();
+    session.cancelTimer?.();
+    // A Button held down runs a "hold" interval until it sees the pin go up; tell it.
+    for (const [pin, down] of session.buttons) if (down) session.io.emit(`digital-read-${pin}`, 1); // released: active low, pulled up
     session.io.removeAllListeners();
+    // Keep a listener so a late transport error on the dead session cannot crash us.
+    session.io.on('error', () => undefined);
+    const j5 = session.board as unknown as { timer?: NodeJS.Timeout };
+    if (j5.timer) clearTimeout(j5.timer);
+    // johnny-five keeps every Board in a module-level list; a board replugged all day
+    // would otherwise grow it by one per attempt.
+    const cache = (five.Board as unknown as { cache: unknown[] }).cache;
+    const index = cache.indexOf(session.board);
+    if (index >= 0) cache.splice(index, 1);
     await new Promise<void>((resolve) => {
       const close = session.transport.close;
       if (!close) return resolve();

@@ -7,13 +7,13 @@ import type { Rating } from '../protocol/messages/press.ts';
 import type { BridgeClock } from './clock.ts';
 import type { BoardConfig, BridgeConfig } from './config.ts';
 import { CommandHandler } from './command-handler.ts';
-import { SavedHubConfig } from './device-settings.ts';
+import { SavedHubConfig } from './saved-hub-config.ts';
 import { EifdBoard, type OpenTransport } from './eifd-board.ts';
 import { HubLink } from './hub-link.ts';
 import { PressJournal, type QueuedPress } from './press-journal.ts';
 import { PressSender } from './press-sender.ts';
 import { Signaller } from './signaller.ts';
-import { voteAccepted, voteRepeated, voteSavedOffline } from './signal-patterns.ts';
+import { voteAccepted, voteNotSaved, voteRepeated, voteSavedOffline } from './signal-patterns.ts';
 import { Telemetry } from './telemetry.ts';
 import { BRIDGE_FIRMWARE } from './version.ts';
 import { VoteDebouncer } from './vote-debouncer.ts';
@@ -93,10 +93,12 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
     this.#telemetry.start();
   }
 
+  /** Board first (no new votes), then the hub session; the journal closes last. */
   async stop(): Promise<void> {
     this.#telemetry.stop();
-    await this.link.stop();
     await this.board.stop();
+    this.#debouncer.reset();
+    await this.link.stop();
     this.journal.close();
   }
 
@@ -139,15 +141,18 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
     }
     if (result.dropped) this.#log.warn({ dropped: { boot: result.dropped.boot, seq: result.dropped.seq }, droppedTotal: this.journal.droppedTotal }, 'offline queue full: dropped the oldest vote');
     if (!result.kept) this.#log.warn({ seq: press.seq, droppedTotal: this.journal.droppedTotal }, 'offline queue full: refused this vote');
-    const pattern = repeat ? voteRepeated(rating) : this.link.connected ? voteAccepted(rating) : voteSavedOffline(rating);
+    // A vote the journal refused or could not write is not promised to the citizen.
+    const pattern = !result.kept || !result.durable ? voteNotSaved(rating) : repeat ? voteRepeated(rating) : this.link.connected ? voteAccepted(rating) : voteSavedOffline(rating);
     this.#signaller.play(pattern);
     this.emit('vote', { press, repeat, signal: pattern.name, kept: result.kept });
     this.#sender.kick();
   }
 
   #applyConfig(config: DeviceConfigMessage, fromHub: boolean): void {
-    this.#lockoutMs = config.lockoutMs;
-    if (config.debounceMs !== undefined) this.#debouncer.debounceMs = Math.max(30, config.debounceMs);
+    // The same ranges the bridge's own config allows: a bad value from the hub must not
+    // silence the device (and it is remembered across restarts).
+    this.#lockoutMs = clamp(config.lockoutMs, 0, 60_000);
+    if (config.debounceMs !== undefined) this.#debouncer.debounceMs = clamp(config.debounceMs, 30, 500);
     if (config.telemetryIntervalMs !== undefined) this.#telemetry.intervalMs = config.telemetryIntervalMs;
     if (!fromHub) return;
     this.#log.info({ counterId: config.counterId, lockoutMs: config.lockoutMs }, 'applied the hub config');
@@ -172,9 +177,14 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
       dropped: this.journal.droppedTotal,
       fw: BRIDGE_FIRMWARE,
       boardArmed: this.board.armed,
-      sentTotal: this.#sender.sentTotal,
+      ackedTotal: this.#sender.ackedTotal,
       journalWriteErrors: this.#journalWriteErrors,
       lockoutMs: this.#lockoutMs,
+      stuckButtons: this.#debouncer.stuckPins(),
     };
   }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
 }

@@ -27,6 +27,15 @@ interface HubLinkEvents {
   command: [DeviceCommandMessage | { invalid: string; id: string | null }];
 }
 
+/** How long a clean stop waits for the hub to take the `offline` status. */
+const STOP_GRACE_MS = 2000;
+
+/** The hub's address without any credentials, for logs. */
+function hubForLogs(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
 const OFFLINE = JSON.stringify({ state: 'offline' } satisfies DeviceStatusMessage);
 
 /**
@@ -72,11 +81,15 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
     this.#connected = false;
     if (!client) return;
     if (wasConnected) {
-      await client.publishAsync(this.#topic('status'), OFFLINE, { qos: 1, retain: true }).catch(() => undefined);
-      await client.endAsync().catch(() => undefined);
-    } else {
-      await client.endAsync(true).catch(() => undefined);
+      // A hub that drops us mid-goodbye must not hold the shutdown: bounded, then forced.
+      const polite = (async () => {
+        await client.publishAsync(this.#topic('status'), OFFLINE, { qos: 1, retain: true });
+        await client.endAsync();
+      })().catch(() => undefined);
+      const gaveUp = await Promise.race([polite.then(() => false), new Promise<boolean>((resolve) => this.#options.clock.setTimer(() => resolve(true), STOP_GRACE_MS))]);
+      if (!gaveUp) return;
     }
+    await client.endAsync(true).catch(() => undefined);
   }
 
   /** Resolves on the hub's PUBACK; rejects when not connected or the link drops first. */
@@ -110,6 +123,7 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
 
   #connect(): void {
     const { url, deviceId, password, log } = this.#options;
+    const hub = hubForLogs(url);
     const client = mqtt.connect(url, {
       clientId: deviceId,
       username: deviceId,
@@ -129,13 +143,13 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
         if (error) log.error({ err: error }, 'hub refused the config/cmd subscription');
       });
       this.#connected = true;
-      log.info({ hub: url }, 'connected to the hub');
+      log.info({ hub }, 'connected to the hub');
       this.emit('connected');
     });
     client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     client.on('error', (error) => {
       // Log each distinct cause once per outage, not once per retry.
-      if (error.message !== this.#lastError) log.warn({ err: error.message, hub: url }, 'hub connection failed; retrying with backoff');
+      if (error.message !== this.#lastError) log.warn({ err: error.message, hub }, 'hub connection failed; retrying with backoff');
       this.#lastError = error.message;
     });
     client.on('close', () => {
@@ -146,7 +160,7 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
       // Fails every in-flight publish ("Connection closed"): the journal resends them.
       client.end(true);
       if (wasConnected) {
-        log.warn({ hub: url }, 'lost the hub connection');
+        log.warn({ hub }, 'lost the hub connection');
         this.emit('disconnected');
       }
       if (this.#stopped) return;

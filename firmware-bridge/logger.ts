@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 export function createBridgeLogger(level: string): Logger {
   return pino(
     { name: 'huduma-bridge', level, redact: { paths: ['password', '*.password', 'boards[*].password'], censor: '[redacted]' } },
-    pino.destination({ fd: 2, sync: false }),
+    // Synchronous: a bridge logs little, and its last lines before an exit must not be lost.
+    pino.destination({ fd: 2, sync: true }),
   );
 }

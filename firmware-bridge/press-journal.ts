@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { BootId, IsoTime, NonNegativeInt } from '../protocol/messages/common.ts';
@@ -18,7 +18,7 @@ export type QueuedPress = z.infer<typeof QueuedPress>;
 export type WhenFull = 'drop-oldest' | 'drop-newest';
 
 /** Journal records, one JSON object per line. */
-const Record = z.union([
+const JournalRecord = z.union([
   z.object({ p: QueuedPress }), // appended
   z.object({ a: z.tuple([BootId, z.int()]) }), // acknowledged by the hub
   z.object({ x: z.tuple([BootId, z.int()]).nullable() }), // dropped: that press, or the refused new one
@@ -57,6 +57,8 @@ export class PressJournal {
   #unreadableLines = 0;
   /** A failed write may have left half a line; the next write starts a fresh one. */
   #maybeTorn = false;
+  /** Extra records to wait for after a failed compaction. */
+  #compactionBackoff = 0;
 
   private constructor(path: string, capacity: number, whenFull: WhenFull) {
     this.#path = path;
@@ -113,7 +115,16 @@ export class PressJournal {
     if (index < 0) return;
     this.#pending.splice(index, 1);
     this.#write([{ a: [press.boot, press.seq] }], false);
-    if (this.#records > 2 * this.#pending.length + 1000) this.compact();
+    if (this.#records > 2 * this.#pending.length + 1000 + this.#compactionBackoff) {
+      try {
+        this.compact();
+        this.#compactionBackoff = 0;
+      } catch {
+        // Disk full or similar: the journal stays valid, just longer. Try again later.
+        rmSync(`${this.#path}.compact`, { force: true });
+        this.#compactionBackoff += 1000;
+      }
+    }
   }
 
   /** Rewrites the file with only the pending votes. */
@@ -142,7 +153,10 @@ export class PressJournal {
   #write(records: unknown[], sync: boolean): boolean {
     const text = (this.#maybeTorn ? '\n' : '') + records.map((r) => `${JSON.stringify(r)}\n`).join('');
     try {
-      writeSync(this.#fd, text);
+      // writeSync may write less than asked (disk filling up): loop, so a short write
+      // is either completed or reported as a failure, never taken for success.
+      const bytes = Buffer.from(text);
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.#fd, bytes, offset);
       if (sync) fdatasyncSync(this.#fd);
       this.#maybeTorn = false;
       this.#records += records.length;
@@ -183,9 +197,9 @@ export class PressJournal {
   }
 }
 
-function parseRecord(line: string): z.infer<typeof Record> | null {
+function parseRecord(line: string): z.infer<typeof JournalRecord> | null {
   try {
-    const parsed = Record.safeParse(JSON.parse(line));
+    const parsed = JournalRecord.safeParse(JSON.parse(line));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -19,7 +19,7 @@ export class PressSender {
   readonly #window: number;
   readonly #log: Logger;
   readonly #inFlight = new Set<string>();
-  #sentTotal = 0;
+  #ackedTotal = 0;
   /** Bumped on every disconnect so late failures of a dead connection are ignored. */
   #generation = 0;
 
@@ -37,9 +37,9 @@ export class PressSender {
     this.#link.on('connected', () => this.kick());
   }
 
-  /** Votes the hub has acknowledged since start. */
-  get sentTotal(): number {
-    return this.#sentTotal;
+  /** Votes the hub has acknowledged (PUBACK) since start. */
+  get ackedTotal(): number {
+    return this.#ackedTotal;
   }
 
   /** Sends whatever fits in the window; call after every append. */
@@ -59,7 +59,7 @@ export class PressSender {
     this.#link.publishPress(this.#message(press)).then(
       () => {
         this.#journal.acknowledge(press);
-        this.#sentTotal += 1;
+        this.#ackedTotal += 1;
         if (generation !== this.#generation) return;
         this.#inFlight.delete(key);
         this.kick();
@@ -70,7 +70,7 @@ export class PressSender {
         this.#inFlight.delete(key);
         this.#log.debug({ err: error.message, seq: press.seq }, 'vote not acknowledged yet; will resend');
       },
-    );
+    ).catch((error: Error) => this.#log.error({ err: error.message }, 'error after a vote was acknowledged'));
   }
 
   /**

@@ -56,6 +56,23 @@ export function voteSavedOffline(rating: Rating): SignalPattern {
 }
 
 /**
+ * A vote the bridge could not keep (offline queue full with `drop-newest`, or the
+ * disk refused the write): the LED, and one long low-key tone instead of the usual
+ * beep, so it never sounds like a vote that was saved.
+ */
+export function voteNotSaved(rating: Rating): SignalPattern {
+  return {
+    name: 'vote-not-saved',
+    steps: [
+      { atMs: 0, led: rating, level: 255, buzzer: true },
+      { atMs: 600, buzzer: false },
+      { atMs: 1000, led: rating, level: 0 },
+    ],
+    durationMs: 1000,
+  };
+}
+
+/**
  * A press inside the lock-out after a vote: still recorded (the hub flags it
  * `misuse`), acknowledged by the LED alone so a citizen is not encouraged to keep
  * pressing.

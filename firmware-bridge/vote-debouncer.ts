@@ -1,7 +1,12 @@
 import type { BridgeClock } from './clock.ts';
 
+/** A button down this long is stuck (or jammed), not a hand on the panel. */
+export const STUCK_AFTER_MS = 5000;
+
 interface ButtonState {
   down: boolean;
+  /** Uptime when it went down; for a button down at arming, the arming time. */
+  downSince: number;
   /** Released long enough that the next press may count. */
   armed: boolean;
   cancelVote: (() => void) | null;
@@ -29,7 +34,7 @@ export class VoteDebouncer {
     this.#onVote = onVote;
     this.#onRearmed = onRearmed;
     this.#debounceMs = options.debounceMs;
-    for (const pin of options.pins) this.#buttons.set(pin, { down: false, armed: true, cancelVote: null, cancelRearm: null });
+    for (const pin of options.pins) this.#buttons.set(pin, { down: false, downSince: 0, armed: true, cancelVote: null, cancelRearm: null });
   }
 
   set debounceMs(ms: number) {
@@ -41,6 +46,7 @@ export class VoteDebouncer {
     const button = this.#buttons.get(pin);
     if (!button || button.down === down) return;
     button.down = down;
+    if (down) button.downSince = this.#clock.uptimeMs();
     if (down) this.#pressed(pin, button);
     else this.#released(pin, button);
   }
@@ -55,14 +61,22 @@ export class VoteDebouncer {
       button.cancelVote?.();
       button.cancelRearm?.();
       const down = downPins.includes(pin);
-      Object.assign(button, { down, armed: !down, cancelVote: null, cancelRearm: null });
+      Object.assign(button, { down, downSince: this.#clock.uptimeMs(), armed: !down, cancelVote: null, cancelRearm: null });
     }
+  }
+
+  /** Buttons held down for longer than STUCK_AFTER_MS, for telemetry and the self-test. */
+  stuckPins(): number[] {
+    const now = this.#clock.uptimeMs();
+    return [...this.#buttons].filter(([, b]) => b.down && now - b.downSince >= STUCK_AFTER_MS).map(([pin]) => pin);
   }
 
   #pressed(pin: number, button: ButtonState): void {
     button.cancelRearm?.();
     button.cancelRearm = null;
-    const others = [...this.#buttons].filter(([otherPin, other]) => otherPin !== pin && other.down);
+    // A stuck button must not silence the other three: only recent presses are a palm.
+    const now = this.#clock.uptimeMs();
+    const others = [...this.#buttons].filter(([otherPin, other]) => otherPin !== pin && other.down && now - other.downSince < STUCK_AFTER_MS);
     if (others.length > 0) {
       // Two buttons at once: cancel any vote still settling and let this press pass.
       for (const [, other] of others) {

@@ -8,6 +8,7 @@ import { BridgeConfig } from '../../firmware-bridge/config.ts';
 import { AvrFirmataBoard } from '../../hardware/firmata/avr/avr-firmata-board.ts';
 import { openPtyPair } from '../../hardware/serial/pty-pair.ts';
 import { armed, linked, pressButton } from '../helpers/bridge-fixture.ts';
+import { waitUntil } from '../helpers/hub-process.ts';
 import { bridgeScenario, nextStored, outputsOf } from '../helpers/bridge-scenario.ts';
 import { capturingLogger } from '../helpers/log-capture.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -82,6 +83,11 @@ describe('bridge ↔ board: real firmware, replugging, technician commands', () 
     expect(reason).toMatch(/stopped answering|closed|error/);
     await online(false);
 
+    // Left unplugged long enough for two failed reopen attempts (the path is gone:
+    // ENOENT, as for a /dev/serial/by-id link): the bridge keeps trying, never crashes.
+    await once(device.board, 'unavailable');
+    const [why] = await once(device.board, 'unavailable');
+    expect(why).toMatch(/ENOENT|No such file/);
     pair = await openPtyPair({ dir: ptyDir });
     attachment = await board.attachSerial(pair.devicePath);
     await once(device.board, 'armed');
@@ -106,7 +112,7 @@ describe('bridge ↔ board: real firmware, replugging, technician commands', () 
     const device = b.device('eifd-c09');
     await armed(device);
     await linked(device);
-    await new Promise<void>((resolve) => (h.hub.health().devices.online === 1 ? resolve() : h.hub.bus.once('device.presence', () => resolve())));
+    await waitUntil(async () => h.hub.health().devices.online, (online) => online === 1, 'the device online at the hub');
 
     const outputs = outputsOf(board);
     const identify = await command('eifd-c09', { op: 'identify' });

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { VoteRecord } from '../../firmware-bridge/eifd-device.ts';
 import { armed, linked, pressButton } from '../helpers/bridge-fixture.ts';
 import { bridgeScenario, nextStored, outputsOf, storedPresses } from '../helpers/bridge-scenario.ts';
+import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { startHub } from '../helpers/hub-fixture.ts';
-import { freePort } from '../helpers/hub-process.ts';
+import { freePort, waitUntil } from '../helpers/hub-process.ts';
 
 const { hub, bridge, emulator, cleanups } = bridgeScenario();
 
@@ -26,8 +28,8 @@ describe('bridge ↔ hub with an emulated EIFD', () => {
     const [press] = await stored;
     expect(press).toMatchObject({ deviceId: 'eifd-c03', counterId: 'c03', rating: 3, misuse: false, deviceSeq: 1, clockQuality: 'uptime' });
     expect(h.hub.health().ingest.pressesTotal).toBe(1);
-    if (device.journal.size > 0) await new Promise((resolve) => setImmediate(resolve));
-    expect(device.journal.size).toBe(0);
+    // The PUBACK reaches the bridge just after the hub's commit.
+    await waitUntil(async () => device.journal.size, (size) => size === 0, 'the journal to empty');
   });
 
   it('Firmata 2.4 (no INPUT_PULLUP mode): buttons still work with the legacy pull-up', async () => {
@@ -54,16 +56,26 @@ describe('bridge ↔ hub with an emulated EIFD', () => {
     const votes: unknown[] = [];
     device.on('vote', (v) => votes.push(v));
     const stored = nextStored(h, 2);
-    // Contact bounce: edges 1–3 ms apart, all inside the debounce window.
+    // A bouncy press: the contact chatters (closed 10–15 ms, open 9 ms, six times),
+    // slow enough to pass johnny-five's 7 ms filter, so the bridge's own 45 ms debounce
+    // is what must hold it to one vote; then it settles closed. The waits are the
+    // stimulus itself, the physical timing of a bouncing contact.
+    const bounces: boolean[] = [];
+    device.board.on('level', (_pin, down) => bounces.push(down));
+    const firstVote = once(device, 'vote') as Promise<[VoteRecord]>;
     for (let i = 0; i < 6; i++) {
       board.setInput(4, false);
-      await new Promise((resolve) => setTimeout(resolve, 1 + (i % 3)));
+      await new Promise((resolve) => setTimeout(resolve, 10 + (i % 2) * 5));
       board.setInput(4, true);
-      await new Promise((resolve) => setTimeout(resolve, 1 + (i % 2)));
+      await new Promise((resolve) => setTimeout(resolve, 9));
     }
-    const first = await pressButton(board, device, 4);
+    board.setInput(4, false);
+    const [first] = await firstVote;
+    board.setInput(4, true);
     const second = await pressButton(board, device, 5);
     expect(votes).toHaveLength(2);
+    // The bounce reached the bridge as edges, and none of them became a vote.
+    expect(bounces.filter((down) => down).length).toBeGreaterThanOrEqual(2);
     expect(first).toMatchObject({ repeat: false, press: { rating: 2 } });
     expect(second).toMatchObject({ repeat: true, signal: 'vote-repeated', press: { rating: 1 } });
     const presses = await stored;
@@ -92,9 +104,16 @@ describe('bridge ↔ hub with an emulated EIFD', () => {
     expect(signals[0]).toBe('vote-saved-offline');
     expect(device.journal.size).toBe(5);
 
-    const second = await hub({ dataDir, overrides: { mqttPort } });
-    const stored = storedPresses(second);
-    const all = nextStored(second, 5);
+    let stored: FeedbackPressedData[] = [];
+    let all: Promise<FeedbackPressedData[]> = Promise.resolve([]);
+    const second = await hub({
+      dataDir,
+      overrides: { mqttPort },
+      beforeStart: (started) => {
+        stored = storedPresses({ hub: started });
+        all = nextStored({ hub: started }, 5);
+      },
+    });
     await all;
     expect(stored.map((p) => p.rating)).toEqual([4, 1, 3, 2, 4]);
     expect(stored.map((p) => p.deviceSeq)).toEqual([1, 2, 3, 4, 5]);
@@ -118,10 +137,17 @@ describe('bridge ↔ hub with an emulated EIFD', () => {
     expect(device.journal.pending().map((p) => p.rating)).toEqual([2, 1]);
     expect(b.logs.lines().filter((e) => e.msg === 'offline queue full: dropped the oldest vote')).toHaveLength(2);
 
-    const h = await hub({ dataDir: first.dataDir, overrides: { mqttPort } });
-    const telemetry = new Promise<Record<string, unknown>>((resolve) => h.hub.bus.on('device.telemetry', ({ telemetry: t }) => resolve(t)));
-    const stored = await nextStored(h, 2);
-    expect(stored.map((p) => p.rating)).toEqual([2, 1]);
+    let telemetry: Promise<Record<string, unknown>> = Promise.resolve({});
+    let stored: Promise<FeedbackPressedData[]> = Promise.resolve([]);
+    await hub({
+      dataDir: first.dataDir,
+      overrides: { mqttPort },
+      beforeStart: (started) => {
+        telemetry = new Promise((resolve) => started.bus.on('device.telemetry', ({ telemetry: t }) => resolve(t)));
+        stored = nextStored({ hub: started }, 2);
+      },
+    });
+    expect((await stored).map((p) => p.rating)).toEqual([2, 1]);
     expect(await telemetry).toMatchObject({ dropped: 2, fw: expect.stringMatching(/^huduma-bridge\//) });
   });
 });

@@ -103,6 +103,18 @@ describe('VoteDebouncer', () => {
     expect(votes.map((v) => v.pin)).toEqual([3]);
   });
 
+  it('a stuck button does not silence the others, and is reported', () => {
+    const { clock, votes, debouncer } = setup();
+    debouncer.level(5, true);
+    clock.advance(45);
+    expect(votes.map((v) => v.pin)).toEqual([5]);
+    clock.advance(6000);
+    expect(debouncer.stuckPins()).toEqual([5]);
+    debouncer.level(2, true);
+    clock.advance(45);
+    expect(votes.map((v) => v.pin)).toEqual([5, 2]);
+  });
+
   it('property: never more votes than presses held at least debounceMs, never a vote for a shorter press', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ down: fc.integer({ min: 1, max: 120 }), up: fc.integer({ min: 1, max: 120 }) }), { maxLength: 40 }), (presses) => {

@@ -35,14 +35,14 @@ export function bridgeScenario() {
 }
 
 /** Collects every stored press the hub announces from now on. */
-export function storedPresses(fixture: HubFixture): FeedbackPressedData[] {
+export function storedPresses(fixture: Pick<HubFixture, 'hub'>): FeedbackPressedData[] {
   const presses: FeedbackPressedData[] = [];
   fixture.hub.bus.on('press.stored', ({ press }) => presses.push(press));
   return presses;
 }
 
 /** Resolves with the next `count` presses the hub stores. */
-export function nextStored(fixture: HubFixture, count = 1): Promise<FeedbackPressedData[]> {
+export function nextStored(fixture: Pick<HubFixture, 'hub'>, count = 1): Promise<FeedbackPressedData[]> {
   return new Promise((resolve) => {
     const got: FeedbackPressedData[] = [];
     const on = ({ press }: { press: FeedbackPressedData }) => {

@@ -21,7 +21,7 @@ export interface HubFixture {
  * A real hub in this process: real TCP ports (0 = any free), a real SQLite file in a
  * temp dir, the built-in sample centre unless told otherwise.
  */
-export async function startHub(options: { dataDir?: string; overrides?: ConfigOverrides; clock?: Clock; configure?: (config: HubConfig) => void } = {}): Promise<HubFixture> {
+export async function startHub(options: { dataDir?: string; overrides?: ConfigOverrides; clock?: Clock; configure?: (config: HubConfig) => void; beforeStart?: (hub: Hub) => void } = {}): Promise<HubFixture> {
   const dir = options.dataDir ? null : tempDir('huduma-hub-');
   const dataDir = options.dataDir ?? dir!.path;
   const { config } = loadHubConfig({
@@ -30,6 +30,8 @@ export async function startHub(options: { dataDir?: string; overrides?: ConfigOv
   options.configure?.(config);
   const logs = capturingLogger();
   const hub = new Hub({ config, log: logs.log, pid: process.pid, ...(options.clock ? { clock: options.clock } : {}) });
+  // E.g. subscribe to the bus before devices waiting to reconnect can get in.
+  options.beforeStart?.(hub);
   const ports = await hub.start();
   const validCounters = new Set(config.counters.map((c) => c.id));
   return {
