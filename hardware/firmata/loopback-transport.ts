@@ -32,8 +32,11 @@ export class LoopbackTransport extends EventEmitter implements FirmataTransport 
       process.nextTick(() => (callback ? callback(error) : this.emit('error', error)));
       return false;
     }
-    // Copy: the caller may reuse its buffer after the callback.
-    this.#toBoard(Buffer.from(data));
+    // Copy into a buffer of its own (Buffer.alloc never uses the shared pool): the
+    // caller may reuse its buffer, and the avr8js board transfers this one to a worker.
+    const copy = Buffer.alloc(data.length);
+    data.copy(copy);
+    this.#toBoard(copy);
     if (callback) process.nextTick(callback, null);
     return true;
   }
@@ -58,15 +61,18 @@ export class LoopbackTransport extends EventEmitter implements FirmataTransport 
     this.emit('open');
   }
 
-  /** Board side: bytes the board transmitted. */
-  deliver(bytes: Buffer): void {
-    if (this.isOpen) this.emit('data', bytes);
+  /** Board side: bytes the board transmitted (a Uint8Array may come from a worker thread). */
+  deliver(bytes: Uint8Array): void {
+    if (this.isOpen) this.emit('data', Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** Board side: the board went away (closed); the host sees the port close. */
-  lost(): void {
+  /** Board side: the board went away (closed, or its simulator died); the host sees the port close. */
+  lost(error: Error | null = null): void {
     if (this.#closed) return;
     this.#closed = true;
-    process.nextTick(() => this.emit('close'));
+    process.nextTick(() => {
+      if (error) this.emit('error', error);
+      this.emit('close');
+    });
   }
 }

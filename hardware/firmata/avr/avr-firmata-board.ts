@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { FirmataTransport, OutputChange, SerialAttachment, SimulatedFirmataBoard } from '../simulated-board.ts';
 import { AvrHarnessError } from './avr-errors.ts';
 import { FLASH_BYTES, type InputLevel } from './atmega328p.ts';
-import { InProcessTransport } from './in-process-transport.ts';
+import { LoopbackTransport } from '../loopback-transport.ts';
 import { parseIntelHex } from './intel-hex.ts';
 import { attachSerialPort, type SerialLink } from './serial-attachment.ts';
 import type { FromSimulator, SimulatorSetup, ToSimulator } from './simulator-messages.ts';
@@ -79,11 +79,11 @@ export class AvrFirmataBoard extends EventEmitter<{ output: [OutputChange] }> im
 
   attachTransport(): FirmataTransport {
     this.#claimPort();
-    const transport = new InProcessTransport(
+    const transport = new LoopbackTransport(
       (bytes) => this.#post({ type: 'rx', bytes }, [bytes.buffer as ArrayBuffer]),
       () => this.#release(attachment),
     );
-    const attachment: Attachment = { received: (bytes) => transport.received(bytes), lost: (error) => transport.lost(error) };
+    const attachment: Attachment = { received: (bytes) => transport.deliver(bytes), lost: (error) => transport.lost(error) };
     this.#attachment = attachment;
     this.#start().then(
       () => {
