@@ -38,10 +38,6 @@ export class Signaller {
     this.#idle();
   }
 
-  get playing(): string | null {
-    return this.#playing;
-  }
-
   setOffline(offline: boolean): void {
     if (this.#offline === offline) return;
     this.#offline = offline;

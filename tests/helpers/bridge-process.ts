@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT } from './hub-process.ts';
+import { onLines, REPO_ROOT } from './hub-process.ts';
 
 export const BRIDGE_BIN = fileURLToPath(new URL('../../bin/huduma-bridge.js', import.meta.url));
 
@@ -19,25 +19,18 @@ export function spawnBridge(args: string[]): BridgeProcess {
   let stderr = '';
   const lines: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
-  let buffered = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-    buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      let line: Record<string, unknown>;
-      try {
-        line = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      lines.push(line);
-      for (const waiter of waiters.filter((w) => w.msg === line.msg)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  onLines(child.stderr!, (text) => {
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    lines.push(line);
+    for (const waiter of waiters.filter((w) => w.msg === line.msg)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
     }
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));

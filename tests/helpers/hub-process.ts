@@ -36,31 +36,38 @@ export function spawnHub(args: string[], options: { cwd?: string } = {}): Promis
   const child = spawn(process.execPath, [HUB_BIN, 'start', ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (!line.includes('"hub ready"')) continue;
-        const ready = JSON.parse(line) as { mqttPort: number; httpPort: number };
-        resolve({
-          child,
-          mqttPort: ready.mqttPort,
-          httpPort: ready.httpPort,
-          stderr: () => stderr,
-          exited,
-          kill(signal = 'SIGTERM') {
-            child.kill(signal);
-            return exited;
-          },
-        });
-      }
+    onLines(child.stderr!, (line) => {
+      if (!line.includes('"hub ready"')) return;
+      const ready = JSON.parse(line) as { mqttPort: number; httpPort: number };
+      resolve({
+        child,
+        mqttPort: ready.mqttPort,
+        httpPort: ready.httpPort,
+        stderr: () => stderr,
+        exited,
+        kill(signal = 'SIGTERM') {
+          child.kill(signal);
+          return exited;
+        },
+      });
     });
     void exited.then((code) => reject(new Error(`hub exited (${code}) before it was ready:\n${stderr}`)));
+  });
+}
+
+/** Calls `fn` with each complete line of a child's output stream. */
+export function onLines(stream: NodeJS.ReadableStream, fn: (line: string) => void): void {
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      fn(line);
+    }
   });
 }
 
