@@ -12,7 +12,11 @@ export type HubErrorCode =
   | 'device_unknown'
   | 'counter_unknown'
   | 'id_invalid'
-  | 'store_migration_failed';
+  | 'store_migration_failed'
+  | 'disk_budget_exhausted'
+  | 'hub_not_running'
+  | 'sync_not_configured'
+  | 'sync_timeout';
 
 export class HubError extends Error {
   readonly code: HubErrorCode;

@@ -5,12 +5,16 @@ import { readMeta } from './store/database.ts';
 import type { Outbox } from './store/outbox.ts';
 import { readStats } from './store/stats.ts';
 import type { WriterStats } from './store/writer/ops.ts';
+import type { DiskReading } from './store/disk-budget.ts';
+import type { SyncStatus } from './sync/sync-client.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
   /** `degraded` when something in `problems` keeps the hub from storing what it acknowledges. */
   status: 'ok' | 'degraded';
   problems: string[];
+  /** Alarms that do not (yet) keep the hub from working: disk filling, sync refused. */
+  warnings: string[];
   pid: number;
   version: string;
   centreId: string;
@@ -36,16 +40,30 @@ export interface HealthSnapshot {
     dbBytes: number;
     walBytes: number;
     freeDiskBytes: number | null;
+    /** The disk budget: ok, warn, critical, or refusing (new presses refused). */
+    diskState: string;
     commits: number;
     failedCommits: number;
     largestBatch: number;
   };
   sync: {
+    /** not_configured, idle (caught up), sending, draining, backoff, rate_limited, refused. */
     state: string;
     backlogEvents: number;
     oldestUnsyncedAgeS: number;
     lastSyncAt: string | null;
     ackedThroughSeq: number;
+    highestSeq: number;
+    lastError: { code: string; message: string; at: string } | null;
+    consecutiveFailures: number;
+    nextAttemptAt: string | null;
+    clockOffsetMs: number | null;
+    /** Records the Secretariat set aside as invalid (they do not block the queue). */
+    quarantinedTotal: number;
+    prunedOutboxTotal: number;
+    eventsSent: number;
+    rateLimitedTotal: number;
+    lastHeartbeatAt: string | null;
   };
 }
 
@@ -63,7 +81,8 @@ export interface HealthSources {
   mqtt: () => { port: number; connections: number };
   http: () => { port: number };
   devices: () => { total: number; online: number; connected: number };
-  syncState: () => string;
+  sync: () => SyncStatus | null;
+  disk: () => DiskReading;
   storeWriterAvailable: () => boolean;
 }
 
@@ -81,14 +100,21 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
     rejectedTotal += value;
   }
   const lastSeq = s.outbox.head().lastSeq;
-  const ackedThroughSeq = Number(readMeta(s.db, 'sync_acked_through_seq') ?? 0);
-  const lastSyncAt = readMeta(s.db, 'sync_last_at') ?? null;
+  const sync = s.sync();
+  const disk = s.disk();
+  const ackedThroughSeq = sync?.ackedThroughSeq ?? Number(readMeta(s.db, 'sync_acked_through_seq') ?? 0);
+  const lastSyncAt = sync?.lastSyncAt ?? readMeta(s.db, 'sync_last_at') ?? null;
   const backlogEvents = Math.max(0, lastSeq - ackedThroughSeq);
   const oldestAt = backlogEvents > 0 ? s.outbox.timeOf(ackedThroughSeq + 1) : undefined;
   const problems = s.storeWriterAvailable() ? [] : ['store writer is restarting: presses are not being acknowledged'];
+  if (disk.state === 'refusing') problems.push(`disk budget exhausted, new presses are refused: ${disk.reason}`);
+  // Early alarms: everything still works, but someone should look (noc-runbook.md).
+  const warnings = disk.state === 'warn' || disk.state === 'critical' ? [`disk ${disk.state}: ${disk.reason}`] : [];
+  if (sync?.state === 'refused') warnings.push(`the Secretariat refuses this hub's requests: ${sync.lastError?.message ?? 'unknown reason'}`);
   return {
     status: problems.length === 0 ? 'ok' : 'degraded',
     problems,
+    warnings,
     pid: s.pid,
     version: s.version,
     centreId: s.centreId,
@@ -112,16 +138,27 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       dbBytes: fileSize(s.databasePath),
       walBytes: fileSize(`${s.databasePath}-wal`),
       freeDiskBytes: freeBytes(s.dataDir),
+      diskState: disk.state,
       commits: s.writerStats.commits,
       failedCommits: s.writerStats.failedCommits,
       largestBatch: s.writerStats.largestBatch,
     },
     sync: {
-      state: s.syncState(),
+      state: sync === null ? 'not_configured' : sync.state === 'sending' && sync.draining ? 'draining' : sync.state,
       backlogEvents,
       oldestUnsyncedAgeS: oldestAt === undefined ? 0 : Math.max(0, Math.round((now - oldestAt) / 1000)),
       lastSyncAt,
       ackedThroughSeq,
+      highestSeq: sync?.highestSeq ?? Number(readMeta(s.db, 'sync_highest_seq') ?? 0),
+      lastError: sync?.lastError ?? null,
+      consecutiveFailures: sync?.consecutiveFailures ?? 0,
+      nextAttemptAt: sync?.nextAttemptAt ?? null,
+      clockOffsetMs: sync?.clockOffsetMs ?? null,
+      quarantinedTotal: counters['sync.quarantined'] ?? 0,
+      prunedOutboxTotal: counters['sync.pruned_outbox'] ?? 0,
+      eventsSent: sync?.eventsSent ?? 0,
+      rateLimitedTotal: sync?.rateLimitedTotal ?? 0,
+      lastHeartbeatAt: sync?.lastHeartbeatAt ?? null,
     },
   };
 }

@@ -23,6 +23,8 @@ import { hubDatabasePath, openHubDatabase } from './store/database.ts';
 import { InstanceLock } from './store/instance-lock.ts';
 import { Outbox } from './store/outbox.ts';
 import { StoreWriter } from './store/writer/store-writer.ts';
+import { DiskBudget } from './store/disk-budget.ts';
+import { SyncPart } from './sync/sync-part.ts';
 
 
 export interface HubOptions {
@@ -33,6 +35,8 @@ export interface HubOptions {
   clock?: Clock;
   /** The process id for /health and the lock owner; main.ts passes process.pid. */
   pid: number;
+  /** Jitter source for sync backoff (tests pass a seeded one). */
+  random?: () => number;
 }
 
 export interface HubPorts {
@@ -91,6 +95,9 @@ export class Hub {
     await writer.start();
     this.#onStop('store writer', () => writer.stop());
     const outbox = new Outbox(db);
+    const disk = new DiskBudget({ settings: config.store.disk, dataDir: config.dataDir, dbPath: hubDatabasePath(config.dataDir), clock, log: log.child({ part: 'disk' }) });
+    disk.start();
+    this.#onStop('disk budget', () => disk.stop());
     const rejections = new Rejections({ writer, clock, bus: this.bus, log: log.child({ part: 'rejections' }) });
 
     const deviceStore = new DeviceStore(db, clock);
@@ -112,6 +119,7 @@ export class Hub {
         maxPressBytes: config.feedback.maxPressBytes,
         pressBudgetPerMinute: config.feedback.pressBudgetPerMinute,
         lockoutMsFor: (counterId) => counters.get(counterId)?.lockoutMs ?? config.feedback.lockoutMs,
+        refusal: () => disk.refusal(),
       },
     });
     const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }) });
@@ -140,7 +148,17 @@ export class Hub {
       await mqtt.stop();
     });
 
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null };
+    const sync = new SyncPart({
+      config,
+      db,
+      writer,
+      disk,
+      devices: () => ({ online: presence.onlineCount, total: registry.size }),
+      clock,
+      log: log.child({ part: 'sync' }),
+      ...(this.#options.random ? { random: this.#options.random } : {}),
+    });
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -165,9 +183,17 @@ export class Hub {
     const httpPort = await http.start();
     this.#onStop('http', () => http.stop());
 
-    if (config.secretariat.url) {
-      log.warn({ url: config.secretariat.url }, 'sync to the Secretariat is not in this version yet; events are kept in the outbox until it is');
-    }
+    // Sync starts last and stops first (before the writer it records acks through).
+    const wake = () => sync.notify();
+    this.bus.on('press.stored', wake);
+    this.bus.on('device.presenceStored', wake);
+    sync.start();
+    this.#onStop('sync', async () => {
+      this.bus.off('press.stored', wake);
+      this.bus.off('device.presenceStored', wake);
+      await sync.stop();
+    });
+    lock.describe({ pid: this.#options.pid, httpPort, mqttPort });
     log.info({ centreId: config.centre.id, mqttPort, httpPort, dataDir: config.dataDir, devices: registry.size, version: HUB_VERSION }, 'hub ready');
     return { mqtt: mqttPort, http: httpPort };
   }
@@ -203,8 +229,8 @@ export class Hub {
       mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
       http: () => ({ port: parts.http?.port ?? 0 }),
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
-      // Sync to the Secretariat is not in this version: a configured URL is not used yet.
-      syncState: () => (config.secretariat.url ? 'not_implemented' : 'not_configured'),
+      sync: () => parts.sync.status(),
+      disk: () => parts.disk.reading,
       storeWriterAvailable: () => parts.writer.available,
     });
   }
@@ -216,6 +242,11 @@ export class Hub {
 
   get tokens(): AccessTokens {
     return this.#requireParts().tokens;
+  }
+
+  /** The sync part, for tests and the demo (kick, prune, heartbeat). */
+  get sync(): SyncPart {
+    return this.#requireParts().sync;
   }
 
   /** Applies device changes made by CLI commands now instead of at the next poll. */
@@ -289,4 +320,6 @@ interface Parts {
   tokens: AccessTokens;
   deviceStore: DeviceStore;
   http: HttpServer | null;
+  sync: SyncPart;
+  disk: DiskBudget;
 }

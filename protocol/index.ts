@@ -10,3 +10,4 @@ export * from './messages/hub-status.ts';
 export * from './events/feedback.ts';
 export * from './events/device.ts';
 export * from './events/envelope.ts';
+export * from './sync/index.ts';

@@ -18,6 +18,10 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
   data_dir_locked: 75,
   port_in_use: 75,
   store_migration_failed: 70,
+  disk_budget_exhausted: 73,
+  hub_not_running: 69,
+  sync_not_configured: 78,
+  sync_timeout: 75,
 };
 
 const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
@@ -31,6 +35,8 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
   huduma-hub device list [--data-dir DIR]
   huduma-hub token create --role kiosk|officer|technician|manager [--counter ID] [--data-dir DIR]
   huduma-hub token revoke TOKEN [--data-dir DIR]
+  huduma-hub sync status [--data-dir DIR]
+  huduma-hub sync drain [--data-dir DIR] [--timeout SECONDS]
   huduma-hub demo
 
 Without --config the built-in sample centre is used (centre demo-centre, counters c01-c10).
@@ -51,6 +57,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return deviceCommand(rest, io);
       case 'token':
         return tokenCommand(rest, io);
+      case 'sync': {
+        const { syncCommand } = await import('./commands/sync.ts');
+        return await syncCommand(rest, io);
+      }
       case '--version':
       case 'version':
         io.stdout.write(`${HUB_VERSION}\n`);

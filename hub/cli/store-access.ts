@@ -14,6 +14,12 @@ export interface StoreFlags {
  * transaction). The data dir comes from --data-dir, else the config's, else the
  * default, the same rule `start` uses.
  */
+/** The data dir a command works on: --data-dir, else the config's, else the default. */
+export function dataDirOf(flags: StoreFlags): string {
+  if (flags['data-dir'] !== undefined && flags.config === undefined) return flags['data-dir'];
+  return flags['data-dir'] ?? loadHubConfig(flags.config === undefined ? {} : { configPath: flags.config }).config.dataDir;
+}
+
 export function withStore<T>(flags: StoreFlags, use: (db: Database, counters: Set<string>) => T): T {
   const needsConfig = flags['data-dir'] === undefined || flags.config !== undefined;
   const loaded = needsConfig ? loadHubConfig(flags.config === undefined ? {} : { configPath: flags.config }) : null;

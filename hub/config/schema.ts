@@ -78,9 +78,64 @@ const PrinterSection = z.strictObject({
   baudRate: z.int().positive().default(19200),
 });
 
-const SecretariatSection = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).optional(),
-  secret: z.string().min(16).optional(),
+const SyncBackoffSection = z.strictObject({
+  /** First wait after a failed exchange; doubles per consecutive failure, with jitter. */
+  initialMs: z.int().min(10).default(1000),
+  /** Longest wait between attempts: the link is tried at least this often, forever. */
+  maxMs: z.int().min(100).default(300_000),
+  /** Never retry sooner than this after a failure, so a flapping WAN cannot make a storm. */
+  holdDownMs: z.int().min(0).default(5000),
+});
+
+const SecretariatSection = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    /** The secret `huduma-secretariat centre add` printed for this centre; signs every request. */
+    secret: z.string().min(16).optional(),
+    /** Upper bounds of one batch: events, and bytes of JSON before gzip. */
+    batchMaxEvents: z.int().min(1).max(5000).default(1000),
+    batchMaxBytes: z.int().min(16 * 1024).max(12 * 1024 * 1024).default(1024 * 1024),
+    /** A request that has not answered by then is abandoned (a stalled WAN link). */
+    requestTimeoutMs: z.int().min(100).default(30_000),
+    /** Sent also when there is nothing to sync: how the NOC sees the centre is alive. */
+    heartbeatIntervalMs: z.int().min(100).default(60_000),
+    /** Besides waking on new events, the sender looks for unsent ones this often. */
+    pollMs: z.int().min(10).default(1000),
+    /** Waits this long after the first new event so a trickle goes as one batch. */
+    lingerMs: z.int().min(0).default(200),
+    /**
+     * During a backlog drain, up to this many of the newest events ride along in each
+     * batch (stored out of order at the Secretariat), so the NOC sees today while last
+     * week drains. 0 turns the fresh lane off.
+     */
+    freshLaneEvents: z.int().min(0).max(1000).default(100),
+    backoff: SyncBackoffSection.prefault({}),
+  })
+  .superRefine((section, ctx) => {
+    if (section.url && !section.secret) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required when secretariat.url is set: the secret printed by `huduma-secretariat centre add CENTRE_ID` (or --secretariat-secret)' });
+    }
+  });
+
+const DiskBudgetSection = z.strictObject({
+  /** Free space on the data dir's file system below which /health warns. */
+  warnFreeMb: z.int().min(0).default(2048),
+  /** Below this the alarm is critical (NOC, heartbeat, /health). */
+  criticalFreeMb: z.int().min(0).default(512),
+  /** Below this new presses are refused (not acknowledged, so devices keep them). */
+  refuseFreeMb: z.int().min(0).default(64),
+  /** The hub database may grow to this; warn at 70 %, critical at 90 %, refuse at 100 %. */
+  maxDbMb: z.int().min(1).default(16_384),
+  checkIntervalMs: z.int().min(100).default(10_000),
+});
+
+const StoreSection = z.strictObject({
+  /** Events the Secretariat acknowledged, and their press rows, are kept this long before pruning. Unsynced rows are never pruned. */
+  retentionDays: z.number().min(0).default(30),
+  pruneIntervalMs: z.int().min(100).default(3_600_000),
+  /** Rows deleted per prune step (one short writer transaction each). */
+  pruneBatch: z.int().min(1).max(100_000).default(5000),
+  disk: DiskBudgetSection.prefault({}),
 });
 
 /**
@@ -102,6 +157,7 @@ export const HubConfigSchema = z
     feedback: FeedbackSection.prefault({}),
     printer: PrinterSection.prefault({}),
     secretariat: SecretariatSection.prefault({}),
+    store: StoreSection.prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
@@ -129,3 +185,5 @@ export const HubConfigSchema = z
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 export type HubConfig = z.output<typeof HubConfigSchema>;
 export type CounterConfig = HubConfig['counters'][number];
+export type SecretariatConfig = HubConfig['secretariat'];
+export type StoreConfig = HubConfig['store'];

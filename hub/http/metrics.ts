@@ -64,6 +64,26 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   gauge('huduma_sync_backlog_events', 'Events not yet acknowledged by the Secretariat', (h) => h.sync.backlogEvents);
   gauge('huduma_sync_oldest_unsynced_age_seconds', 'Age of the oldest unacknowledged event', (h) => h.sync.oldestUnsyncedAgeS);
   gauge('huduma_sync_last_success_timestamp_seconds', 'Last successful sync (0 = never)', (h) => (h.sync.lastSyncAt ? Date.parse(h.sync.lastSyncAt) / 1000 : 0));
+  gauge('huduma_sync_acked_through_seq', "The Secretariat's contiguous acknowledgment (the sync cursor)", (h) => h.sync.ackedThroughSeq);
+  gauge('huduma_sync_consecutive_failures', 'Failed exchanges with the Secretariat in a row (0 when healthy)', (h) => h.sync.consecutiveFailures);
+  gauge('huduma_sync_clock_offset_ms', 'Secretariat clock minus hub clock, as last estimated', (h) => h.sync.clockOffsetMs);
+  counter('huduma_sync_events_sent_total', 'Events sent to the Secretariat since start (duplicates of lost answers included)', (h) => h.sync.eventsSent);
+  counter('huduma_sync_rate_limited_total', 'Batches the Secretariat answered with 429 since start', (h) => h.sync.rateLimitedTotal);
+  counter('huduma_sync_quarantined_total', 'Records the Secretariat set aside as invalid', (h) => h.sync.quarantinedTotal);
+  counter('huduma_sync_pruned_outbox_total', 'Acknowledged outbox rows pruned after retention', (h) => h.sync.prunedOutboxTotal);
+  const stateGauge = (name: string, help: string, states: string[], read: (h: HealthSnapshot) => string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const current = read(take());
+        for (const state of states) this.set({ state }, state === current ? 1 : 0);
+      },
+    });
+  stateGauge('huduma_sync_state', 'Sync sender state (1 for the current one)', ['not_configured', 'idle', 'sending', 'draining', 'backoff', 'rate_limited', 'refused', 'stopped'], (h) => h.sync.state);
+  stateGauge('huduma_disk_state', 'Disk budget state (1 for the current one); refusing = new presses refused', ['ok', 'warn', 'critical', 'refusing'], (h) => h.store.diskState);
   counter('huduma_store_commits_total', 'Group commits', (h) => h.store.commits);
   counter('huduma_store_failed_commits_total', 'Group commits that failed (nothing in them acknowledged)', (h) => h.store.failedCommits);
   gauge('huduma_store_database_bytes', 'Size of the SQLite database file', (h) => h.store.dbBytes);

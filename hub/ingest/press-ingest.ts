@@ -14,6 +14,8 @@ export interface PressIngestSettings {
   pressBudgetPerMinute: number;
   /** The lock-out for a device's counter. */
   lockoutMsFor(counterId: string): number;
+  /** Why new presses cannot be taken now (disk budget), or null. */
+  refusal?(): Error | null;
 }
 
 /**
@@ -54,6 +56,10 @@ export class PressIngest {
     }
     const parsed = parseJsonPayload(PressMessage, payload);
     if (!parsed.ok) return reject('malformed', parsed.detail);
+
+    // Refused before anything is written: no PUBACK, so the device keeps the vote.
+    const refusal = this.#settings.refusal?.() ?? null;
+    if (refusal) return done(refusal);
 
     const message = parsed.value;
     const time = reconstructPressTime(message, receivedAt);

@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HubError } from '../errors.ts';
 
@@ -36,11 +36,46 @@ export class InstanceLock {
     return new InstanceLock(db, ownerFile);
   }
 
+  /** Adds to the owner file what CLI commands need to reach the running hub (its HTTP port). */
+  describe(owner: HubOwner): void {
+    writeFileSync(this.#ownerFile, JSON.stringify(owner));
+  }
+
   release(): void {
     if (!this.#db.open) return;
     rmSync(this.#ownerFile, { force: true });
     this.#db.exec('ROLLBACK');
     this.#db.close();
+  }
+}
+
+export interface HubOwner {
+  pid: number;
+  httpPort?: number;
+  mqttPort?: number;
+}
+
+/**
+ * The running hub of a data dir, or null when none holds the lock (the owner file
+ * can outlive a SIGKILLed hub; the lock cannot, so the lock is what counts).
+ */
+export function runningHub(dataDir: string): HubOwner | null {
+  if (!existsSync(join(dataDir, 'hub.lock'))) return null;
+  const db = new BetterSqlite3(join(dataDir, 'hub.lock'), { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('ROLLBACK');
+    return null;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  } finally {
+    db.close();
+  }
+  try {
+    return JSON.parse(readFileSync(join(dataDir, 'hub.lock.owner'), 'utf8')) as HubOwner;
+  } catch {
+    return { pid: 0 };
   }
 }
 

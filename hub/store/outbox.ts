@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { EVENT_DATA_SCHEMAS, type DomainEvent } from '../../protocol/events/envelope.ts';
+import { eventHash } from '../../protocol/sync/event-hash.ts';
 
 export interface OutboxHead {
   /** Highest seq ever appended (0 when none). */
@@ -41,9 +41,4 @@ export class Outbox {
   timeOf(seq: number): number | undefined {
     return (this.#atOf.get(seq) as { at: number } | undefined)?.at;
   }
-}
-
-/** SHA-256 over the event as it is sent (type, ISO time, data JSON), hex. */
-export function eventHash(type: string, atIso: string, dataJson: string): Buffer {
-  return createHash('sha256').update(`${type}\n${atIso}\n${dataJson}`).digest();
 }

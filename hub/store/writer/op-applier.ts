@@ -5,6 +5,7 @@ import type { BatchParticipant, CommitItem } from '../group-commit.ts';
 import { Outbox } from '../outbox.ts';
 import { Quarantine } from '../quarantine.ts';
 import { StatsCounters } from '../stats.ts';
+import { SyncBookkeeping } from '../sync-bookkeeping.ts';
 import type { PressOp, WriteOp, WriteResult } from './ops.ts';
 
 /**
@@ -19,7 +20,8 @@ export class OpApplier {
   readonly #quarantine: Quarantine;
   readonly #stats: StatsCounters;
   readonly #votes: DeviceVoteStates;
-  readonly #pressExists: Statement<[string, string, number]>;
+  readonly #sync: SyncBookkeeping;
+  readonly #pressExists: Statement<[{ deviceId: string; boot: string; deviceSeq: number }]>;
   readonly #insertPress: Statement;
   readonly #upsertPresence: Statement;
   readonly #upsertTelemetry: Statement;
@@ -29,8 +31,11 @@ export class OpApplier {
     this.#quarantine = new Quarantine(db);
     this.#stats = new StatsCounters(db);
     this.#votes = new DeviceVoteStates(db);
+    this.#sync = new SyncBookkeeping(db, this.#stats);
     this.participants = [this.#stats, this.#votes];
-    this.#pressExists = db.prepare('SELECT 1 FROM presses WHERE device_id = ? AND boot = ? AND device_seq = ?');
+    // A press already stored, or at or below the watermark of pruned presses of its boot.
+    this.#pressExists = db.prepare(`SELECT 1 FROM presses WHERE device_id = @deviceId AND boot = @boot AND device_seq = @deviceSeq
+      UNION ALL SELECT 1 FROM press_watermarks WHERE device_id = @deviceId AND boot = @boot AND max_device_seq >= @deviceSeq`);
     this.#insertPress = db.prepare(`INSERT INTO presses (device_id, boot, device_seq, counter_id, rating, misuse, pressed_at, received_at,
       device_at, up_ms, sent_up_ms, clock_quality, event_seq) VALUES (@deviceId, @boot, @deviceSeq, @counterId, @rating, @misuse,
       @pressedAt, @receivedAt, @deviceAt, @upMs, @sentUpMs, @clockQuality, @eventSeq)`);
@@ -77,6 +82,10 @@ export class OpApplier {
         };
       case 'telemetry':
         return { apply: () => void this.#upsertTelemetry.run(op.deviceId, op.atMs, op.json, op.atMs), done };
+      case 'sync_ack':
+        return { apply: () => this.#sync.applyAck(op), done };
+      case 'prune':
+        return { apply: () => void (result.pruned = this.#sync.prune(op)), done };
       default:
         // Unreachable by the types; a bad op must fail alone, not take the thread down.
         return { apply: () => { throw new Error(`unknown write op ${JSON.stringify((op as { kind?: unknown }).kind)}`); }, done };
@@ -85,7 +94,7 @@ export class OpApplier {
 
   #applyPress(op: PressOp, result: WriteResult): void {
     const { data } = op;
-    if (this.#pressExists.get(data.deviceId, data.boot, data.deviceSeq)) {
+    if (this.#pressExists.get({ deviceId: data.deviceId, boot: data.boot, deviceSeq: data.deviceSeq })) {
       result.outcome = 'duplicate';
       this.#stats.add('duplicates');
       return;

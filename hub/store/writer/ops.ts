@@ -7,7 +7,7 @@ import type { GroupCommitStats } from '../group-commit.ts';
  * clone), one op per accepted device message or state change; each op's rows are
  * written in the same transaction as the op's outbox event.
  */
-export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp;
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp;
 
 /** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
 export interface PressOp {
@@ -62,6 +62,34 @@ export interface TelemetryOp {
   json: string;
 }
 
+/**
+ * The Secretariat's answer to a batch or heartbeat: the new cursor (its
+ * `ackedThroughSeq`, taken as it is: the hub advances only on that answer) and the
+ * records it set aside.
+ */
+export interface SyncAckOp {
+  kind: 'sync_ack';
+  ackedThroughSeq: number;
+  highestSeq: number;
+  atMs: number;
+  quarantined: Array<{ seq: number; reason: string; message: string }>;
+}
+
+/**
+ * Retention: deletes, oldest first and at most `limit` of each, outbox rows the
+ * Secretariat has acknowledged (seq ≤ ackedThroughSeq) that are older than
+ * `outboxBeforeMs`, and press rows older than `pressesBeforeMs` whose event is
+ * acknowledged, keeping the dedup watermark of every pruned (device, boot).
+ * Unsynced rows are never touched (invariant 3).
+ */
+export interface PruneOp {
+  kind: 'prune';
+  ackedThroughSeq: number;
+  outboxBeforeMs: number;
+  pressesBeforeMs: number;
+  limit: number;
+}
+
 export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
 
 export interface WriteResult {
@@ -69,6 +97,8 @@ export interface WriteResult {
   outcome?: PressOutcome;
   eventSeq?: number;
   misuse?: boolean;
+  /** Set for prune ops. */
+  pruned?: { outbox: number; presses: number };
   /**
    * Nothing of the op was written: its transaction failed (`wholeBatch`, e.g. the disk
    * is full), or the op alone failed and could not be set aside.

@@ -92,6 +92,11 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     }
   }
 
+  /** submit() as a promise: resolves with the committed result, rejects if nothing was written. */
+  write(op: WriteOp): Promise<WriteResult> {
+    return new Promise((resolve, reject) => this.submit(op, (error, result) => (error ? reject(error) : resolve(result))));
+  }
+
   /** Writes what is queued, waits for it, then closes the writer's connection. */
   async stop(): Promise<void> {
     this.#stopping = true;

@@ -1,0 +1,103 @@
+import type { Database } from 'better-sqlite3';
+import { HubError } from '../../errors.ts';
+import type { HealthSnapshot } from '../../health.ts';
+import { readMeta } from '../../store/database.ts';
+import { runningHub } from '../../store/instance-lock.ts';
+import { readStats } from '../../store/stats.ts';
+import { SYNC_KICK_KEY } from '../../sync/sync-part.ts';
+import { parseCommandArgs } from '../args.ts';
+import { printJson, type CliIo } from '../io.ts';
+import { dataDirOf, withStore } from '../store-access.ts';
+import { renderProgress } from './progress-bar.ts';
+
+const USAGE = {
+  status: 'huduma-hub sync status [--data-dir DIR]',
+  drain: 'huduma-hub sync drain [--data-dir DIR] [--timeout SECONDS]',
+};
+
+/**
+ * `sync status`: where this centre stands with the Secretariat, from the database
+ * (works with the hub stopped) plus the running hub's live state.
+ * `sync drain`: makes the running hub try now (skipping its backoff) and shows the
+ * backlog going down until it is empty; a progress bar on stderr, JSON on stdout.
+ */
+export async function syncCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const common = { 'data-dir': { type: 'string' }, config: { type: 'string' } } as const;
+  switch (sub) {
+    case 'status': {
+      const { values } = parseCommandArgs(rest, common, USAGE.status);
+      const stored = withStore(values, (db) => storedSyncState(db));
+      const live = await liveHealth(dataDirOf(values));
+      printJson(io, { ...stored, hubRunning: live !== null, live: live?.sync ?? null });
+      return 0;
+    }
+    case 'drain':
+      return drain(rest, io);
+    default:
+      throw new HubError('usage', `unknown sync command "${sub ?? ''}"; one of:\n  ${Object.values(USAGE).join('\n  ')}`);
+  }
+}
+
+async function drain(rest: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(rest, { 'data-dir': { type: 'string' }, config: { type: 'string' }, timeout: { type: 'string' } }, USAGE.drain);
+  const timeoutS = values.timeout === undefined ? Infinity : Number(values.timeout);
+  if (!(timeoutS > 0)) throw new HubError('usage', `--timeout must be a number of seconds > 0\n\nusage: ${USAGE.drain}`);
+  const dataDir = dataDirOf(values);
+  const first = await liveHealth(dataDir);
+  if (!first) throw new HubError('hub_not_running', `no hub is running on data dir ${dataDir}; start it (huduma-hub start) and run sync drain again`);
+  if (first.sync.state === 'not_configured') throw new HubError('sync_not_configured', 'this hub has no Secretariat configured (secretariat.url and secretariat.secret, or --secretariat-url and --secretariat-secret)');
+  withStore(values, (db) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SYNC_KICK_KEY, new Date().toISOString()));
+
+  const startedAt = Date.now();
+  const startBacklog = first.sync.backlogEvents;
+  let health = first;
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  let lastLine = 0;
+  for (;;) {
+    const done = health.sync.backlogEvents === 0;
+    const elapsedS = (Date.now() - startedAt) / 1000;
+    if (tty || done || Date.now() - lastLine >= 5000) {
+      io.stderr.write(`${renderProgress({ total: startBacklog, remaining: health.sync.backlogEvents, elapsedS, state: health.sync.state, error: health.sync.lastError?.message ?? null })}${tty && !done ? '\r' : '\n'}`);
+      lastLine = Date.now();
+    }
+    if (done || elapsedS >= timeoutS) {
+      printJson(io, { drained: done, backlogEvents: health.sync.backlogEvents, ackedThroughSeq: health.sync.ackedThroughSeq, sentEvents: startBacklog - health.sync.backlogEvents, seconds: Math.round(elapsedS * 10) / 10, state: health.sync.state, lastError: health.sync.lastError });
+      return done ? 0 : 75;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await liveHealth(dataDir);
+    if (!next) throw new HubError('hub_not_running', 'the hub stopped while draining; what was acknowledged is kept, start it again to go on');
+    health = next;
+  }
+}
+
+function storedSyncState(db: Database) {
+  const lastSeq = (db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS n").get() as { n: number }).n;
+  const ackedThroughSeq = Number(readMeta(db, 'sync_acked_through_seq') ?? 0);
+  const oldest = db.prepare('SELECT at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1').get(ackedThroughSeq) as { at: number } | undefined;
+  const stats = readStats(db);
+  return {
+    outboxEpoch: readMeta(db, 'outbox_epoch') ?? null,
+    lastSeq,
+    ackedThroughSeq,
+    backlogEvents: Math.max(0, lastSeq - ackedThroughSeq),
+    oldestUnsyncedAt: oldest ? new Date(oldest.at).toISOString() : null,
+    lastSyncAt: readMeta(db, 'sync_last_at') ?? null,
+    quarantinedTotal: stats['sync.quarantined'] ?? 0,
+    quarantined: db.prepare('SELECT seq, reason, message, reported_at AS reportedAt FROM sync_quarantine ORDER BY seq DESC LIMIT 20').all(),
+    prunedOutboxTotal: stats['sync.pruned_outbox'] ?? 0,
+  };
+}
+
+/** The running hub's /health, or null when no hub runs on the data dir or it does not answer. */
+async function liveHealth(dataDir: string): Promise<HealthSnapshot | null> {
+  const owner = runningHub(dataDir);
+  if (!owner?.httpPort) return null;
+  try {
+    const response = await fetch(`http://127.0.0.1:${owner.httpPort}/health`, { signal: AbortSignal.timeout(3000) });
+    return response.ok ? ((await response.json()) as HealthSnapshot) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { StatsCounters } from './stats.ts';
+import type { PruneOp, SyncAckOp } from './writer/ops.ts';
+
+/**
+ * The writer thread's side of sync: records the Secretariat's answers and prunes
+ * what it has acknowledged. Runs inside the writer's batch transaction, like every
+ * other write, so it never contends with ingest for the lock.
+ */
+export class SyncBookkeeping {
+  readonly #setMeta: Statement<[string, string]>;
+  readonly #quarantine: Statement<[number, string, string, number]>;
+  readonly #pruneOutbox: Statement<[number, number, number]>;
+  readonly #watermarkPresses: Statement<[number, number, number]>;
+  readonly #prunePresses: Statement<[number, number, number]>;
+  readonly #stats: StatsCounters;
+
+  constructor(db: Database, stats: StatsCounters) {
+    this.#stats = stats;
+    this.#setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.#quarantine = db.prepare('INSERT OR IGNORE INTO sync_quarantine (seq, reason, message, reported_at) VALUES (?, ?, ?, ?)');
+    this.#pruneOutbox = db.prepare('DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE seq <= ? AND at < ? ORDER BY seq LIMIT ?)');
+    // The same selection twice (watermark, then delete) inside one transaction: the
+    // rows cannot change in between, so no press is deleted without its watermark.
+    const oldPresses = 'SELECT id, device_id, boot, device_seq FROM presses WHERE event_seq <= ? AND received_at < ? ORDER BY id LIMIT ?';
+    this.#watermarkPresses = db.prepare(`INSERT INTO press_watermarks (device_id, boot, max_device_seq)
+      SELECT device_id, boot, MAX(device_seq) FROM (${oldPresses}) GROUP BY device_id, boot
+      ON CONFLICT (device_id, boot) DO UPDATE SET max_device_seq = MAX(max_device_seq, excluded.max_device_seq)`);
+    this.#prunePresses = db.prepare(`DELETE FROM presses WHERE id IN (SELECT id FROM (${oldPresses}))`);
+  }
+
+  applyAck(op: SyncAckOp): void {
+    // Taken as the Secretariat says, also when lower than before: a Secretariat
+    // restored from backup asks again for what it lost (rows not yet pruned).
+    this.#setMeta.run('sync_acked_through_seq', String(op.ackedThroughSeq));
+    this.#setMeta.run('sync_highest_seq', String(op.highestSeq));
+    this.#setMeta.run('sync_last_at', new Date(op.atMs).toISOString());
+    for (const record of op.quarantined) {
+      if (this.#quarantine.run(record.seq, record.reason, record.message.slice(0, 500), op.atMs).changes > 0) this.#stats.add('sync.quarantined');
+    }
+  }
+
+  prune(op: PruneOp): { outbox: number; presses: number } {
+    const outbox = this.#pruneOutbox.run(op.ackedThroughSeq, op.outboxBeforeMs, op.limit).changes;
+    this.#watermarkPresses.run(op.ackedThroughSeq, op.pressesBeforeMs, op.limit);
+    const presses = this.#prunePresses.run(op.ackedThroughSeq, op.pressesBeforeMs, op.limit).changes;
+    if (outbox > 0) this.#stats.add('sync.pruned_outbox', outbox);
+    if (presses > 0) this.#stats.add('sync.pruned_presses', presses);
+    return { outbox, presses };
+  }
+}

@@ -1,0 +1,77 @@
+export interface BackoffSettings {
+  initialMs: number;
+  maxMs: number;
+  holdDownMs: number;
+}
+
+/**
+ * When to try the Secretariat again. Exponential with "equal jitter" (half the step
+ * fixed, half random), so fifty centres whose WAN returns at the same second spread
+ * out instead of arriving together (anchors F: reconnect storms); never sooner than
+ * the hold-down after a failure; and no attempt limit: a centre never gives up
+ * (anchors E: IoT Edge stuck retrying 429 until restarted).
+ */
+export class SyncBackoff {
+  readonly #settings: BackoffSettings;
+  readonly #random: () => number;
+  #failures = 0;
+
+  constructor(settings: BackoffSettings, random: () => number = Math.random) {
+    this.#settings = settings;
+    this.#random = random;
+  }
+
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** The wait after one more failure in a row. */
+  failure(): number {
+    this.#failures++;
+    const step = Math.min(this.#settings.maxMs, this.#settings.initialMs * 2 ** Math.min(this.#failures - 1, 30));
+    return Math.max(this.#settings.holdDownMs, Math.round(step / 2 + this.#random() * (step / 2)));
+  }
+
+  /**
+   * The wait after a 429: what the Secretariat asked for, plus up to 25 % jitter so the
+   * refused centres do not come back in step; without Retry-After, as a failure.
+   */
+  rateLimited(retryAfterMs: number | null): number {
+    if (retryAfterMs === null) return this.failure();
+    this.#failures++;
+    return Math.round(Math.min(this.#settings.maxMs, retryAfterMs) * (1 + 0.25 * this.#random()));
+  }
+
+  success(): void {
+    this.#failures = 0;
+  }
+}
+
+/**
+ * Batch size, additive-increase/multiplicative-decrease style: starts small and
+ * doubles per acknowledged batch up to the configured bound, halves on any trouble.
+ * A link that just came back (or a Secretariat shedding load) gets small batches
+ * first; a healthy drain quickly runs at full size.
+ */
+export class BatchSizer {
+  static readonly MIN = 10;
+  readonly #max: number;
+  #current: number;
+
+  constructor(max: number, start = Math.min(max, 100)) {
+    this.#max = max;
+    this.#current = Math.max(Math.min(BatchSizer.MIN, max), start);
+  }
+
+  get current(): number {
+    return this.#current;
+  }
+
+  grow(): void {
+    this.#current = Math.min(this.#max, this.#current * 2);
+  }
+
+  shrink(): void {
+    this.#current = Math.max(Math.min(BatchSizer.MIN, this.#max), Math.floor(this.#current / 2));
+  }
+}

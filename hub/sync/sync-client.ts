@@ -1,0 +1,236 @@
+import { SyncAck, SYNC_PATHS } from '../../protocol/sync/batch.ts';
+import { SyncHeartbeatAck, type SyncHeartbeat } from '../../protocol/sync/heartbeat.ts';
+import type { Clock } from '../clock.ts';
+import type { SecretariatConfig } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { SyncAckOp } from '../store/writer/ops.ts';
+import { BatchSizer, SyncBackoff } from './backoff.ts';
+import type { OutboxReader, OutboxSlice } from './outbox-reader.ts';
+import type { SignedExchange } from './signed-exchange.ts';
+import { SyncError } from './sync-errors.ts';
+import { SyncWaiter } from './sync-waiter.ts';
+
+export type SyncState = 'idle' | 'sending' | 'backoff' | 'rate_limited' | 'refused' | 'stopped';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** More than one batch waits: the sender is working through a backlog. */
+  draining: boolean;
+  ackedThroughSeq: number;
+  highestSeq: number;
+  lastSyncAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  consecutiveFailures: number;
+  nextAttemptAt: string | null;
+  clockOffsetMs: number | null;
+  batchSize: number;
+  batchesSent: number;
+  eventsSent: number;
+  bytesSent: number;
+  rateLimitedTotal: number;
+  lastHeartbeatAt: string | null;
+  freshLane: { from: number; to: number } | null;
+}
+
+export interface SyncClientOptions {
+  centreId: string;
+  epoch: string;
+  settings: SecretariatConfig;
+  reader: OutboxReader;
+  exchange: SignedExchange;
+  /** Records the Secretariat's answer durably (through the store writer). */
+  persistAck: (op: SyncAckOp) => Promise<void>;
+  /** The heartbeat as of now, built from the hub's live state and this client's status. */
+  heartbeat: () => SyncHeartbeat;
+  initial: { ackedThroughSeq: number; highestSeq: number; lastSyncAt: string | null };
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+}
+
+/**
+ * Store-and-forward to the Secretariat (invariant 2). One batch in flight at a time,
+ * read from the outbox in seq order after the Secretariat's `ackedThroughSeq`; the
+ * cursor moves only on the Secretariat's answer, so a lost request, a lost answer,
+ * a crash or a restart just means the same events go again and are recognised there
+ * as duplicates. Heartbeats go on their own timer, also while batches back off.
+ */
+export class SyncClient {
+  readonly #o: SyncClientOptions;
+  readonly #backoff: SyncBackoff;
+  readonly #sizer: BatchSizer;
+  readonly #waiter: SyncWaiter;
+  #status: SyncStatus;
+  #loop: Promise<void> | null = null;
+  #stopped = false;
+  #cancelHeartbeat: (() => void) | null = null;
+  #heartbeatInFlight: Promise<void> | null = null;
+
+  constructor(options: SyncClientOptions) {
+    this.#o = options;
+    this.#backoff = new SyncBackoff(options.settings.backoff, options.random);
+    this.#sizer = new BatchSizer(options.settings.batchMaxEvents);
+    this.#waiter = new SyncWaiter(options.clock);
+    this.#status = {
+      state: 'idle', draining: false, ...options.initial, lastError: null, consecutiveFailures: 0, nextAttemptAt: null, clockOffsetMs: null,
+      batchSize: this.#sizer.current, batchesSent: 0, eventsSent: 0, bytesSent: 0, rateLimitedTotal: 0, lastHeartbeatAt: null, freshLane: null,
+    };
+  }
+
+  status(): SyncStatus {
+    return { ...this.#status, clockOffsetMs: this.#o.exchange.clockOffsetMs, batchSize: this.#sizer.current, consecutiveFailures: this.#backoff.failures };
+  }
+
+  start(): void {
+    this.#loop = this.#run();
+    this.#cancelHeartbeat = this.#o.clock.setRepeating(() => void this.sendHeartbeat(), this.#o.settings.heartbeatIntervalMs);
+    void this.sendHeartbeat();
+  }
+
+  /** New events were written: send soon (after the linger) unless already busy. */
+  notify(): void {
+    this.#waiter.notify(this.#o.settings.lingerMs);
+  }
+
+  /** Try now, cutting short a backoff wait (a technician's `sync drain`). */
+  kick(): void {
+    this.#waiter.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancelHeartbeat?.();
+    this.#waiter.wake();
+    await this.#loop;
+    await this.#heartbeatInFlight;
+    this.#status.state = 'stopped';
+  }
+
+  async sendHeartbeat(): Promise<void> {
+    if (this.#stopped || this.#heartbeatInFlight) return;
+    const run = async () => {
+      try {
+        const { body } = await this.#o.exchange.post(SYNC_PATHS.heartbeat, JSON.stringify(this.#o.heartbeat()));
+        const ack = SyncHeartbeatAck.parse(body);
+        this.#status.lastHeartbeatAt = new Date(this.#o.clock.now()).toISOString();
+        // A batch answer lost on the way (connection cut after the Secretariat
+        // committed) is learnt here too, without resending the batch.
+        if (ack.ackedThroughSeq > this.#status.ackedThroughSeq) await this.#accept(ack.ackedThroughSeq, ack.highestSeq, []);
+      } catch (error) {
+        this.#o.log.debug({ err: error }, 'heartbeat to the Secretariat failed; will retry at the next interval');
+      }
+    };
+    this.#heartbeatInFlight = run().finally(() => (this.#heartbeatInFlight = null));
+    await this.#heartbeatInFlight;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const acked = this.#status.ackedThroughSeq;
+      const head = this.#o.reader.lastSeq();
+      if (head <= acked) {
+        this.#status.state = 'idle';
+        this.#status.draining = false;
+        await this.#waiter.wait(this.#o.settings.pollMs, { idle: true });
+        continue;
+      }
+      this.#status.state = 'sending';
+      const delay = await this.#sendOnce(acked, head);
+      if (delay > 0 && !this.#stopped) {
+        this.#status.nextAttemptAt = new Date(this.#o.clock.now() + delay).toISOString();
+        await this.#waiter.wait(delay, { idle: false });
+        this.#status.nextAttemptAt = null;
+      }
+    }
+  }
+
+  /** One batch; returns how long to wait before the next (0 = go on). */
+  async #sendOnce(acked: number, head: number): Promise<number> {
+    const { settings, reader } = this.#o;
+    const fresh = this.#status.freshLane;
+    const backlog = reader.read(acked, this.#sizer.current, settings.batchMaxBytes, fresh && fresh.from > acked ? fresh.from : undefined);
+    const lane = this.#freshSlice(backlog, head);
+    if (backlog.events.length === 0 && lane.events.length === 0) {
+      // Only a fresh run the Secretariat no longer holds is left: send it normally.
+      this.#status.freshLane = null;
+      return 0;
+    }
+    this.#status.draining = head - acked > this.#sizer.current;
+    const events = [...backlog.events, ...lane.events];
+    const json = `{"v":1,"centreId":${JSON.stringify(this.#o.centreId)},"epoch":"${this.#o.epoch}","sentAt":"${new Date(this.#o.clock.now()).toISOString()}","events":[${events.join(',')}]}`;
+    try {
+      const { body, bytesSent } = await this.#o.exchange.post(SYNC_PATHS.batches, json);
+      const ack = SyncAck.parse(body);
+      if (lane.events.length > 0) this.#status.freshLane = { from: fresh?.from ?? lane.firstSeq, to: lane.lastSeq };
+      await this.#accept(ack.ackedThroughSeq, ack.highestSeq, ack.quarantined);
+      if (ack.quarantined.length > 0) this.#o.log.warn({ quarantined: ack.quarantined }, 'the Secretariat set records aside as invalid; they are kept there and listed in `huduma-hub sync status`');
+      this.#status.batchesSent++;
+      this.#status.eventsSent += events.length;
+      this.#status.bytesSent += bytesSent;
+      this.#status.lastError = null;
+      this.#backoff.success();
+      this.#sizer.grow();
+      return 0;
+    } catch (error) {
+      return this.#failed(error);
+    }
+  }
+
+  /**
+   * The fresh lane: while a backlog drains, the oldest not-yet-sent events of the
+   * newest stretch ride along, continuing one run so the Secretariat's contiguous ack
+   * jumps over it when the backlog reaches it (no event is sent twice).
+   */
+  #freshSlice(backlog: OutboxSlice, head: number): OutboxSlice {
+    const max = this.#o.settings.freshLaneEvents;
+    const empty: OutboxSlice = { events: [], firstSeq: 0, lastSeq: 0, bytes: 0 };
+    if (max === 0 || backlog.events.length === 0) return empty;
+    const fresh = this.#status.freshLane;
+    const start = fresh ? fresh.to + 1 : Math.max(backlog.lastSeq + 1, head - max + 1);
+    // Only when the backlog after this batch is still longer than one batch.
+    if (head - backlog.lastSeq <= this.#sizer.current || start <= backlog.lastSeq || start > head) return empty;
+    return this.#o.reader.read(start - 1, max, Math.floor(this.#o.settings.batchMaxBytes / 4));
+  }
+
+  async #accept(ackedThroughSeq: number, highestSeq: number, quarantined: SyncAck['quarantined']): Promise<void> {
+    const now = this.#o.clock.now();
+    await this.#o.persistAck({ kind: 'sync_ack', ackedThroughSeq, highestSeq, atMs: now, quarantined });
+    this.#status.ackedThroughSeq = ackedThroughSeq;
+    this.#status.highestSeq = highestSeq;
+    this.#status.lastSyncAt = new Date(now).toISOString();
+    const fresh = this.#status.freshLane;
+    if (fresh && ackedThroughSeq >= fresh.to) this.#status.freshLane = null;
+  }
+
+  #failed(error: unknown): number {
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const syncError = error instanceof SyncError ? error : new SyncError('server', 'unexpected', (error as Error).message ?? String(error), { cause: error });
+    this.#status.lastError = { code: syncError.code, message: syncError.message, at: now };
+    this.#sizer.shrink();
+    switch (syncError.kind) {
+      case 'rate_limited':
+        this.#status.state = 'rate_limited';
+        this.#status.rateLimitedTotal++;
+        return this.#backoff.rateLimited(syncError.retryAfterMs);
+      case 'too_large':
+        this.#status.state = 'backoff';
+        return 0;
+      case 'refused':
+      case 'clock': {
+        // Credentials, contract or clock: retrying cannot fix it, a person must, so it
+        // is loud; it is still retried (slowly) in case the cause was transient.
+        this.#status.state = 'refused';
+        const delay = this.#backoff.failure();
+        this.#o.log.error({ code: syncError.code, status: syncError.status, retryInMs: delay }, `the Secretariat refused the batch: ${syncError.message}`);
+        return delay;
+      }
+      default: {
+        this.#status.state = 'backoff';
+        const delay = this.#backoff.failure();
+        const level = this.#backoff.failures === 1 || this.#backoff.failures % 20 === 0 ? 'warn' : 'debug';
+        this.#o.log[level]({ code: syncError.code, failures: this.#backoff.failures, retryInMs: delay }, `sync to the Secretariat failed: ${syncError.message}`);
+        return delay;
+      }
+    }
+  }
+}
