@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// `huduma-bridge`: the EIFD bridge, run from the TypeScript sources through tsx's
-// loader (no build step after `npm ci`, process contract).
-import { register } from 'tsx/esm/api';
+// `huduma-bridge`: the EIFD bridge; no build step after `npm ci` (see bin/launch.js).
+import { launch } from './launch.js';
 
-register();
-await import('../firmware-bridge/main.ts');
+await launch('firmware-bridge/main.ts');

@@ -1,12 +1,7 @@
 #!/usr/bin/env node
-// `huduma-hub`: runs the TypeScript sources directly through tsx's loader, so no
-// build step is needed after `npm ci` (process contract). `demo` is the demo centre,
-// which composes the hub with simulated devices and lives outside hub/.
-import { register } from 'tsx/esm/api';
+// `huduma-hub`: no build step after `npm ci` (process contract); see bin/launch.js.
+// `demo` is the demo centre, which composes the hub with simulated devices and
+// lives outside hub/.
+import { launch } from './launch.js';
 
-register();
-if (process.argv[2] === 'demo') {
-  await import('../demo/main.ts');
-} else {
-  await import('../hub/main.ts');
-}
+await launch(process.argv[2] === 'demo' ? 'demo/main.ts' : 'hub/main.ts');

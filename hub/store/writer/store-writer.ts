@@ -20,6 +20,11 @@ export class StoreWriteError extends Error {
 }
 
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+/**
+ * The compiled runtime (plain .js) starts the thread directly; run from the .ts
+ * sources, the thread needs its own tsx registration first (the entry .mjs).
+ */
+const WRITER_THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./writer-thread-entry.mjs', import.meta.url) : new URL('./writer-thread.js', import.meta.url);
 const RESTART_BACKOFF_MS = [100, 500, 2_000, 5_000];
 
 /**
@@ -53,7 +58,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     this.#dataDir = options.dataDir;
     this.#log = options.log;
     this.#clock = options.clock;
-    this.#spawn = options.spawn ?? ((workerData) => new Worker(new URL('./writer-thread-entry.mjs', import.meta.url), { workerData }));
+    this.#spawn = options.spawn ?? ((workerData) => new Worker(WRITER_THREAD_URL, { workerData }));
   }
 
   get available(): boolean {
