@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// `huduma-secretariat`: runs the TypeScript sources directly through tsx's loader, so
-// no build step is needed after `npm ci` (process contract).
-import { register } from 'tsx/esm/api';
+// `huduma-secretariat`: no build step after `npm ci` (process contract); see bin/launch.js.
+import { launch } from './launch.js';
 
-register();
-await import('../secretariat/main.ts');
+await launch('secretariat/main.ts');

@@ -1,0 +1,38 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SecretariatError } from '../errors.ts';
+
+// Adapted from hub/cli/args.ts (the Secretariat imports nothing from hub/).
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Strict option parsing: an unknown flag is a usage error naming it. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new SecretariatError('usage', `${(error as Error).message}\n\nusage: ${usage}`);
+  }
+}
+
+export function portFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new SecretariatError('usage', `${name} must be a port number from 0 to 65535 (0 = any free port), got "${value}"`);
+  return port;
+}
+
+export function positiveIntFlag(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) throw new SecretariatError('usage', `${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return n;
+}
+
+export function onePositional(positionals: string[], what: string, usage: string): string {
+  if (positionals.length !== 1) throw new SecretariatError('usage', `expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\nusage: ${usage}`);
+  return positionals[0]!;
+}
+
+export function noPositionals(positionals: string[], usage: string): void {
+  if (positionals.length > 0) throw new SecretariatError('usage', `unexpected argument "${positionals[0]}"\n\nusage: ${usage}`);
+}

@@ -1,0 +1,73 @@
+import { SecretariatError, type SecretariatErrorCode } from '../errors.ts';
+import { StoreError, type StoreErrorCode } from '../store/store.ts';
+import { SECRETARIAT_VERSION } from '../version.ts';
+import { centreCommand } from './commands/centre.ts';
+import type { CliIo } from './io.ts';
+
+/** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
+export const EXIT_CODES: Record<'ok' | 'failure' | SecretariatErrorCode | StoreErrorCode, number> = {
+  ok: 0,
+  failure: 1,
+  usage: 64,
+  id_invalid: 65,
+  centre_exists: 65,
+  centre_unknown: 65,
+  store_unavailable: 69,
+  port_in_use: 75,
+};
+
+export const HELP = `huduma-secretariat ${SECRETARIAT_VERSION}: the Secretariat's sync receiver and NOC
+
+  huduma-secretariat start [--data-dir DIR] [--http-port N] [--host ADDR] [--database-url URL]
+                           [--noc-token TOKEN] [--max-concurrent-batches N] [--log-level LEVEL]
+  huduma-secretariat centre add CENTRE_ID [--data-dir DIR | --database-url URL]
+  huduma-secretariat centre list [--data-dir DIR | --database-url URL]
+  huduma-secretariat help | version
+
+SQLite under the data dir (default ./data/secretariat) unless --database-url names a
+Postgres database (postgres://USER:PASSWORD@HOST:PORT/DB); no environment variable is read.
+HTTP listens on 0.0.0.0:8090 by default (a taken default port is replaced by a free one;
+--http-port 0 = any free port). The NOC page is at /noc, its data at /api/centres.
+Commands that print JSON print only JSON on stdout; logs go to stderr.
+`;
+
+/** Runs one CLI invocation; returns the exit code. Errors are explained on stderr. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start': {
+        // Loaded on demand: fastify and prom-client are not needed by `centre add`.
+        const { startCommand } = await import('./commands/start.ts');
+        return await startCommand(rest, io);
+      }
+      case 'centre':
+        return await centreCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout.write(`${SECRETARIAT_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return command === undefined ? EXIT_CODES.usage : 0;
+      default:
+        io.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+        return EXIT_CODES.usage;
+    }
+  } catch (error) {
+    if (error instanceof SecretariatError || error instanceof StoreError) {
+      io.stderr.write(`huduma-secretariat: ${withoutPasswords(error.message)}\n`);
+      return EXIT_CODES[error.code];
+    }
+    io.stderr.write(`huduma-secretariat: ${withoutPasswords((error as Error).stack ?? String(error))}\n`);
+    return EXIT_CODES.failure;
+  }
+}
+
+/** A driver error may quote the database URL: never print its password. */
+function withoutPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s]*@/gi, '$1[redacted]@');
+}

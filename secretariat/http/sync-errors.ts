@@ -1,0 +1,32 @@
+import type { FastifyReply } from 'fastify';
+import type { SyncErrorBody, SyncErrorCode } from '../../protocol/sync/index.ts';
+
+/**
+ * A refused sync request. The message is written for the technician reading the hub's
+ * log at the centre: it says what was wrong and what to do about it. Every refusal
+ * carries the Secretariat's clock (`serverTime`) so a hub without NTP can correct its
+ * offset from any answer, not only from a timestamp_skew.
+ */
+export class SyncRefusal extends Error {
+  readonly statusCode: number;
+  readonly code: SyncErrorCode;
+  readonly headers: Record<string, string>;
+
+  constructor(statusCode: number, code: SyncErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'SyncRefusal';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+export function sendSyncRefusal(reply: FastifyReply, refusal: SyncRefusal, serverTime: number): FastifyReply {
+  const body: SyncErrorBody = { error: { code: refusal.code, message: refusal.message }, serverTime };
+  return reply.status(refusal.statusCode).headers(refusal.headers).send(body);
+}
+
+/** Header values and ids from the wire, shortened before they are echoed into a message. */
+export function quote(value: string, max = 64): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}

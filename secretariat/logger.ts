@@ -1,0 +1,55 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Keys pino redacts wherever they appear: centre signing secrets, the NOC token,
+ * the database URL (it may carry a password) and bearer headers. Redaction is by key
+ * so a new call site cannot leak them; log `describeDatabase(url)` instead of a URL.
+ */
+export const REDACT_PATHS = [
+  'secret',
+  'token',
+  'password',
+  'nocToken',
+  'databaseUrl',
+  '*.secret',
+  '*.token',
+  '*.password',
+  '*.nocToken',
+  '*.databaseUrl',
+  'req.headers.authorization',
+  'headers.authorization',
+];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** JSON logs to stderr: commands that print JSON keep stdout for that JSON only. */
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination({ fd: 2, sync: false }),
+  );
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/**
+ * A database URL fit for a log line or an error message: scheme, host, port and
+ * database name, never the user's password (or anything in the query string, where
+ * drivers also accept `password=`).
+ */
+export function describeDatabase(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
+    return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparseable database URL)';
+  }
+}
