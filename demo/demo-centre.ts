@@ -1,15 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadHubConfig } from '../hub/config/load.ts';
 import { Hub, type HubPorts } from '../hub/hub.ts';
 import type { Logger } from '../hub/logger.ts';
 import type { Rating } from '../protocol/messages/press.ts';
+import { createLogger as createSecretariatLogger } from '../secretariat/logger.ts';
+import { Secretariat } from '../secretariat/secretariat.ts';
+import { openSecretariatStore } from '../secretariat/store/open-store.ts';
 import { SimulatedEifd } from './simulated-eifd.ts';
+
+/** The Secretariat's default port; a taken default is replaced by a free one. */
+export const DEFAULT_SECRETARIAT_PORT = 8090;
 
 export interface DemoOptions {
   dataDir: string;
   host: string;
   mqttPort?: number | undefined;
   httpPort?: number | undefined;
+  secretariatPort?: number | undefined;
   devices: number;
   meanPressIntervalMs: number;
   log: Logger;
@@ -19,6 +27,7 @@ export interface DemoOptions {
 export interface RunningDemo {
   hub: Hub;
   ports: HubPorts;
+  secretariatPort: number;
   centreName: string;
   technicianToken: string;
   deviceIds: string[];
@@ -27,18 +36,42 @@ export interface RunningDemo {
 }
 
 /**
- * The demo centre: the real hub on the built-in sample centre, plus simulated
- * feedback devices (real MQTT clients) at the first counters. Default ports that are
- * taken (1883 by a local mosquitto, say) are replaced by free ones.
+ * The demo centre: a local Secretariat (receiver and NOC page), the real hub on the
+ * built-in sample centre syncing to it, and simulated feedback devices (real MQTT
+ * clients) at the first counters. Default ports that are taken (1883 by a local
+ * mosquitto, say) are replaced by free ones.
  */
 export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo> {
   const hubDataDir = join(options.dataDir, 'hub');
+  const secretariatDataDir = join(options.dataDir, 'secretariat');
+  const secretariat = new Secretariat({
+    dataDir: secretariatDataDir,
+    host: options.host,
+    port: options.secretariatPort ?? DEFAULT_SECRETARIAT_PORT,
+    explicitPort: options.secretariatPort !== undefined,
+    log: createSecretariatLogger({ level: options.log.level }),
+    pid: options.pid,
+  });
+  const { httpPort: secretariatPort } = await secretariat.start();
   const loaded = loadHubConfig({
-    overrides: { dataDir: hubDataDir, mqttHost: options.host, httpHost: options.host, mqttPort: options.mqttPort, httpPort: options.httpPort },
+    overrides: {
+      dataDir: hubDataDir,
+      mqttHost: options.host,
+      httpHost: options.host,
+      mqttPort: options.mqttPort,
+      httpPort: options.httpPort,
+      secretariatUrl: `http://127.0.0.1:${secretariatPort}`,
+      secretariatSecret: await demoCentreSecret(secretariatDataDir, 'demo-centre'),
+    },
   });
   const { config } = loaded;
+  // Demo pace: the NOC page refreshes every few seconds.
+  config.secretariat.heartbeatIntervalMs = 5000;
   const hub = new Hub({ config, explicitPorts: loaded.explicitPorts, log: options.log, pid: options.pid });
-  const ports = await hub.start();
+  const ports = await hub.start().catch(async (error: unknown) => {
+    await secretariat.stop();
+    throw error;
+  });
   const devices: SimulatedEifd[] = [];
   try {
     const counters = new Set(config.counters.map((c) => c.id));
@@ -66,6 +99,7 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     return {
       hub,
       ports,
+      secretariatPort,
       centreName: config.centre.name.en,
       technicianToken,
       deviceIds: devices.map((d) => d.deviceId),
@@ -73,12 +107,28 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
       async stop() {
         await Promise.all(devices.map((device) => device.stop()));
         await hub.stop();
+        await secretariat.stop();
       },
     };
   } catch (error) {
     await Promise.all(devices.map((device) => device.stop()));
     await hub.stop();
+    await secretariat.stop();
     throw error;
+  }
+}
+
+/** The demo centre's signing secret at the local Secretariat: registered on the first run, kept after. */
+async function demoCentreSecret(secretariatDataDir: string, centreId: string): Promise<string> {
+  const store = await openSecretariatStore({ dataDir: secretariatDataDir });
+  try {
+    const known = await store.centreSecret(centreId);
+    if (known) return known;
+    const secret = randomBytes(32).toString('base64url');
+    await store.addCentre(centreId, secret, Date.now());
+    return secret;
+  } finally {
+    await store.close();
   }
 }
 

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_PORT, DEFAULT_MQTT_PORT } from '../hub/config/schema.ts';
 import { createLogger } from '../hub/logger.ts';
-import { startDemoCentre } from './demo-centre.ts';
+import { DEFAULT_SECRETARIAT_PORT, startDemoCentre } from './demo-centre.ts';
 
 const RATING_WORDS: Record<number, string> = { 4: 'excellent / bora sana', 3: 'good / nzuri', 2: 'fair / wastani', 1: 'poor / mbaya' };
 
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'mqtt-port': { type: 'string' },
     'http-port': { type: 'string' },
+    'secretariat-port': { type: 'string' },
     devices: { type: 'string', default: '4' },
     'press-every-ms': { type: 'string', default: '8000' },
     quiet: { type: 'boolean', default: false },
@@ -26,6 +27,7 @@ const demo = await startDemoCentre({
   host: values.host,
   mqttPort: port(values['mqtt-port']),
   httpPort: port(values['http-port']),
+  secretariatPort: port(values['secretariat-port']),
   devices: Number(values.devices),
   meanPressIntervalMs: Number(values['press-every-ms']),
   log,
@@ -43,6 +45,10 @@ if (values['mqtt-port'] === undefined && demo.ports.mqtt !== DEFAULT_MQTT_PORT) 
 if (values['http-port'] === undefined && demo.ports.http !== DEFAULT_HTTP_PORT) {
   notices.push(`  Note: HTTP port ${DEFAULT_HTTP_PORT} is taken on this machine; the demo uses ${demo.ports.http}.`);
 }
+if (values['secretariat-port'] === undefined && demo.secretariatPort !== DEFAULT_SECRETARIAT_PORT) {
+  notices.push(`  Note: port ${DEFAULT_SECRETARIAT_PORT} is taken on this machine; the local Secretariat uses ${demo.secretariatPort}.`);
+}
+const secretariat = `http://${values.host}:${demo.secretariatPort}`;
 const bearer = `-H "Authorization: Bearer ${demo.technicianToken}"`;
 process.stdout.write(
   [
@@ -54,6 +60,10 @@ process.stdout.write(
     `  Presses       curl ${bearer} '${http}/api/feedback/recent?limit=10'`,
     `  Devices       curl ${bearer} ${http}/api/devices`,
     `  MQTT broker   mqtt://${values.host}:${demo.ports.mqtt}  (${demo.deviceIds.join(', ')} pressing now and then)`,
+    '',
+    `  NOC page      ${secretariat}/noc   (the local Secretariat this hub syncs to)`,
+    `  Centres API   ${secretariat}/api/centres`,
+    `  Sync status   npx huduma-hub sync status --data-dir ${demo.hubDataDir}`,
     ...(notices.length > 0 ? ['', ...notices] : []),
     '',
     `  Add a device  npx huduma-hub device add eifd-c09 --counter c09 --data-dir ${demo.hubDataDir}`,

@@ -7,8 +7,8 @@ describe('npm start (the demo centre)', () => {
   const dir = tempDir('huduma-demo-');
   afterAll(() => dir.remove());
 
-  it('runs the hub with simulated devices, prints the URLs, and stops on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--http-port', '0', '--devices', '3', '--press-every-ms', '300'], {
+  it('runs the hub with simulated devices and a local Secretariat it syncs to, prints the URLs, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--http-port', '0', '--secretariat-port', '0', '--devices', '3', '--press-every-ms', '300'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,6 +33,17 @@ describe('npm start (the demo centre)', () => {
     expect(health.centreId).toBe('demo-centre');
     expect(health.devices.total).toBe(3);
     expect(health.ingest.pressesTotal).toBeGreaterThanOrEqual(3);
+
+    // The hub syncs to the local Secretariat, whose NOC page and API the demo prints.
+    const noc = /NOC page\s+(http:\/\/\S+)\/noc/.exec(stdout)?.[1];
+    expect(noc).toBeDefined();
+    expect((await fetch(`${noc}/noc`)).headers.get('content-type')).toMatch(/text\/html/);
+    const centre = await waitUntil(
+      () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number>; heartbeat: unknown }>),
+      (c) => (c.eventsByType['feedback.pressed'] ?? 0) >= 3 && c.heartbeat !== null,
+      'the presses and a heartbeat to reach the local Secretariat',
+    );
+    expect(centre.eventsByType['feedback.pressed']).toBeGreaterThanOrEqual(3);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
