@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StatsCounters } from './stats.ts';
-import type { PruneOp, SyncAckOp } from './writer/ops.ts';
+import type { PruneOp, RebaseOp, SyncAckOp } from './writer/ops.ts';
 
 /**
  * The writer thread's side of sync: records the Secretariat's answers and prunes
@@ -14,6 +14,8 @@ export class SyncBookkeeping {
   readonly #watermarkPresses: Statement<[number, number, number]>;
   readonly #prunePresses: Statement<[number, number, number]>;
   readonly #stats: StatsCounters;
+  readonly #bumpSequence: Statement<[number]>;
+  readonly #insertSequence: Statement<[number]>;
 
   constructor(db: Database, stats: StatsCounters) {
     this.#stats = stats;
@@ -26,6 +28,8 @@ export class SyncBookkeeping {
     this.#watermarkPresses = db.prepare(`INSERT INTO press_watermarks (device_id, boot, max_device_seq)
       SELECT device_id, boot, MAX(device_seq) FROM (${oldPresses}) GROUP BY device_id, boot
       ON CONFLICT (device_id, boot) DO UPDATE SET max_device_seq = MAX(max_device_seq, excluded.max_device_seq)`);
+    this.#bumpSequence = db.prepare("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'outbox'");
+    this.#insertSequence = db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)");
     this.#prunePresses = db.prepare(`DELETE FROM presses WHERE id IN (SELECT id FROM (${oldPresses}))`);
   }
 
@@ -38,6 +42,13 @@ export class SyncBookkeeping {
     for (const record of op.quarantined) {
       if (this.#quarantine.run(record.seq, record.reason, record.message.slice(0, 500), op.atMs).changes > 0) this.#stats.add('sync.quarantined');
     }
+  }
+
+  rebase(op: RebaseOp): void {
+    // AUTOINCREMENT takes the next seq from sqlite_sequence (a fresh outbox has no row yet).
+    if (this.#bumpSequence.run(op.highestSeq).changes === 0) this.#insertSequence.run(op.highestSeq);
+    this.#setMeta.run('outbox_epoch', op.epoch);
+    this.#stats.add('sync.rebased');
   }
 
   prune(op: PruneOp): { outbox: number; presses: number } {

@@ -51,7 +51,9 @@ export class SignedExchange {
     const headers = {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
-      ...signRequest(this.#secret, { method: 'POST', path: fullPath, centreId: this.#centreId, timestamp: sentAt + (this.clockOffsetMs ?? 0), body }),
+      // The API path, not the URL's: a reverse proxy in front of the Secretariat may
+      // mount it under a prefix and strip it, and the receiver checks what it sees.
+      ...signRequest(this.#secret, { method: 'POST', path, centreId: this.#centreId, timestamp: sentAt + (this.clockOffsetMs ?? 0), body }),
     };
     try {
       const result = await this.#transport.post(fullPath, body, headers, this.#timeoutMs);

@@ -34,12 +34,15 @@ export interface SyncStatus {
 
 export interface SyncClientOptions {
   centreId: string;
-  epoch: string;
+  /** The outbox epoch, read fresh (a rebase after a restore changes it). */
+  epoch: () => string;
   settings: SecretariatConfig;
   reader: OutboxReader;
   exchange: SignedExchange;
   /** Records the Secretariat's answer durably (through the store writer). */
   persistAck: (op: SyncAckOp) => Promise<void>;
+  /** The Secretariat holds seqs this outbox never reached: move the sequence past them (a restored database). */
+  rebase: (highestSeq: number) => Promise<void>;
   /** The heartbeat as of now, built from the hub's live state and this client's status. */
   heartbeat: () => SyncHeartbeat;
   initial: { ackedThroughSeq: number; highestSeq: number; lastSyncAt: string | null };
@@ -115,7 +118,7 @@ export class SyncClient {
         this.#status.lastHeartbeatAt = new Date(this.#o.clock.now()).toISOString();
         // A batch answer lost on the way (connection cut after the Secretariat
         // committed) is learnt here too, without resending the batch.
-        if (ack.ackedThroughSeq > this.#status.ackedThroughSeq) await this.#accept(ack.ackedThroughSeq, ack.highestSeq, []);
+        if (ack.ackedThroughSeq > this.#status.ackedThroughSeq || ack.highestSeq > this.#o.reader.lastSeq()) await this.#accept(ack.ackedThroughSeq, ack.highestSeq, []);
       } catch (error) {
         this.#o.log.debug({ err: error }, 'heartbeat to the Secretariat failed; will retry at the next interval');
       }
@@ -157,7 +160,7 @@ export class SyncClient {
     }
     this.#status.draining = head - acked > this.#sizer.current;
     const events = [...backlog.events, ...lane.events];
-    const json = `{"v":1,"centreId":${JSON.stringify(this.#o.centreId)},"epoch":"${this.#o.epoch}","sentAt":"${new Date(this.#o.clock.now()).toISOString()}","events":[${events.join(',')}]}`;
+    const json = `{"v":1,"centreId":${JSON.stringify(this.#o.centreId)},"epoch":"${this.#o.epoch()}","sentAt":"${new Date(this.#o.clock.now()).toISOString()}","events":[${events.join(',')}]}`;
     try {
       const { body, bytesSent } = await this.#o.exchange.post(SYNC_PATHS.batches, json);
       const ack = SyncAck.parse(body);
@@ -193,6 +196,10 @@ export class SyncClient {
   }
 
   async #accept(ackedThroughSeq: number, highestSeq: number, quarantined: SyncAck['quarantined']): Promise<void> {
+    if (highestSeq > this.#o.reader.lastSeq()) {
+      this.#o.log.error({ highestSeq, lastSeq: this.#o.reader.lastSeq() }, 'the Secretariat holds events this database never had (restored from a backup?): new events continue after its highest seq, under a new outbox epoch');
+      await this.#o.rebase(highestSeq);
+    }
     const now = this.#o.clock.now();
     await this.#o.persistAck({ kind: 'sync_ack', ackedThroughSeq, highestSeq, atMs: now, quarantined });
     this.#status.ackedThroughSeq = ackedThroughSeq;

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import type { SyncHeartbeat } from '../../protocol/sync/heartbeat.ts';
 import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -71,11 +72,12 @@ export class SyncPart {
     const exchange = new SignedExchange({ transport: this.#transport, pathFor: (p) => this.#transport!.pathFor(p), centreId: config.centre.id, secret, clock, timeoutMs: config.secretariat.requestTimeoutMs });
     this.#client = new SyncClient({
       centreId: config.centre.id,
-      epoch: readMeta(db, 'outbox_epoch')!,
+      epoch: () => readMeta(db, 'outbox_epoch')!,
       settings: config.secretariat,
       reader: this.reader,
       exchange,
       persistAck: async (op) => void (await this.#o.writer.write(op)),
+      rebase: async (highestSeq) => void (await this.#o.writer.write({ kind: 'rebase', highestSeq, epoch: randomUUID() })),
       heartbeat: () => this.heartbeat(),
       initial: {
         ackedThroughSeq: this.#acked(),

@@ -184,4 +184,43 @@ describe('sync to the Secretariat', () => {
     await caughtUp(hub);
     expect((await sec.centre('demo-centre')).eventsByType['feedback.pressed']).toBe(6);
   });
+
+  it('never reuses a seq after the hub database is restored from a backup', async () => {
+    const live = tempDir();
+    const restored = tempDir();
+    cleanups.push(() => live.remove(), () => restored.remove());
+    const sec = await startSecretariat();
+    cleanups.push(() => sec.stop());
+    const secret = await sec.addCentre('demo-centre');
+    let hub = await startHub({ dataDir: live.path, configure: syncTo(sec.url, secret) });
+    const boot = await pressMany(hub, 'eifd-01', 5);
+    await caughtUp(hub);
+    await hub.hub.stop();
+    const backup = new BetterSqlite3(hubDatabasePath(live.path));
+    await backup.backup(hubDatabasePath(restored.path));
+    backup.close();
+
+    hub = await startHub({ dataDir: live.path, configure: syncTo(sec.url, secret) });
+    await pressMany(hub, 'eifd-01', 5, 6, boot);
+    await caughtUp(hub);
+    const highest = hub.hub.health().store.outboxLastSeq;
+    const oldEpoch = hub.hub.health().store.outboxEpoch;
+    await hub.hub.stop();
+
+    // The box dies; the centre comes back on last night's backup.
+    const back = await startHub({ dataDir: restored.path, configure: syncTo(sec.url, secret) });
+    cleanups.push(() => back.stop());
+    const rebased = await waitUntil(async () => back.hub.health().store, (s) => s.outboxEpoch !== oldEpoch, 'the restored hub to take a new epoch');
+    expect(rebased.outboxLastSeq).toBeGreaterThanOrEqual(highest);
+    const credentials = back.addDevice('eifd-02');
+    const client = await connectDevice(back.ports.mqtt, credentials);
+    await publishPress(client, 'demo-centre', 'eifd-02', { seq: 1, boot: newBootId(), rating: 4, upMs: 1000, sentUpMs: 1000 });
+    await client.endAsync();
+    const sync = await caughtUp(back);
+    expect(sync.ackedThroughSeq).toBeGreaterThan(highest);
+    const centre = await sec.centre('demo-centre');
+    expect(centre.conflictsTotal).toBe(0);
+    expect(centre.eventsByType['feedback.pressed']).toBe(11);
+    expect(sec.held('demo-centre').seqs).toEqual(Array.from({ length: sync.ackedThroughSeq }, (_, i) => i + 1));
+  });
 });

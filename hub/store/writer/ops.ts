@@ -7,7 +7,7 @@ import type { GroupCommitStats } from '../group-commit.ts';
  * clone), one op per accepted device message or state change; each op's rows are
  * written in the same transaction as the op's outbox event.
  */
-export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp;
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp;
 
 /** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
 export interface PressOp {
@@ -88,6 +88,18 @@ export interface PruneOp {
   outboxBeforeMs: number;
   pressesBeforeMs: number;
   limit: number;
+}
+
+/**
+ * The Secretariat holds seqs beyond this database's outbox: the database was restored
+ * from a backup (or replaced). New events must not reuse those seqs (ARCHITECTURE,
+ * known traps), so the outbox sequence jumps past `highestSeq` and the database gets
+ * a new epoch, which marks every later batch as coming from the restored store.
+ */
+export interface RebaseOp {
+  kind: 'rebase';
+  highestSeq: number;
+  epoch: string;
 }
 
 export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
