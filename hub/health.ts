@@ -105,7 +105,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const ackedThroughSeq = sync?.ackedThroughSeq ?? Number(readMeta(s.db, 'sync_acked_through_seq') ?? 0);
   const lastSyncAt = sync?.lastSyncAt ?? readMeta(s.db, 'sync_last_at') ?? null;
   const backlogEvents = Math.max(0, lastSeq - ackedThroughSeq);
-  const oldestAt = backlogEvents > 0 ? s.outbox.timeOf(ackedThroughSeq + 1) : undefined;
+  const oldestAt = backlogEvents > 0 ? s.outbox.firstAtAfter(ackedThroughSeq) : undefined;
   const problems = s.storeWriterAvailable() ? [] : ['store writer is restarting: presses are not being acknowledged'];
   if (disk.state === 'refusing') problems.push(`disk budget exhausted, new presses are refused: ${disk.reason}`);
   // Early alarms: everything still works, but someone should look (noc-runbook.md).

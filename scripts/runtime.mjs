@@ -9,7 +9,7 @@
 // couple of seconds. The digest covers every source file, so a stale runtime is
 // never used.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,13 +32,25 @@ function sourceFiles() {
   return files;
 }
 
+/** Every input of the runtime, read once: the sources, package.json, this script, the compiler's version. */
+function readInputs() {
+  const files = sourceFiles().map((file) => ({ rel: relative(ROOT, file), content: readFileSync(file) }));
+  let compiler = 'none';
+  try {
+    compiler = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+  } catch {
+    // No compiler (npm ci --omit=dev): the digest still names the sources.
+  }
+  const hash = createHash('sha256');
+  for (const extra of [join(ROOT, 'package.json'), fileURLToPath(import.meta.url)]) hash.update(readFileSync(extra));
+  hash.update(compiler);
+  for (const { rel, content } of files) hash.update(rel).update('\0').update(content).update('\0');
+  return { files, dir: join(CACHE_DIR, hash.digest('hex').slice(0, 20)) };
+}
+
 /** The runtime directory for the sources as they are now. */
 export function runtimeDir() {
-  const hash = createHash('sha256');
-  for (const file of [join(ROOT, 'package.json'), ...sourceFiles()]) {
-    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return join(CACHE_DIR, hash.digest('hex').slice(0, 20));
+  return readInputs().dir;
 }
 
 export function isBuilt(dir) {
@@ -47,23 +59,24 @@ export function isBuilt(dir) {
 
 /** Builds the runtime for the current sources if it is missing; returns its directory. */
 export async function buildRuntime() {
-  const target = runtimeDir();
+  // Transpiled from the very bytes the digest was taken of: an edit made meanwhile
+  // cannot end up under the old digest.
+  const { files, dir: target } = readInputs();
   if (isBuilt(target)) return target;
   const { default: ts } = await import('typescript');
   const staging = `${target}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  for (const file of sourceFiles()) {
-    const rel = relative(ROOT, file);
+  for (const { rel, content } of files) {
+    const file = join(ROOT, rel);
     if (rel.endsWith('.ts')) {
-      const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+      const out = ts.transpileModule(content.toString('utf8'), {
         fileName: file,
         reportDiagnostics: false,
         compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, rewriteRelativeImportExtensions: true, verbatimModuleSyntax: true, sourceMap: false },
       });
       write(join(staging, rel.replace(/\.ts$/, '.js')), out.outputText);
     } else {
-      mkdirSync(dirname(join(staging, rel)), { recursive: true });
-      copyFileSync(file, join(staging, rel));
+      write(join(staging, rel), content);
     }
   }
   // "type": "module" for the .js files, and the version the parts report.
@@ -85,13 +98,17 @@ function write(path, text) {
   writeFileSync(path, text);
 }
 
-/** Keeps the three newest runtimes: a running process may still load files from one. */
+/**
+ * Removes runtimes that are both not among the three newest and over a week old: a
+ * running process may still start a worker thread from the one it was launched from.
+ */
 function pruneOld(keep) {
+  const weekAgo = Date.now() - 7 * 86_400_000;
   const dirs = readdirSync(CACHE_DIR)
     .map((name) => join(CACHE_DIR, name))
     .filter((dir) => dir !== keep && !dir.includes('.tmp-'))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  for (const dir of dirs.slice(2)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.slice(2)) if (statSync(dir).mtimeMs < weekAgo) rmSync(dir, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

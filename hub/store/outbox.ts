@@ -20,7 +20,7 @@ export class Outbox {
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO outbox (type, at, data, hash) VALUES (?, ?, ?, ?)');
     this.#lastSeq = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS lastSeq");
-    this.#atOf = db.prepare('SELECT at FROM outbox WHERE seq = ?');
+    this.#atOf = db.prepare('SELECT at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1');
   }
 
   /**
@@ -37,8 +37,8 @@ export class Outbox {
     return this.#lastSeq.get() as OutboxHead;
   }
 
-  /** The hub-clock time of event `seq`, if it is still held. */
-  timeOf(seq: number): number | undefined {
+  /** The hub-clock time of the first event after `seq` (a gap or a renumbering may skip seqs). */
+  firstAtAfter(seq: number): number | undefined {
     return (this.#atOf.get(seq) as { at: number } | undefined)?.at;
   }
 }

@@ -27,7 +27,11 @@ export class HttpSyncTransport implements SyncTransport {
   readonly #agent: http.Agent;
   readonly #request: typeof http.request;
 
-  constructor(baseUrl: string) {
+  readonly #now: () => number;
+
+  /** `now` (the injected clock) dates an HTTP-date Retry-After. */
+  constructor(baseUrl: string, now: () => number) {
+    this.#now = now;
     this.#base = new URL(baseUrl);
     const secure = this.#base.protocol === 'https:';
     this.#agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 2 }) : new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -51,7 +55,10 @@ export class HttpSyncTransport implements SyncTransport {
             if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('response too large'));
             else chunks.push(chunk);
           });
-          res.on('error', (error) => reject(networkError(error)));
+          res.on('error', (error) => {
+            clearTimeout(timer);
+            reject(networkError(error));
+          });
           res.on('end', () => {
             clearTimeout(timer);
             const status = res.statusCode ?? 0;
@@ -62,7 +69,7 @@ export class HttpSyncTransport implements SyncTransport {
               // Kept null: an error status below still explains itself.
             }
             if (status >= 200 && status < 300) return resolve({ status, json });
-            reject(statusError(status, json, res.headers['retry-after']));
+            reject(statusError(status, json, res.headers['retry-after'], this.#now()));
           });
         },
       );
@@ -85,20 +92,23 @@ function networkError(error: Error): SyncError {
   return new SyncError('network', code, `could not reach the Secretariat: ${error.message}`, { cause: error });
 }
 
-function statusError(status: number, json: unknown, retryAfter: string | undefined): SyncError {
+function statusError(status: number, json: unknown, retryAfter: string | undefined, now: number): SyncError {
   const parsed = SyncErrorBody.safeParse(json);
   const code = parsed.success ? parsed.data.error.code : `http_${status}`;
   const message = parsed.success ? parsed.data.error.message : `the Secretariat answered HTTP ${status}`;
   const serverTime = parsed.success ? parsed.data.serverTime : null;
-  if (status === 429) return new SyncError('rate_limited', code, message, { status, retryAfterMs: parseRetryAfter(retryAfter), serverTime });
+  if (status === 429) return new SyncError('rate_limited', code, message, { status, retryAfterMs: parseRetryAfter(retryAfter, now), serverTime });
   if (status === 413) return new SyncError('too_large', code, message, { status, serverTime });
   if (code === 'timestamp_skew') return new SyncError('clock', code, message, { status, serverTime });
+  if (code === 'seq_conflict' && parsed.success && parsed.data.conflicts?.length && parsed.data.highestSeq !== undefined) {
+    return new SyncError('conflict', code, message, { status, serverTime, conflicts: { seqs: parsed.data.conflicts, highestSeq: parsed.data.highestSeq } });
+  }
   if (status >= 500 || status === 408) return new SyncError('server', code, message, { status, serverTime });
   return new SyncError('refused', code, message, { status, serverTime });
 }
 
 /** Retry-After is delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+export function parseRetryAfter(value: string | undefined, now: number): number | null {
   if (!value) return null;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);

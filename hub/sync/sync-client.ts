@@ -10,6 +10,9 @@ import type { SignedExchange } from './signed-exchange.ts';
 import { SyncError } from './sync-errors.ts';
 import { SyncWaiter } from './sync-waiter.ts';
 
+/** The most events one batch may carry (protocol: SyncBatch.events). */
+const SYNC_MAX_BATCH_EVENTS = 5000;
+
 export type SyncState = 'idle' | 'sending' | 'backoff' | 'rate_limited' | 'refused' | 'stopped';
 
 export interface SyncStatus {
@@ -43,6 +46,8 @@ export interface SyncClientOptions {
   persistAck: (op: SyncAckOp) => Promise<void>;
   /** The Secretariat holds seqs this outbox never reached: move the sequence past them (a restored database). */
   rebase: (highestSeq: number) => Promise<void>;
+  /** The Secretariat holds seqs from `fromSeq` with another content: move them after `afterSeq`. */
+  renumber: (fromSeq: number, afterSeq: number) => Promise<void>;
   /** The heartbeat as of now, built from the hub's live state and this client's status. */
   heartbeat: () => SyncHeartbeat;
   initial: { ackedThroughSeq: number; highestSeq: number; lastSyncAt: string | null };
@@ -129,16 +134,23 @@ export class SyncClient {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const acked = this.#status.ackedThroughSeq;
-      const head = this.#o.reader.lastSeq();
-      if (head <= acked) {
-        this.#status.state = 'idle';
-        this.#status.draining = false;
-        await this.#waiter.wait(this.#o.settings.pollMs, { idle: true });
-        continue;
+      let delay: number;
+      try {
+        const acked = this.#status.ackedThroughSeq;
+        const head = this.#o.reader.lastSeq();
+        if (head <= acked) {
+          this.#status.state = 'idle';
+          this.#status.draining = false;
+          await this.#waiter.wait(this.#o.settings.pollMs, { idle: true });
+          continue;
+        }
+        this.#status.state = 'sending';
+        delay = await this.#sendOnce(acked, head);
+      } catch (error) {
+        // A local failure (a busy or failing database): never an unhandled rejection
+        // that would take the hub down; back off and try again.
+        delay = await this.#failed(error);
       }
-      this.#status.state = 'sending';
-      const delay = await this.#sendOnce(acked, head);
       if (delay > 0 && !this.#stopped) {
         this.#status.nextAttemptAt = new Date(this.#o.clock.now() + delay).toISOString();
         await this.#waiter.wait(delay, { idle: false });
@@ -152,7 +164,7 @@ export class SyncClient {
     const { settings, reader } = this.#o;
     const fresh = this.#status.freshLane;
     const backlog = reader.read(acked, this.#sizer.current, settings.batchMaxBytes, fresh && fresh.from > acked ? fresh.from : undefined);
-    const lane = this.#freshSlice(backlog, head);
+    const lane = this.#freshSlice(backlog, head, SYNC_MAX_BATCH_EVENTS - backlog.events.length);
     if (backlog.events.length === 0 && lane.events.length === 0) {
       // Only a fresh run the Secretariat no longer holds is left: send it normally.
       this.#status.freshLane = null;
@@ -166,6 +178,12 @@ export class SyncClient {
       const ack = SyncAck.parse(body);
       if (lane.events.length > 0) this.#status.freshLane = { from: fresh?.from ?? lane.firstSeq, to: lane.lastSeq };
       await this.#accept(ack.ackedThroughSeq, ack.highestSeq, ack.quarantined);
+      if (backlog.events.length > 0 && ack.ackedThroughSeq < backlog.firstSeq) {
+        // Answered, but the Secretariat still misses something before this batch
+        // (e.g. it was restored from a backup and the hub has pruned those events):
+        // resending cannot fix it, so wait instead of spinning, and say so loudly.
+        throw new SyncError('refused', 'secretariat_gap', `the Secretariat acknowledges only through seq ${ack.ackedThroughSeq} and this hub holds events from ${backlog.firstSeq}: it misses events this hub no longer has (see docs/noc-runbook.md)`);
+      }
       if (ack.quarantined.length > 0) this.#o.log.warn({ quarantined: ack.quarantined }, 'the Secretariat set records aside as invalid; they are kept there and listed in `huduma-hub sync status`');
       this.#status.batchesSent++;
       this.#status.eventsSent += events.length;
@@ -175,7 +193,7 @@ export class SyncClient {
       this.#sizer.grow();
       return 0;
     } catch (error) {
-      return this.#failed(error);
+      return await this.#failed(error);
     }
   }
 
@@ -184,8 +202,8 @@ export class SyncClient {
    * newest stretch ride along, continuing one run so the Secretariat's contiguous ack
    * jumps over it when the backlog reaches it (no event is sent twice).
    */
-  #freshSlice(backlog: OutboxSlice, head: number): OutboxSlice {
-    const max = this.#o.settings.freshLaneEvents;
+  #freshSlice(backlog: OutboxSlice, head: number, room: number): OutboxSlice {
+    const max = Math.min(this.#o.settings.freshLaneEvents, room);
     const empty: OutboxSlice = { events: [], firstSeq: 0, lastSeq: 0, bytes: 0 };
     if (max === 0 || backlog.events.length === 0) return empty;
     const fresh = this.#status.freshLane;
@@ -209,7 +227,7 @@ export class SyncClient {
     if (fresh && ackedThroughSeq >= fresh.to) this.#status.freshLane = null;
   }
 
-  #failed(error: unknown): number {
+  async #failed(error: unknown): Promise<number> {
     const now = new Date(this.#o.clock.now()).toISOString();
     const syncError = error instanceof SyncError ? error : new SyncError('server', 'unexpected', (error as Error).message ?? String(error), { cause: error });
     this.#status.lastError = { code: syncError.code, message: syncError.message, at: now };
@@ -220,8 +238,17 @@ export class SyncClient {
         this.#status.rateLimitedTotal++;
         return this.#backoff.rateLimited(syncError.retryAfterMs);
       case 'too_large':
+        // Smaller batches next (the sizer halved above); still a failure, so a limit
+        // below the smallest batch backs off instead of spinning.
         this.#status.state = 'backoff';
+        return this.#backoff.failure();
+      case 'conflict': {
+        const from = Math.min(...syncError.conflicts!.seqs);
+        this.#o.log.error({ from, highestSeq: syncError.conflicts!.highestSeq }, 'the Secretariat holds some of our seqs with another content (restored database?): renumbering unsent events after its highest seq, under a new epoch');
+        await this.#o.renumber(from, syncError.conflicts!.highestSeq);
+        this.#status.freshLane = null;
         return 0;
+      }
       case 'refused':
       case 'clock': {
         // Credentials, contract or clock: retrying cannot fix it, a person must, so it

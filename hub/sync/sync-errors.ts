@@ -4,7 +4,7 @@
  * `refused` means the request itself is wrong (credentials, clock, contract) and
  * needs a person, though the sender still retries slowly in case it was transient.
  */
-export type SyncFailureKind = 'network' | 'timeout' | 'server' | 'rate_limited' | 'refused' | 'too_large' | 'clock';
+export type SyncFailureKind = 'network' | 'timeout' | 'server' | 'rate_limited' | 'refused' | 'too_large' | 'clock' | 'conflict';
 
 export class SyncError extends Error {
   readonly kind: SyncFailureKind;
@@ -13,8 +13,10 @@ export class SyncError extends Error {
   readonly status: number | null;
   readonly retryAfterMs: number | null;
   readonly serverTime: number | null;
+  /** `conflict` only: the seqs held there with another content, and its highest seq. */
+  readonly conflicts: { seqs: number[]; highestSeq: number } | null;
 
-  constructor(kind: SyncFailureKind, code: string, message: string, extra: { status?: number; retryAfterMs?: number | null; serverTime?: number | null; cause?: unknown } = {}) {
+  constructor(kind: SyncFailureKind, code: string, message: string, extra: { status?: number; retryAfterMs?: number | null; serverTime?: number | null; cause?: unknown; conflicts?: { seqs: number[]; highestSeq: number } } = {}) {
     super(message, { cause: extra.cause });
     this.name = 'SyncError';
     this.kind = kind;
@@ -22,5 +24,6 @@ export class SyncError extends Error {
     this.status = extra.status ?? null;
     this.retryAfterMs = extra.retryAfterMs ?? null;
     this.serverTime = extra.serverTime ?? null;
+    this.conflicts = extra.conflicts ?? null;
   }
 }

@@ -68,7 +68,7 @@ export class SyncPart {
     this.#pruner.start();
     const { url, secret } = config.secretariat;
     if (!url || !secret) return;
-    this.#transport = new HttpSyncTransport(url);
+    this.#transport = new HttpSyncTransport(url, () => clock.now());
     const exchange = new SignedExchange({ transport: this.#transport, pathFor: (p) => this.#transport!.pathFor(p), centreId: config.centre.id, secret, clock, timeoutMs: config.secretariat.requestTimeoutMs });
     this.#client = new SyncClient({
       centreId: config.centre.id,
@@ -78,6 +78,7 @@ export class SyncPart {
       exchange,
       persistAck: async (op) => void (await this.#o.writer.write(op)),
       rebase: async (highestSeq) => void (await this.#o.writer.write({ kind: 'rebase', highestSeq, epoch: randomUUID() })),
+      renumber: async (fromSeq, afterSeq) => void (await this.#o.writer.write({ kind: 'renumber', fromSeq, afterSeq, epoch: randomUUID() })),
       heartbeat: () => this.heartbeat(),
       initial: {
         ackedThroughSeq: this.#acked(),
@@ -97,8 +98,11 @@ export class SyncPart {
   async stop(): Promise<void> {
     this.#cancelKickPoll?.();
     await this.#pruner.stop();
-    await this.#client?.stop();
+    const stopping = this.#client?.stop();
+    // Aborts a request in flight (a stalled WAN would hold stop() for the request
+    // timeout); nothing is lost, the cursor only moves on an answer.
     this.#transport?.close();
+    await stopping;
   }
 
   /** New events in the outbox. */

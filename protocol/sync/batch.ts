@@ -63,7 +63,7 @@ export const SyncAck = z.object({
   highestSeq: NonNegativeInt,
   stored: NonNegativeInt,
   duplicates: NonNegativeInt,
-  /** Seqs already held with a different hash: kept aside at the Secretariat and alarmed. */
+  /** Always 0 in a 200: a batch with conflicts is refused with 409 seq_conflict. */
   conflicts: NonNegativeInt,
   quarantined: z.array(z.object({ seq: z.int().min(1), reason: QuarantineReason, message: z.string() })),
   /** Secretariat clock (ms since the epoch), for the hub's clock-offset estimate. */
@@ -83,11 +83,19 @@ export const SyncErrorCode = z.enum([
   'payload_too_large',
   'rate_limited',
   'store_unavailable',
+  'seq_conflict',
 ]);
 export type SyncErrorCode = z.infer<typeof SyncErrorCode>;
 
 export const SyncErrorBody = z.object({
   error: z.object({ code: SyncErrorCode, message: z.string() }),
   serverTime: z.int(),
+  /**
+   * `seq_conflict` (409) only: seqs the Secretariat holds with another content. The
+   * batch was refused; the hub moves its unsent events from the lowest of these to
+   * after `highestSeq` (a restored database) and sends again.
+   */
+  conflicts: z.array(z.int().min(1)).optional(),
+  highestSeq: NonNegativeInt.optional(),
 });
 export type SyncErrorBody = z.infer<typeof SyncErrorBody>;

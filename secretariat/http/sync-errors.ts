@@ -11,18 +11,21 @@ export class SyncRefusal extends Error {
   readonly statusCode: number;
   readonly code: SyncErrorCode;
   readonly headers: Record<string, string>;
+  /** Extra body fields (seq_conflict: conflicts, highestSeq). */
+  readonly detail: Partial<Pick<SyncErrorBody, 'conflicts' | 'highestSeq'>>;
 
-  constructor(statusCode: number, code: SyncErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(statusCode: number, code: SyncErrorCode, message: string, headers: Record<string, string> = {}, detail: SyncRefusal['detail'] = {}) {
     super(message);
     this.name = 'SyncRefusal';
     this.statusCode = statusCode;
     this.code = code;
     this.headers = headers;
+    this.detail = detail;
   }
 }
 
 export function sendSyncRefusal(reply: FastifyReply, refusal: SyncRefusal, serverTime: number): FastifyReply {
-  const body: SyncErrorBody = { error: { code: refusal.code, message: refusal.message }, serverTime };
+  const body: SyncErrorBody = { error: { code: refusal.code, message: refusal.message }, serverTime, ...refusal.detail };
   return reply.status(refusal.statusCode).headers(refusal.headers).send(body);
 }
 

@@ -106,8 +106,12 @@ async function applyBatch(request: FastifyRequest, body: Buffer, centreId: strin
     deps.metrics.eventsDuplicate.inc(outcome.duplicates);
     deps.metrics.eventsConflict.inc(outcome.conflicts);
     deps.metrics.eventsQuarantined.inc(outcome.quarantined.length);
-    if (outcome.conflicts > 0) deps.log.warn({ centreId, epoch: batch.epoch, conflicts: outcome.conflicts }, 'events arrived again with a different hash; kept aside (conflict alarm)');
-    return { ...outcome, serverTime: deps.clock.now() };
+    if (outcome.conflictSeqs.length > 0) {
+      deps.log.warn({ centreId, epoch: batch.epoch, conflicts: outcome.conflictSeqs.slice(0, 20) }, 'seqs arrived again with a different content (a restored hub database?); kept aside, batch refused (conflict alarm)');
+      throw new SyncRefusal(409, 'seq_conflict', `seqs ${outcome.conflictSeqs.slice(0, 5).join(', ')}${outcome.conflictSeqs.length > 5 ? ' …' : ''} are already held here with another content; nothing of this batch was stored. Renumber unsent events after ${outcome.highestSeq} and send again`, {}, { conflicts: outcome.conflictSeqs, highestSeq: outcome.highestSeq });
+    }
+    const { conflictSeqs: _conflictSeqs, ...ack } = outcome;
+    return { ...ack, serverTime: deps.clock.now() };
   } finally {
     ticket.release();
   }

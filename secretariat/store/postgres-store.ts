@@ -111,7 +111,7 @@ export class PostgresSecretariatStore implements SecretariatStore {
       values: [centreId, epoch, acked, highestSeq, receivedAtMs, plan.validStored, plan.duplicates, plan.quarantined.length, conflictsKept] });
       return {
         ackedThroughSeq: acked, highestSeq, stored: plan.validStored, duplicates: plan.duplicates,
-        conflicts: plan.conflicts.length, quarantined: plan.quarantined,
+        conflicts: plan.conflicts.length, conflictSeqs: plan.conflicts.map((event) => event.seq), quarantined: plan.quarantined,
       };
     });
   }

@@ -107,7 +107,7 @@ export class SqliteSecretariatStore implements SecretariatStore {
       });
       return {
         ackedThroughSeq: acked, highestSeq, stored: plan.validStored, duplicates: plan.duplicates,
-        conflicts: plan.conflicts.length, quarantined: plan.quarantined,
+        conflicts: plan.conflicts.length, conflictSeqs: plan.conflicts.map((event) => event.seq), quarantined: plan.quarantined,
       };
     }).immediate());
   }

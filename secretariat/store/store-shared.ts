@@ -84,6 +84,13 @@ export function planBatch(events: IncomingEvent[], held: Map<number, string>): B
     }
   }
   plan.feedbackCounts = [...feedback.values()];
+  if (plan.conflicts.length > 0) {
+    // A conflict means the sender's seqs are not the ones held (a restored or replaced
+    // hub database): storing the rest would ack seqs whose content this centre never
+    // sent. The whole batch is refused; only the conflicting copies are kept aside
+    // (and alarmed), and the sender renumbers its unsent events past highestSeq.
+    return { ...plan, inserts: [], duplicates: 0, validStored: 0, quarantined: [], typeCounts: new Map(), feedbackCounts: [], highestInserted: 0 };
+  }
   return plan;
 }
 

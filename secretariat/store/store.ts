@@ -25,8 +25,9 @@ export interface SecretariatStore {
   /**
    * Applies one batch in one transaction: every valid event not yet held is stored;
    * an event already held with the same hash counts as a duplicate; with a
-   * different hash it is a conflict (the incoming copy is kept in the conflicts
-   * table, the held one is never overwritten); a record the caller marked
+   * different hash it is a conflict: then NOTHING of the batch is stored but the
+   * conflicting copies (kept in the conflicts table; the held rows are never
+   * overwritten) and `conflictSeqs` lists them, so the sender can renumber; a record the caller marked
    * `quarantine` is held in quarantine (it occupies its seq). Then advances
    * `ackedThroughSeq` over the contiguous run and sets `lastSyncAt`.
    */
@@ -78,6 +79,8 @@ export interface BatchOutcome {
   stored: number;
   duplicates: number;
   conflicts: number;
+  /** Seqs held with another hash; when any, the batch was refused (nothing else stored). */
+  conflictSeqs: number[];
   quarantined: Array<{ seq: number; reason: QuarantineReason; message: string }>;
 }
 

@@ -223,4 +223,38 @@ describe('sync to the Secretariat', () => {
     expect(centre.eventsByType['feedback.pressed']).toBe(11);
     expect(sec.held('demo-centre').seqs).toEqual(Array.from({ length: sync.ackedThroughSeq }, (_, i) => i + 1));
   });
+
+  it('loses nothing when a restored database took presses offline, reusing seqs the Secretariat holds', async () => {
+    const live = tempDir();
+    const restored = tempDir();
+    cleanups.push(() => live.remove(), () => restored.remove());
+    const sec = await startSecretariat();
+    cleanups.push(() => sec.stop());
+    const secret = await sec.addCentre('demo-centre');
+    const wan = await startFaultProxy({ targetPort: sec.port });
+    cleanups.push(() => wan.close());
+    let hub = await startHub({ dataDir: live.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
+    const boot = await pressMany(hub, 'eifd-01', 5);
+    await caughtUp(hub);
+    await hub.hub.stop();
+    const backup = new BetterSqlite3(hubDatabasePath(live.path));
+    await backup.backup(hubDatabasePath(restored.path));
+    backup.close();
+    hub = await startHub({ dataDir: live.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
+    await pressMany(hub, 'eifd-01', 5, 6, boot);
+    await caughtUp(hub);
+    await hub.hub.stop();
+
+    // Back on the backup with the WAN down: new presses take seqs the Secretariat holds.
+    wan.setPlan(() => ({ kind: 'refuse' }));
+    const back = await startHub({ dataDir: restored.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
+    cleanups.push(() => back.stop());
+    await pressMany(back, 'eifd-02', 8);
+    wan.setPlan(() => ({ kind: 'pass' }));
+    const sync = await caughtUp(back);
+    const centre = await sec.centre('demo-centre');
+    expect(centre.eventsByType['feedback.pressed']).toBe(18);
+    expect(centre.conflictsTotal).toBeGreaterThan(0);
+    expect(sec.held('demo-centre').seqs).toEqual(Array.from({ length: sync.ackedThroughSeq }, (_, i) => i + 1));
+  });
 });

@@ -84,6 +84,8 @@ export class OpApplier {
         return { apply: () => void this.#upsertTelemetry.run(op.deviceId, op.atMs, op.json, op.atMs), done };
       case 'sync_ack':
         return { apply: () => this.#sync.applyAck(op), done };
+      case 'renumber':
+        return { apply: () => void this.#sync.renumber(op), done };
       case 'rebase':
         return { apply: () => this.#sync.rebase(op), done };
       case 'prune':

@@ -7,7 +7,7 @@ import type { GroupCommitStats } from '../group-commit.ts';
  * clone), one op per accepted device message or state change; each op's rows are
  * written in the same transaction as the op's outbox event.
  */
-export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp;
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp | RenumberOp;
 
 /** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
 export interface PressOp {
@@ -99,6 +99,19 @@ export interface PruneOp {
 export interface RebaseOp {
   kind: 'rebase';
   highestSeq: number;
+  epoch: string;
+}
+
+/**
+ * The Secretariat holds some of this outbox's seqs with another content (refused
+ * with seq_conflict): the database was restored or replaced and has reused seqs.
+ * Every event from `fromSeq` on moves, in order, to after `afterSeq` (the event hash
+ * does not cover the seq), with the press rows' event_seq, under a new epoch.
+ */
+export interface RenumberOp {
+  kind: 'renumber';
+  fromSeq: number;
+  afterSeq: number;
   epoch: string;
 }
 
