@@ -214,10 +214,12 @@ export class SyncClient {
   }
 
   async #accept(ackedThroughSeq: number, highestSeq: number, quarantined: SyncAck['quarantined']): Promise<void> {
+    if (highestSeq > Number.MAX_SAFE_INTEGER / 4) throw new SyncError('refused', 'implausible_answer', `the Secretariat answered highestSeq ${highestSeq}; refusing to move the outbox there`);
     if (highestSeq > this.#o.reader.lastSeq()) {
       this.#o.log.error({ highestSeq, lastSeq: this.#o.reader.lastSeq() }, 'the Secretariat holds events this database never had (restored from a backup?): new events continue after its highest seq, under a new outbox epoch');
       await this.#o.rebase(highestSeq);
     }
+    if (ackedThroughSeq > this.#o.reader.lastSeq()) throw new SyncError('refused', 'implausible_answer', `the Secretariat acknowledged seq ${ackedThroughSeq}, beyond this outbox (${this.#o.reader.lastSeq()})`);
     const now = this.#o.clock.now();
     await this.#o.persistAck({ kind: 'sync_ack', ackedThroughSeq, highestSeq, atMs: now, quarantined });
     this.#status.ackedThroughSeq = ackedThroughSeq;
