@@ -185,37 +185,43 @@ describe('sync to the Secretariat', () => {
     expect((await sec.centre('demo-centre')).eventsByType['feedback.pressed']).toBe(6);
   });
 
-  it('never reuses a seq after the hub database is restored from a backup', async () => {
+  /**
+   * A centre syncs 5 presses, is backed up, syncs 5 more, and dies: returns the
+   * Secretariat, the WAN proxy and the data dir of the backup to come back on.
+   */
+  async function lifeBeforeRestore() {
     const live = tempDir();
     const restored = tempDir();
     cleanups.push(() => live.remove(), () => restored.remove());
     const sec = await startSecretariat();
     cleanups.push(() => sec.stop());
     const secret = await sec.addCentre('demo-centre');
-    let hub = await startHub({ dataDir: live.path, configure: syncTo(sec.url, secret) });
+    const wan = await startFaultProxy({ targetPort: sec.port });
+    cleanups.push(() => wan.close());
+    const configure = syncTo(`http://127.0.0.1:${wan.port}`, secret);
+    let hub = await startHub({ dataDir: live.path, configure });
     const boot = await pressMany(hub, 'eifd-01', 5);
     await caughtUp(hub);
     await hub.hub.stop();
     const backup = new BetterSqlite3(hubDatabasePath(live.path));
     await backup.backup(hubDatabasePath(restored.path));
     backup.close();
-
-    hub = await startHub({ dataDir: live.path, configure: syncTo(sec.url, secret) });
+    hub = await startHub({ dataDir: live.path, configure });
     await pressMany(hub, 'eifd-01', 5, 6, boot);
     await caughtUp(hub);
-    const highest = hub.hub.health().store.outboxLastSeq;
-    const oldEpoch = hub.hub.health().store.outboxEpoch;
+    const { outboxLastSeq, outboxEpoch } = hub.hub.health().store;
     await hub.hub.stop();
+    return { sec, wan, configure, restoredDir: restored.path, highest: outboxLastSeq, oldEpoch: outboxEpoch };
+  }
 
+  it('never reuses a seq after the hub database is restored from a backup', async () => {
+    const { sec, configure, restoredDir, highest, oldEpoch } = await lifeBeforeRestore();
     // The box dies; the centre comes back on last night's backup.
-    const back = await startHub({ dataDir: restored.path, configure: syncTo(sec.url, secret) });
+    const back = await startHub({ dataDir: restoredDir, configure });
     cleanups.push(() => back.stop());
     const rebased = await waitUntil(async () => back.hub.health().store, (s) => s.outboxEpoch !== oldEpoch, 'the restored hub to take a new epoch');
     expect(rebased.outboxLastSeq).toBeGreaterThanOrEqual(highest);
-    const credentials = back.addDevice('eifd-02');
-    const client = await connectDevice(back.ports.mqtt, credentials);
-    await publishPress(client, 'demo-centre', 'eifd-02', { seq: 1, boot: newBootId(), rating: 4, upMs: 1000, sentUpMs: 1000 });
-    await client.endAsync();
+    await pressMany(back, 'eifd-02', 1);
     const sync = await caughtUp(back);
     expect(sync.ackedThroughSeq).toBeGreaterThan(highest);
     const centre = await sec.centre('demo-centre');
@@ -225,29 +231,10 @@ describe('sync to the Secretariat', () => {
   });
 
   it('loses nothing when a restored database took presses offline, reusing seqs the Secretariat holds', async () => {
-    const live = tempDir();
-    const restored = tempDir();
-    cleanups.push(() => live.remove(), () => restored.remove());
-    const sec = await startSecretariat();
-    cleanups.push(() => sec.stop());
-    const secret = await sec.addCentre('demo-centre');
-    const wan = await startFaultProxy({ targetPort: sec.port });
-    cleanups.push(() => wan.close());
-    let hub = await startHub({ dataDir: live.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
-    const boot = await pressMany(hub, 'eifd-01', 5);
-    await caughtUp(hub);
-    await hub.hub.stop();
-    const backup = new BetterSqlite3(hubDatabasePath(live.path));
-    await backup.backup(hubDatabasePath(restored.path));
-    backup.close();
-    hub = await startHub({ dataDir: live.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
-    await pressMany(hub, 'eifd-01', 5, 6, boot);
-    await caughtUp(hub);
-    await hub.hub.stop();
-
+    const { sec, wan, configure, restoredDir } = await lifeBeforeRestore();
     // Back on the backup with the WAN down: new presses take seqs the Secretariat holds.
     wan.setPlan(() => ({ kind: 'refuse' }));
-    const back = await startHub({ dataDir: restored.path, configure: syncTo(`http://127.0.0.1:${wan.port}`, secret) });
+    const back = await startHub({ dataDir: restoredDir, configure });
     cleanups.push(() => back.stop());
     await pressMany(back, 'eifd-02', 8);
     wan.setPlan(() => ({ kind: 'pass' }));
