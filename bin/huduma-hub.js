@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // `huduma-hub`: no build step after `npm ci` (process contract); see bin/launch.js.
 // `demo` is the demo centre, which composes the hub with simulated devices and
 // lives outside hub/.

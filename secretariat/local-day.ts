@@ -17,8 +17,30 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * Every zone's UTC offset today is a whole number of quarter hours, so local midnight
+ * falls on a quarter-hour boundary of UTC and all instants of one UTC quarter hour
+ * share a local day. Intl formatting costs ~2 µs, once for every press the receiver
+ * files (11 % of its CPU in a drain, docs/performance.md); the cache makes it once per
+ * quarter hour of presses.
+ */
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, string>();
+
 /** YYYY-MM-DD of the instant `ms` in `timeZone`. */
 export function localDay(ms: number, timeZone: string = DEFAULT_TIMEZONE): string {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
+  let day = cache.get(key);
+  if (day === undefined) {
+    day = formatDay(ms, timeZone);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, day);
+  }
+  return day;
+}
+
+function formatDay(ms: number, timeZone: string): string {
   const parts = formatterFor(timeZone).formatToParts(new Date(ms));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;

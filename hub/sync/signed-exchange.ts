@@ -33,9 +33,9 @@ export class SignedExchange {
     this.#timeoutMs = options.timeoutMs;
   }
 
-  /** Posts `json` (text) to `path`; resolves with the parsed 2xx body, or throws SyncError. */
-  async post(path: string, json: string): Promise<{ body: unknown; bytesSent: number }> {
-    const body = await gzipAsync(Buffer.from(json, 'utf8'));
+  /** Posts `json` (text or its UTF-8 bytes) to `path`; resolves with the parsed 2xx body, or throws SyncError. */
+  async post(path: string, json: string | Buffer): Promise<{ body: unknown; bytesSent: number }> {
+    const body = await gzipAsync(typeof json === 'string' ? Buffer.from(json, 'utf8') : json);
     try {
       return { body: await this.#send(path, body), bytesSent: body.length };
     } catch (error) {

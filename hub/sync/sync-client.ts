@@ -5,6 +5,7 @@ import type { SecretariatConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { SyncAckOp } from '../store/writer/ops.ts';
 import { BatchSizer, SyncBackoff } from './backoff.ts';
+import { encodeBatchBody } from './batch-body.ts';
 import type { OutboxReader, OutboxSlice } from './outbox-reader.ts';
 import type { SignedExchange } from './signed-exchange.ts';
 import { SyncError } from './sync-errors.ts';
@@ -161,32 +162,24 @@ export class SyncClient {
 
   /** One batch; returns how long to wait before the next (0 = go on). */
   async #sendOnce(acked: number, head: number): Promise<number> {
-    const { settings, reader } = this.#o;
-    const fresh = this.#status.freshLane;
-    const backlog = reader.read(acked, this.#sizer.current, settings.batchMaxBytes, fresh && fresh.from > acked ? fresh.from : undefined);
-    const lane = this.#freshSlice(backlog, head, SYNC_MAX_BATCH_EVENTS - backlog.events.length);
-    if (backlog.events.length === 0 && lane.events.length === 0) {
-      // Only a fresh run the Secretariat no longer holds is left: send it normally.
-      this.#status.freshLane = null;
-      return 0;
-    }
-    this.#status.draining = head - acked > this.#sizer.current;
-    const events = [...backlog.events, ...lane.events];
-    const json = `{"v":1,"centreId":${JSON.stringify(this.#o.centreId)},"epoch":"${this.#o.epoch()}","sentAt":"${new Date(this.#o.clock.now()).toISOString()}","events":[${events.join(',')}]}`;
+    const batch = this.#nextBatch(acked, head);
+    if (!batch) return 0;
+    // Only the encoded body and a few numbers cross the await: the event texts are
+    // already garbage, so a ~1 MB batch does not survive the round trip on the heap.
     try {
-      const { body, bytesSent } = await this.#o.exchange.post(SYNC_PATHS.batches, json);
+      const { body, bytesSent } = await this.#o.exchange.post(SYNC_PATHS.batches, batch.body);
       const ack = SyncAck.parse(body);
-      if (lane.events.length > 0) this.#status.freshLane = { from: fresh?.from ?? lane.firstSeq, to: lane.lastSeq };
+      if (batch.lane) this.#status.freshLane = { from: batch.lane.from, to: batch.lane.to };
       await this.#accept(ack.ackedThroughSeq, ack.highestSeq, ack.quarantined);
-      if (backlog.events.length > 0 && ack.ackedThroughSeq < backlog.firstSeq) {
+      if (batch.backlogFirstSeq !== null && ack.ackedThroughSeq < batch.backlogFirstSeq) {
         // Answered, but the Secretariat still misses something before this batch
         // (e.g. it was restored from a backup and the hub has pruned those events):
         // resending cannot fix it, so wait instead of spinning, and say so loudly.
-        throw new SyncError('refused', 'secretariat_gap', `the Secretariat acknowledges only through seq ${ack.ackedThroughSeq} and this hub holds events from ${backlog.firstSeq}: it misses events this hub no longer has (see docs/noc-runbook.md)`);
+        throw new SyncError('refused', 'secretariat_gap', `the Secretariat acknowledges only through seq ${ack.ackedThroughSeq} and this hub holds events from ${batch.backlogFirstSeq}: it misses events this hub no longer has (see docs/noc-runbook.md)`);
       }
       if (ack.quarantined.length > 0) this.#o.log.warn({ quarantined: ack.quarantined }, 'the Secretariat set records aside as invalid; they are kept there and listed in `huduma-hub sync status`');
       this.#status.batchesSent++;
-      this.#status.eventsSent += events.length;
+      this.#status.eventsSent += batch.events;
       this.#status.bytesSent += bytesSent;
       this.#status.lastError = null;
       this.#backoff.success();
@@ -195,6 +188,27 @@ export class SyncClient {
     } catch (error) {
       return await this.#failed(error);
     }
+  }
+
+  /** Reads and encodes the next batch: the backlog's next slice plus the fresh lane. */
+  #nextBatch(acked: number, head: number): { body: Buffer; events: number; backlogFirstSeq: number | null; lane: { from: number; to: number } | null } | null {
+    const { settings, reader } = this.#o;
+    const fresh = this.#status.freshLane;
+    const backlog = reader.read(acked, this.#sizer.current, settings.batchMaxBytes, fresh && fresh.from > acked ? fresh.from : undefined);
+    const lane = this.#freshSlice(backlog, head, SYNC_MAX_BATCH_EVENTS - backlog.events.length);
+    if (backlog.events.length === 0 && lane.events.length === 0) {
+      // Only a fresh run the Secretariat no longer holds is left: send it normally.
+      this.#status.freshLane = null;
+      return null;
+    }
+    this.#status.draining = head - acked > this.#sizer.current;
+    const body = encodeBatchBody({ centreId: this.#o.centreId, epoch: this.#o.epoch(), sentAt: new Date(this.#o.clock.now()).toISOString() }, [backlog, lane]);
+    return {
+      body,
+      events: backlog.events.length + lane.events.length,
+      backlogFirstSeq: backlog.events.length > 0 ? backlog.firstSeq : null,
+      lane: lane.events.length > 0 ? { from: fresh?.from ?? lane.firstSeq, to: lane.lastSeq } : null,
+    };
   }
 
   /**

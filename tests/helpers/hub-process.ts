@@ -1,9 +1,21 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const HUB_BIN = fileURLToPath(new URL('../../bin/huduma-hub.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The node flags a bin's `#!/usr/bin/env -S node FLAGS` line gives it when run as a
+ * command (npx, systemd): a process started as `node BIN` gets them only from here.
+ */
+export function shebangFlags(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0]!;
+  const match = /^#!\/usr\/bin\/env -S node(?<flags>(?: --\S+)*)$/.exec(first);
+  return match?.groups!.flags!.trim().split(' ').filter(Boolean) ?? [];
+}
+const HUB_NODE_FLAGS = shebangFlags(HUB_BIN);
 
 export interface CliResult {
   code: number;
@@ -14,7 +26,7 @@ export interface CliResult {
 /** Runs `huduma-hub ARGS` as its own process, as an operator would. */
 export function runHubCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [HUB_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...HUB_NODE_FLAGS, HUB_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -33,7 +45,7 @@ export interface HubProcess {
 
 /** Starts `huduma-hub start ARGS` and resolves once it logs "hub ready" with its ports. */
 export function spawnHub(args: string[], options: { cwd?: string } = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [HUB_BIN, 'start', ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, HUB_BIN, 'start', ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
