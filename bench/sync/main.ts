@@ -7,7 +7,7 @@
 // docs/performance.md. Options: --events 1000000 --batch 2000 --live-rate 20
 // --live-seconds 15 --cpu-prof (writes CPU profiles of the hub and the Secretariat, every
 // thread, to a temp dir that is kept). Also `--events=N`. BENCH_HUB_FLAGS passes node
-// flags to the hub (e.g. "--max-semi-space-size=4"), for experiments.
+// flags to the hub after those of its bin's first line (e.g. "--max-semi-space-size=16"), for experiments.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
