@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { bindDashValues } from '../protocol/process-args.ts';
 import type { Writable } from 'node:stream';
 import { Bridge } from './bridge.ts';
 import { loadBridgeConfig } from './config.ts';
@@ -58,20 +59,17 @@ export async function runBridgeCli(argv: string[], io: BridgeCliIo): Promise<num
 async function start(args: string[], io: BridgeCliIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        'data-dir': { type: 'string' },
-        serial: { type: 'string' },
-        hub: { type: 'string' },
-        centre: { type: 'string' },
-        device: { type: 'string' },
-        password: { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-    }));
+    const options = {
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      serial: { type: 'string' },
+      hub: { type: 'string' },
+      centre: { type: 'string' },
+      device: { type: 'string' },
+      password: { type: 'string' },
+      'log-level': { type: 'string' },
+    } as const;
+    ({ values } = parseArgs({ args: bindDashValues(args, options), strict: true, options }));
   } catch (error) {
     throw new BridgeError('usage', `${(error as Error).message}\n\n${USAGE}`);
   }

@@ -1,14 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Device secrets are random 256-bit strings, so a plain SHA-256 digest is enough to
  * store them (no dictionary to defend against), and checking 500 reconnecting devices
  * costs microseconds, not the seconds scrypt would (ARCHITECTURE, known traps).
  */
-export function generateSecret(): string {
-  // base64url: only [A-Za-z0-9_-] (process contract), 43 characters for 32 bytes.
-  return randomBytes(32).toString('base64url');
-}
+export { generateSecret } from '../../protocol/process-args.ts';
 
 export function digestSecret(secret: string | Buffer): Buffer {
   return createHash('sha256').update(secret).digest();

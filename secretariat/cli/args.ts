@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { bindDashValues } from '../../protocol/process-args.ts';
 import { SecretariatError } from '../errors.ts';
 
 // Adapted from hub/cli/args.ts (the Secretariat imports nothing from hub/).
@@ -8,7 +9,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Strict option parsing: an unknown flag is a usage error naming it. */
 export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: bindDashValues(args, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new SecretariatError('usage', `${(error as Error).message}\n\nusage: ${usage}`);
   }

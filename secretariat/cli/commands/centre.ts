@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateSecret } from '../../../protocol/process-args.ts';
 import { isId } from '../../../protocol/ids.ts';
 import { SecretariatError } from '../../errors.ts';
 import { localDay } from '../../local-day.ts';
@@ -25,8 +25,7 @@ export async function centreCommand(args: string[], io: CliIo): Promise<number> 
       if (!isId(centreId)) {
         throw new SecretariatError('id_invalid', `centre id ${JSON.stringify(centreId)} must match ^[a-z0-9][a-z0-9-]{0,31}$ (lower-case letters, digits, dashes; 1–32 chars), the same id the hub runs with (--centre)`);
       }
-      // 256 random bits, base64url: only [A-Za-z0-9_-] (process contract), 43 characters.
-      const secret = randomBytes(32).toString('base64url');
+      const secret = generateSecret();
       await withStore(values, (store) => store.addCentre(centreId, secret, Date.now())).catch((error: unknown) => {
         if (error instanceof StoreError && error.code === 'centre_exists') {
           throw new StoreError('centre_exists', `centre "${centreId}" is already registered here; its secret was printed when it was added and is not shown again`, { cause: error });
