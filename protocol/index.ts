@@ -11,3 +11,7 @@ export * from './events/feedback.ts';
 export * from './events/device.ts';
 export * from './events/envelope.ts';
 export * from './sync/index.ts';
+export * from './events/queue.ts';
+export * from './queue/ticket.ts';
+export * from './queue/api.ts';
+export * from './process-args.ts';

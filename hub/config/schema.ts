@@ -23,18 +23,35 @@ const CentreSection = z.strictObject({
   timezone: Timezone.default('Africa/Nairobi'),
 });
 
-/**
- * Services: the fields the hub relies on are typed; the rest (opening hours, target
- * wait …) belongs to the queue engine and is kept as given.
- */
-const ServiceSection = z.looseObject({
+/** `HH:MM` local time, 00:00–24:00. */
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM, e.g. "08:00" (24:00 = end of day)');
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** When the kiosk issues tickets for a service: these days, from `open` to `close` local time. */
+const OpeningHours = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]),
+    open: ClockTime.default('00:00'),
+    close: ClockTime.default('24:00'),
+  })
+  .refine((hours) => hours.open < hours.close, { message: 'open must be before close (HH:MM, same day)', path: ['close'] });
+
+const ServiceSection = z.strictObject({
   id: Id,
   prefix: z.string().regex(/^[A-Z]{1,2}$/, 'must be one or two capital letters'),
   agency: z.string().min(1),
   icon: z.string().min(1),
   names: LocalizedText,
+  /** Tickets per local day; the kiosk says "no more tickets today" beyond it. */
   dailyCap: z.int().min(1).optional(),
-  meanServiceMin: z.number().positive().optional(),
+  /** The first estimate of one service's length, until real service times are measured. */
+  meanServiceMin: z.number().positive().default(5),
+  /** The wait this service aims at (Huduma Charter); shown to managers against the real one. */
+  targetWaitMin: z.int().min(1).optional(),
+  /** Absent: open at all hours (the sample centre). */
+  openingHours: OpeningHours.optional(),
+  /** Suspended from the start, with the kiosk's message (e.g. agency system down). */
+  suspended: z.strictObject({ message: LocalizedText }).optional(),
 });
 
 const CounterSection = z.strictObject({
@@ -43,6 +60,31 @@ const CounterSection = z.strictObject({
   serviceIds: z.array(Id).min(1),
   /** Overrides feedback.lockoutMs for this counter's device. */
   lockoutMs: z.int().min(0).max(60_000).optional(),
+});
+
+const QueueSection = z.strictObject({
+  /**
+   * When priority tickets (elderly, disability, pregnancy) and walk-ins both wait, a
+   * counter calls at most this many priority tickets in a row before one walk-in, so
+   * neither line starves.
+   */
+  priorityRun: z.int().min(1).max(20).default(2),
+  /** Recalls of one ticket after its first call; beyond it, the officer marks a no-show. */
+  maxRecalls: z.int().min(0).max(10).default(2),
+  /** Calls (first call and recalls) before a ticket may be marked a no-show. */
+  noShowAfterCalls: z.int().min(1).max(10).default(2),
+  /** An appointment goes ahead of walk-ins from its booked time; checked in this late or later it queues as a walk-in. */
+  appointmentLateMin: z.int().min(0).max(240).default(30),
+  /** Check-in opens this long before the booked time (earlier, the kiosk asks the citizen to come back). */
+  appointmentEarlyMin: z.int().min(0).max(480).default(120),
+  /** A press this long after a ticket finished at the counter still rates that ticket. */
+  feedbackGraceS: z.int().min(0).max(600).default(120),
+  /** Smoothing of the measured service time per service (weight of the newest). */
+  serviceTimeAlpha: z.number().gt(0).max(1).default(0.2),
+  /** Calls the hall board lists. */
+  recentCalls: z.int().min(1).max(50).default(8),
+  /** An officer session from a PIN login lasts this long. */
+  officerSessionHours: z.number().positive().max(24).default(12),
 });
 
 const MqttSection = z.strictObject({
@@ -158,6 +200,7 @@ export const HubConfigSchema = z
     printer: PrinterSection.prefault({}),
     secretariat: SecretariatSection.prefault({}),
     store: StoreSection.prefault({}),
+    queue: QueueSection.prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
@@ -185,5 +228,7 @@ export const HubConfigSchema = z
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 export type HubConfig = z.output<typeof HubConfigSchema>;
 export type CounterConfig = HubConfig['counters'][number];
+export type ServiceConfig = HubConfig['services'][number];
+export type QueueConfig = HubConfig['queue'];
 export type SecretariatConfig = HubConfig['secretariat'];
 export type StoreConfig = HubConfig['store'];

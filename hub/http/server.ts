@@ -10,6 +10,7 @@ import { ApiError } from './errors.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
+import { pageRoutes } from './routes/pages.ts';
 
 export interface HttpDeps {
   log: Logger;
@@ -52,6 +53,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   });
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
+  pageRoutes(app);
   return app;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoTime } from '../messages/common.ts';
 import { DeviceOfflineData, DeviceOnlineData } from './device.ts';
 import { FeedbackPressedData } from './feedback.ts';
+import { QUEUE_EVENT_SCHEMAS } from './queue.ts';
 
 /**
  * The data schema of every domain event type, keyed by type. Later event types
@@ -12,6 +13,7 @@ export const EVENT_DATA_SCHEMAS = {
   'feedback.pressed': FeedbackPressedData,
   'device.online': DeviceOnlineData,
   'device.offline': DeviceOfflineData,
+  ...QUEUE_EVENT_SCHEMAS,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA_SCHEMAS;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../ids.ts';
 import { BootId, IsoTime, NonNegativeInt } from '../messages/common.ts';
 import { Rating } from '../messages/press.ts';
+import { TicketId } from '../queue/ticket.ts';
 
 /**
  * Which clock the press time came from (invariant 5, clocks are not trusted):
@@ -27,5 +28,12 @@ export const FeedbackPressedData = z.object({
   upMs: NonNegativeInt,
   sentUpMs: NonNegativeInt.nullable(),
   clockQuality: ClockQuality,
+  /**
+   * The ticket being served at the counter at the press time (or finished there just
+   * before it), so a rating belongs to a service. Null when none was; absent in events
+   * recorded before the queue engine existed.
+   */
+  ticketId: TicketId.nullable().optional(),
+  serviceId: Id.nullable().optional(),
 });
 export type FeedbackPressedData = z.infer<typeof FeedbackPressedData>;
