@@ -8,6 +8,7 @@ import { createLogger as createSecretariatLogger } from '../secretariat/logger.t
 import { Secretariat } from '../secretariat/secretariat.ts';
 import { openSecretariatStore } from '../secretariat/store/open-store.ts';
 import { SimulatedEifd } from './simulated-eifd.ts';
+import { SimulatedQueue } from './simulated-queue.ts';
 
 /** The Secretariat's default port; a taken default is replaced by a free one. */
 export const DEFAULT_SECRETARIAT_PORT = 8090;
@@ -30,6 +31,9 @@ export interface RunningDemo {
   secretariatPort: number;
   centreName: string;
   technicianToken: string;
+  kioskToken: string;
+  /** The demo's counter officer; a new PIN each run. */
+  officer: { officerId: string; pin: string };
   deviceIds: string[];
   hubDataDir: string;
   stop(): Promise<void>;
@@ -96,15 +100,31 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     hub.refreshDevices();
     await Promise.all(devices.map((device) => device.start()));
     const technicianToken = hub.tokens.create('technician', null, counters).token;
+    const kioskToken = hub.tokens.create('kiosk', null, counters).token;
+    // A fresh PIN each run: only its hash is kept.
+    const officer = await hub.queue.officers.add('demo-officer', 'Demo Officer', undefined, true);
+    // Counters c01 and c02 are left to a person at the console; the others work by themselves.
+    const simulatedQueue = new SimulatedQueue({
+      queue: hub.queue.service,
+      printer: hub.queue.printer,
+      config,
+      counterIds: config.counters.map((c) => c.id).filter((id) => id !== 'c01' && id !== 'c02'),
+      meanArrivalMs: options.meanPressIntervalMs / 2,
+      log: options.log.child({ part: 'demo-queue' }),
+    });
+    simulatedQueue.start();
     return {
       hub,
       ports,
       secretariatPort,
       centreName: config.centre.name.en,
       technicianToken,
+      kioskToken,
+      officer: { officerId: officer.officerId, pin: officer.pin },
       deviceIds: devices.map((d) => d.deviceId),
       hubDataDir,
       async stop() {
+        simulatedQueue.stop();
         await Promise.all(devices.map((device) => device.stop()));
         await hub.stop();
         await secretariat.stop();

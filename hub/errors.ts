@@ -16,7 +16,9 @@ export type HubErrorCode =
   | 'disk_budget_exhausted'
   | 'hub_not_running'
   | 'sync_not_configured'
-  | 'sync_timeout';
+  | 'sync_timeout'
+  | 'officer_exists'
+  | 'officer_unknown';
 
 export class HubError extends Error {
   readonly code: HubErrorCode;

@@ -7,6 +7,7 @@ import { readStats } from './store/stats.ts';
 import type { WriterStats } from './store/writer/ops.ts';
 import type { DiskReading } from './store/disk-budget.ts';
 import type { SyncStatus } from './sync/sync-client.ts';
+import type { QueueHealth } from './queue/queue-part.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
@@ -65,6 +66,8 @@ export interface HealthSnapshot {
     rateLimitedTotal: number;
     lastHeartbeatAt: string | null;
   };
+  /** The queue today and the ticket printer; null in store-only tests. */
+  queue: QueueHealth | null;
 }
 
 export interface HealthSources {
@@ -84,6 +87,7 @@ export interface HealthSources {
   sync: () => SyncStatus | null;
   disk: () => DiskReading;
   storeWriterAvailable: () => boolean;
+  queue?: () => QueueHealth;
 }
 
 const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch'];
@@ -110,6 +114,10 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   if (disk.state === 'refusing') problems.push(`disk budget exhausted, new presses are refused: ${disk.reason}`);
   // Early alarms: everything still works, but someone should look (noc-runbook.md).
   const warnings = disk.state === 'warn' || disk.state === 'critical' ? [`disk ${disk.state}: ${disk.reason}`] : [];
+  const queue = s.queue?.() ?? null;
+  if (queue && queue.printer.state !== 'ready') {
+    (queue.printer.state === 'paper_near_end' ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${queue.printer.state === 'paper_near_end' ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
+  }
   if (sync?.state === 'refused') warnings.push(`the Secretariat refuses this hub's requests: ${sync.lastError?.message ?? 'unknown reason'}`);
   return {
     status: problems.length === 0 ? 'ok' : 'degraded',
@@ -160,6 +168,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       rateLimitedTotal: sync?.rateLimitedTotal ?? 0,
       lastHeartbeatAt: sync?.lastHeartbeatAt ?? null,
     },
+    queue,
   };
 }
 

@@ -25,6 +25,7 @@ import { Outbox } from './store/outbox.ts';
 import { StoreWriter } from './store/writer/store-writer.ts';
 import { DiskBudget } from './store/disk-budget.ts';
 import { SyncPart } from './sync/sync-part.ts';
+import { QueuePart, queueRulesOf } from './queue/queue-part.ts';
 
 
 export interface HubOptions {
@@ -91,7 +92,7 @@ export class Hub {
 
     // Every ingest write goes through the writer thread. This thread reads, and makes
     // only rare admin writes (counters at start, tokens, provisioning from the demo).
-    const writer = new StoreWriter({ dataDir: config.dataDir, log, clock });
+    const writer = new StoreWriter({ dataDir: config.dataDir, log, clock, queueRules: queueRulesOf(config) });
     await writer.start();
     this.#onStop('store writer', () => writer.stop());
     const outbox = new Outbox(db);
@@ -158,7 +159,9 @@ export class Hub {
       log: log.child({ part: 'sync' }),
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk };
+    const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }) });
+    this.#onStop('ticket printer', () => queue.printer.close());
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -173,7 +176,7 @@ export class Hub {
       bus: this.bus,
       clock,
     });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health() }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -187,10 +190,12 @@ export class Hub {
     const wake = () => sync.notify();
     this.bus.on('press.stored', wake);
     this.bus.on('device.presenceStored', wake);
+    this.bus.on('queue.changed', wake);
     sync.start();
     this.#onStop('sync', async () => {
       this.bus.off('press.stored', wake);
       this.bus.off('device.presenceStored', wake);
+      this.bus.off('queue.changed', wake);
       await sync.stop();
     });
     lock.describe({ pid: this.#options.pid, httpPort, mqttPort });
@@ -232,6 +237,7 @@ export class Hub {
       sync: () => parts.sync.status(),
       disk: () => parts.disk.reading,
       storeWriterAvailable: () => parts.writer.available,
+      queue: () => parts.queue.health(),
     });
   }
 
@@ -242,6 +248,11 @@ export class Hub {
 
   get tokens(): AccessTokens {
     return this.#requireParts().tokens;
+  }
+
+  /** The queue, its printer and officer PINs, for tests and the demo. */
+  get queue(): QueuePart {
+    return this.#requireParts().queue;
   }
 
   /** The sync part, for tests and the demo (kick, prune, heartbeat). */
@@ -322,4 +333,5 @@ interface Parts {
   http: HttpServer | null;
   sync: SyncPart;
   disk: DiskBudget;
+  queue: QueuePart;
 }

@@ -11,6 +11,8 @@ export interface TokenGrant {
   role: Role;
   /** Officers are bound to one counter. */
   counterId: string | null;
+  /** Set for a token made by an officer's PIN login. */
+  officerId?: string | null;
 }
 
 /**
@@ -27,7 +29,8 @@ export class AccessTokens {
     this.#clock = clock;
   }
 
-  create(role: Role, counterId: string | null, validCounters: ReadonlySet<string>): { token: string } & TokenGrant {
+  /** `session` makes an expiring token for a logged-in officer (PIN login); CLI tokens never expire. */
+  create(role: Role, counterId: string | null, validCounters: ReadonlySet<string>, session?: { officerId: string; expiresAt: number }): { token: string } & TokenGrant {
     if (role === 'officer' && !counterId) {
       throw new HubError('usage', 'an officer token is bound to one counter: add --counter COUNTER_ID');
     }
@@ -36,15 +39,15 @@ export class AccessTokens {
     }
     const token = generateSecret();
     this.#db
-      .prepare('INSERT INTO access_tokens (token_sha256, role, counter_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(digestSecret(token), role, counterId, this.#clock.now());
-    return { token, role, counterId };
+      .prepare('INSERT INTO access_tokens (token_sha256, role, counter_id, created_at, expires_at, officer_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(digestSecret(token), role, counterId, this.#clock.now(), session?.expiresAt ?? null, session?.officerId ?? null);
+    return { token, role, counterId, officerId: session?.officerId ?? null };
   }
 
   verify(token: string): TokenGrant | null {
     const row = this.#db
-      .prepare('SELECT role, counter_id AS counterId FROM access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL')
-      .get(digestSecret(token)) as TokenGrant | undefined;
+      .prepare('SELECT role, counter_id AS counterId, officer_id AS officerId FROM access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)')
+      .get(digestSecret(token), this.#clock.now()) as TokenGrant | undefined;
     return row ?? null;
   }
 

@@ -1,6 +1,7 @@
 import { isHubError, type HubErrorCode } from '../errors.ts';
 import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
+import { officerCommand } from './commands/officer.ts';
 import { tokenCommand } from './commands/token.ts';
 import type { CliIo } from './io.ts';
 
@@ -13,6 +14,8 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
   device_exists: 65,
   device_unknown: 65,
   counter_unknown: 65,
+  officer_exists: 65,
+  officer_unknown: 65,
   config_invalid: 78,
   config_unreadable: 66,
   data_dir_locked: 75,
@@ -35,6 +38,8 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
   huduma-hub device list [--data-dir DIR]
   huduma-hub token create --role kiosk|officer|technician|manager [--counter ID] [--data-dir DIR]
   huduma-hub token revoke TOKEN [--data-dir DIR]
+  huduma-hub officer add OFFICER_ID --name NAME [--pin DIGITS] [--force] [--data-dir DIR]
+  huduma-hub officer list [--data-dir DIR]
   huduma-hub sync status [--data-dir DIR]
   huduma-hub sync drain [--data-dir DIR] [--timeout SECONDS]
   huduma-hub demo
@@ -57,6 +62,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return deviceCommand(rest, io);
       case 'token':
         return tokenCommand(rest, io);
+      case 'officer':
+        return await officerCommand(rest, io);
       case 'sync': {
         const { syncCommand } = await import('./commands/sync.ts');
         return await syncCommand(rest, io);

@@ -38,3 +38,13 @@ export function withStore<T>(flags: StoreFlags, use: (db: Database, counters: Se
     db.close();
   }
 }
+
+/** withStore for a command that awaits (the officer PIN hash): the database closes after `use` settles. */
+export async function withStoreAsync<T>(flags: StoreFlags, use: (db: Database, counters: Set<string>) => Promise<T>): Promise<T> {
+  const db = openHubDatabase(dataDirOf(flags), { role: 'cli' });
+  try {
+    return await use(db, readCentreCounters(db));
+  } finally {
+    db.close();
+  }
+}

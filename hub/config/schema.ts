@@ -204,6 +204,9 @@ export const HubConfigSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
+    if (config.queue.noShowAfterCalls > config.queue.maxRecalls + 1) {
+      ctx.addIssue({ code: 'custom', path: ['queue', 'noShowAfterCalls'], message: `must be at most queue.maxRecalls + 1 (${config.queue.maxRecalls + 1}): a ticket is called at most that many times, so it could never be marked a no-show` });
+    }
     const serviceIds = new Set<string>();
     const prefixes = new Map<string, string>();
     config.services.forEach((service, i) => {

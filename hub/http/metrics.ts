@@ -84,6 +84,10 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
     });
   stateGauge('huduma_sync_state', 'Sync sender state (1 for the current one)', ['not_configured', 'idle', 'sending', 'draining', 'backoff', 'rate_limited', 'refused', 'stopped'], (h) => h.sync.state);
   stateGauge('huduma_disk_state', 'Disk budget state (1 for the current one); refusing = new presses refused', ['ok', 'warn', 'critical', 'refusing'], (h) => h.store.diskState);
+  gauge('huduma_queue_waiting', 'Tickets waiting today, all services', (h) => h.queue?.waiting ?? null);
+  gauge('huduma_queue_counters_open', 'Counters open', (h) => h.queue?.countersOpen ?? null);
+  gauge('huduma_queue_services_suspended', 'Services suspended (the kiosk shows their message)', (h) => h.queue?.servicesSuspended ?? null);
+  stateGauge('huduma_printer_state', 'Ticket printer state (1 for the current one); paper_end, cover_open and offline stop the kiosk', ['ready', 'paper_near_end', 'paper_end', 'cover_open', 'offline'], (h) => h.queue?.printer.state ?? 'offline');
   counter('huduma_store_commits_total', 'Group commits', (h) => h.store.commits);
   counter('huduma_store_failed_commits_total', 'Group commits that failed (nothing in them acknowledged)', (h) => h.store.failedCommits);
   gauge('huduma_store_database_bytes', 'Size of the SQLite database file', (h) => h.store.dbBytes);

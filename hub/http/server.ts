@@ -11,6 +11,14 @@ import { createMetricsRegistry } from './metrics.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { counterApiRoutes } from './routes/counter-api.ts';
+import { queueApiRoutes } from './routes/queue-api.ts';
+import { queueStreamRoutes } from './routes/queue-stream.ts';
+import { printerRoutes } from './routes/printer.ts';
+import type { Clock } from '../clock.ts';
+import type { HubConfig } from '../config/schema.ts';
+import type { EventBus } from '../event-bus.ts';
+import type { QueuePart } from '../queue/queue-part.ts';
 
 export interface HttpDeps {
   log: Logger;
@@ -19,6 +27,10 @@ export interface HttpDeps {
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
+  config: HubConfig;
+  clock: Clock;
+  bus: EventBus;
+  queue: QueuePart;
 }
 
 /** Builds the app without listening (tests may `inject`; the hub listens). */
@@ -32,7 +44,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.messages && { messages: error.messages }) } });
     }
     const { statusCode: status, message } = error as { statusCode?: number; message?: string };
     if (status !== undefined && status >= 400 && status < 500) {
@@ -53,6 +65,10 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   });
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
+  queueApiRoutes(app, { config: deps.config, tokens: deps.tokens, queue: deps.queue.service, printer: deps.queue.printer });
+  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, officers: deps.queue.officers, queue: deps.queue.service, clock: deps.clock });
+  queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, log: deps.log });
+  printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer });
   pageRoutes(app);
   return app;
 }

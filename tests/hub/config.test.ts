@@ -104,6 +104,12 @@ describe('loadHubConfig: invalid files name the field and what is expected', () 
     expect(issuesOf((c) => { c.counters[2].servicesIds = ['kra']; })[0]).toMatch(/^counters\[2\]: unknown key "servicesIds"/);
   });
 
+  it('queue rules and opening hours that cannot work', () => {
+    expect(issuesOf((c) => { c.queue = { maxRecalls: 1, noShowAfterCalls: 3 }; })).toEqual([expect.stringMatching(/^queue\.noShowAfterCalls: must be at most queue\.maxRecalls \+ 1 \(2\)/)]);
+    expect(issuesOf((c) => { c.services[0].openingHours = { open: '17:00', close: '08:00' }; })).toEqual([expect.stringMatching(/^services\[0\]\.openingHours\.close: open must be before close/)]);
+    expect(issuesOf((c) => { c.services[0].openingHours = { open: '8:00' }; })[0]).toMatch(/^services\[0\]\.openingHours\.open: must be HH:MM/);
+  });
+
   it('a counter referring to an unknown service', () => {
     expect(issuesOf((c) => { c.counters[0].serviceIds[0] = 'no-such-service'; }))
       .toEqual([expect.stringMatching(/^counters\[0\]\.serviceIds\[0\]: unknown service "no-such-service"/)]);

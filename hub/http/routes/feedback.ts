@@ -19,12 +19,15 @@ interface PressRow {
   boot: string;
   deviceSeq: number;
   eventSeq: number;
+  ticketId: string | null;
+  serviceId: string | null;
 }
 
 /** `GET /api/feedback/recent?limit=N` (technician or manager): stored presses, newest press first. */
 export function feedbackRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens }): void {
   const recent = deps.db.prepare(`SELECT device_id AS deviceId, counter_id AS counterId, rating, misuse, pressed_at AS pressedAt,
-      received_at AS receivedAt, device_at AS deviceAt, clock_quality AS clockQuality, boot, device_seq AS deviceSeq, event_seq AS eventSeq
+      received_at AS receivedAt, device_at AS deviceAt, clock_quality AS clockQuality, boot, device_seq AS deviceSeq, event_seq AS eventSeq,
+      ticket_id AS ticketId, service_id AS serviceId
     FROM presses ORDER BY pressed_at DESC, id DESC LIMIT ?`);
 
   app.get('/api/feedback/recent', { preHandler: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
@@ -43,6 +46,8 @@ export function feedbackRoutes(app: FastifyInstance, deps: { db: Database; token
         boot: row.boot,
         deviceSeq: row.deviceSeq,
         eventSeq: row.eventSeq,
+        ticketId: row.ticketId,
+        serviceId: row.serviceId,
       })),
     };
   });

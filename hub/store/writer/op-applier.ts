@@ -6,6 +6,7 @@ import { Outbox } from '../outbox.ts';
 import { Quarantine } from '../quarantine.ts';
 import { StatsCounters } from '../stats.ts';
 import { SyncBookkeeping } from '../sync-bookkeeping.ts';
+import { QueueEngine, type QueueRules } from '../../queue/engine/queue-engine.ts';
 import type { PressOp, WriteOp, WriteResult } from './ops.ts';
 
 /**
@@ -21,13 +22,16 @@ export class OpApplier {
   readonly #stats: StatsCounters;
   readonly #votes: DeviceVoteStates;
   readonly #sync: SyncBookkeeping;
+  /** Absent when the thread was started without the centre's queue rules (store-only tests). */
+  readonly #queue: QueueEngine | null;
   readonly #pressExists: Statement<[{ deviceId: string; boot: string; deviceSeq: number }]>;
   readonly #insertPress: Statement;
   readonly #upsertPresence: Statement;
   readonly #upsertTelemetry: Statement;
 
-  constructor(db: Database) {
+  constructor(db: Database, queueRules: QueueRules | null = null) {
     this.#outbox = new Outbox(db);
+    this.#queue = queueRules ? new QueueEngine(db, this.#outbox, queueRules) : null;
     this.#quarantine = new Quarantine(db);
     this.#stats = new StatsCounters(db);
     this.#votes = new DeviceVoteStates(db);
@@ -37,8 +41,8 @@ export class OpApplier {
     this.#pressExists = db.prepare(`SELECT 1 FROM presses WHERE device_id = @deviceId AND boot = @boot AND device_seq = @deviceSeq
       UNION ALL SELECT 1 FROM press_watermarks WHERE device_id = @deviceId AND boot = @boot AND max_device_seq >= @deviceSeq`);
     this.#insertPress = db.prepare(`INSERT INTO presses (device_id, boot, device_seq, counter_id, rating, misuse, pressed_at, received_at,
-      device_at, up_ms, sent_up_ms, clock_quality, event_seq) VALUES (@deviceId, @boot, @deviceSeq, @counterId, @rating, @misuse,
-      @pressedAt, @receivedAt, @deviceAt, @upMs, @sentUpMs, @clockQuality, @eventSeq)`);
+      device_at, up_ms, sent_up_ms, clock_quality, event_seq, ticket_id, service_id) VALUES (@deviceId, @boot, @deviceSeq, @counterId, @rating, @misuse,
+      @pressedAt, @receivedAt, @deviceAt, @upMs, @sentUpMs, @clockQuality, @eventSeq, @ticketId, @serviceId)`);
     this.#upsertPresence = db.prepare(`INSERT INTO device_state (device_id, presence, since, fw, boot) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (device_id) DO UPDATE SET presence = excluded.presence, since = excluded.since,
         fw = COALESCE(excluded.fw, fw), boot = COALESCE(excluded.boot, boot)`);
@@ -88,6 +92,14 @@ export class OpApplier {
         return { apply: () => void this.#sync.renumber(op), done };
       case 'rebase':
         return { apply: () => this.#sync.rebase(op), done };
+      case 'queue':
+        return {
+          apply: () => {
+            if (!this.#queue) throw new Error('the store writer was started without queue rules');
+            result.queue = this.#queue.apply(op.command, op.time);
+          },
+          done,
+        };
       case 'prune':
         return { apply: () => void (result.pruned = this.#sync.prune(op)), done };
       default:
@@ -112,7 +124,9 @@ export class OpApplier {
       return;
     }
     const misuse = votes.isMisuse(at, op.lockoutMs);
-    const event: FeedbackPressedData = { ...data, misuse };
+    // The rating belongs to the ticket served at that counter when the button was pressed.
+    const served = this.#queue?.ticketForFeedback(data.counterId, op.pressedAtMs) ?? null;
+    const event: FeedbackPressedData = { ...data, misuse, ticketId: served?.ticketId ?? null, serviceId: served?.serviceId ?? null };
     const eventSeq = this.#outbox.append({ type: 'feedback.pressed', data: event }, op.receivedAtMs);
     this.#insertPress.run({
       deviceId: data.deviceId,
@@ -128,6 +142,8 @@ export class OpApplier {
       sentUpMs: data.sentUpMs,
       clockQuality: data.clockQuality,
       eventSeq,
+      ticketId: event.ticketId,
+      serviceId: event.serviceId,
     });
     votes.record(vote, misuse);
     this.#stats.add('presses');

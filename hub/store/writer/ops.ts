@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../../protocol/events/envelope.ts';
 import type { FeedbackPressedData } from '../../../protocol/events/feedback.ts';
+import type { QueueCommand, QueueResult, QueueTime } from '../../queue/commands.ts';
 import type { GroupCommitStats } from '../group-commit.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { GroupCommitStats } from '../group-commit.ts';
  * clone), one op per accepted device message or state change; each op's rows are
  * written in the same transaction as the op's outbox event.
  */
-export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp | RenumberOp;
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp | RenumberOp | QueueOp;
 
 /** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
 export interface PressOp {
@@ -115,6 +116,13 @@ export interface RenumberOp {
   epoch: string;
 }
 
+/** A queue command (hub/queue/commands.ts), applied by the queue engine in this thread. */
+export interface QueueOp {
+  kind: 'queue';
+  command: QueueCommand;
+  time: QueueTime;
+}
+
 export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
 
 export interface WriteResult {
@@ -122,6 +130,8 @@ export interface WriteResult {
   outcome?: PressOutcome;
   eventSeq?: number;
   misuse?: boolean;
+  /** Set for queue ops: the engine's answer (a refusal wrote nothing). */
+  queue?: QueueResult;
   /** Set for prune ops. */
   pruned?: { outbox: number; presses: number };
   /**

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
+import type { QueueRules } from '../../queue/engine/queue-engine.ts';
 import type { FromWriter, ToWriter, WriteOp, WriteResult, WriterStats } from './ops.ts';
 
 export type WriteCallback = (error: Error | null, result: WriteResult) => void;
@@ -38,6 +39,7 @@ const RESTART_BACKOFF_MS = [100, 500, 2_000, 5_000];
 export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }> {
   readonly stats: WriterStats = { commits: 0, items: 0, failedCommits: 0, setAside: 0, largestBatch: 0 };
   readonly #dataDir: string;
+  readonly #queueRules: QueueRules | null;
   readonly #log: Logger;
   readonly #clock: Clock;
   /** Set only while a writer thread is running and ready. */
@@ -53,9 +55,10 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   readonly #spawn: (workerData: unknown) => Worker;
 
   /** `spawn` starts the thread (tests pass a misbehaving one); by default the real writer. */
-  constructor(options: { dataDir: string; log: Logger; clock: Clock; spawn?: (workerData: unknown) => Worker }) {
+  constructor(options: { dataDir: string; log: Logger; clock: Clock; queueRules?: QueueRules; spawn?: (workerData: unknown) => Worker }) {
     super();
     this.#dataDir = options.dataDir;
+    this.#queueRules = options.queueRules ?? null;
     this.#log = options.log;
     this.#clock = options.clock;
     this.#spawn = options.spawn ?? ((workerData) => new Worker(WRITER_THREAD_URL, { workerData }));
@@ -66,7 +69,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   }
 
   async start(): Promise<void> {
-    const worker = this.#spawn({ dataDir: this.#dataDir, logLevel: this.#log.level });
+    const worker = this.#spawn({ dataDir: this.#dataDir, logLevel: this.#log.level, queueRules: this.#queueRules });
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`store writer exited (${code}) before it was ready`));
       worker.once('error', reject);

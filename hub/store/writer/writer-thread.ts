@@ -7,11 +7,12 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { REDACT_PATHS } from '../../logger.ts';
 import { openHubDatabase } from '../database.ts';
 import { BatchFailedError, GroupCommit } from '../group-commit.ts';
+import type { QueueRules } from '../../queue/engine/queue-engine.ts';
 import { OpApplier } from './op-applier.ts';
 import type { FromWriter, ToWriter, WriteResult } from './ops.ts';
 
 const port = parentPort!;
-const { dataDir, logLevel } = workerData as { dataDir: string; logLevel: string };
+const { dataDir, logLevel, queueRules } = workerData as { dataDir: string; logLevel: string; queueRules?: QueueRules };
 const send = (message: FromWriter) => port.postMessage(message);
 
 // Log lines go to the main thread, which writes them with its own logger.
@@ -23,7 +24,7 @@ const log = pino({ level: logLevel, base: { part: 'writer' }, redact: REDACT_PAT
 // under sustained load (a checkpointer racing a busy writer never catches up).
 const db = openHubDatabase(dataDir, { role: 'writer' });
 const commit = new GroupCommit({ db, log });
-const applier = new OpApplier(db);
+const applier = new OpApplier(db, queueRules ?? null);
 for (const participant of applier.participants) commit.addParticipant(participant);
 
 function handle(message: ToWriter): void {

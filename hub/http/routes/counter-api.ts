@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OfficerLoginRequest, PauseRequest, SuspendServiceRequest, TransferRequest } from '../../../protocol/queue/api.ts';
+import type { AccessTokens } from '../../auth/access-tokens.ts';
+import type { OfficerPins } from '../../auth/officer-pins.ts';
+import type { Clock } from '../../clock.ts';
+import type { HubConfig } from '../../config/schema.ts';
+import type { QueueCommand } from '../../queue/commands.ts';
+import type { QueueService } from '../../queue/queue-service.ts';
+import { requireRole } from '../auth.ts';
+import { ApiError } from '../errors.ts';
+import { parseBody } from '../validation.ts';
+import { refusal, type GrantedRequest } from './queue-api.ts';
+
+export interface CounterApiDeps {
+  config: HubConfig;
+  tokens: AccessTokens;
+  officers: OfficerPins;
+  queue: QueueService;
+  clock: Clock;
+}
+
+type CounterParams = { counterId: string };
+
+/**
+ * The counter console's API: PIN login, and the officer's buttons. An officer token
+ * acts only for its own counter (process contract); a manager token for any.
+ */
+export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): void {
+  const { queue, tokens } = deps;
+  const counterIds = new Set(deps.config.counters.map((c) => c.id));
+  const officerOrManager = requireRole(tokens, 'officer', 'manager');
+
+  const ownCounter = (request: FastifyRequest): { counterId: string; officerId: string | null } => {
+    const { counterId } = request.params as CounterParams;
+    const grant = (request as GrantedRequest).grant!;
+    if (!counterIds.has(counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${counterId}" in this centre`);
+    if (grant.role === 'officer' && grant.counterId !== counterId) throw new ApiError(403, 'forbidden', `this officer token is for counter ${grant.counterId}, not ${counterId}`);
+    return { counterId, officerId: grant.officerId ?? null };
+  };
+
+  /** One console button: the command, then 200 with the ticket it concerns. */
+  const button = (path: string, command: (request: FastifyRequest, counter: { counterId: string; officerId: string | null }) => QueueCommand, emptyIsNoContent = false) => {
+    app.post(`/api/counters/:counterId/${path}`, { preHandler: officerOrManager }, async (request, reply: FastifyReply) => {
+      const result = await queue.run(command(request, ownCounter(request)));
+      if (!result.ok) throw refusal(result);
+      if (emptyIsNoContent && !result.ticket) return reply.status(204).send();
+      const counter = queue.reader.counters().find((c) => c.id === (request.params as CounterParams).counterId) ?? null;
+      return { ticket: result.ticket, counter };
+    });
+  };
+
+  button('call-next', (_r, c) => ({ kind: 'call_next', counterId: c.counterId, officerId: c.officerId }), true);
+  button('recall', (_r, c) => ({ kind: 'recall', counterId: c.counterId }));
+  button('start', (_r, c) => ({ kind: 'start', counterId: c.counterId }));
+  button('finish', (_r, c) => ({ kind: 'finish', counterId: c.counterId }));
+  button('no-show', (_r, c) => ({ kind: 'no_show', counterId: c.counterId }));
+  button('transfer', (r, c) => {
+    const body = parseBody(TransferRequest, r.body);
+    return { kind: 'transfer', counterId: c.counterId, toServiceId: body.serviceId, reason: body.reason ?? null };
+  });
+  button('open', (_r, c) => ({ kind: 'open_counter', counterId: c.counterId, officerId: c.officerId }));
+  button('pause', (r, c) => ({ kind: 'pause_counter', counterId: c.counterId, reason: parseBody(PauseRequest, r.body).reason }));
+  button('close', (_r, c) => ({ kind: 'close_counter', counterId: c.counterId }));
+
+  app.post('/api/services/:serviceId/suspend', { preHandler: requireRole(tokens, 'manager', 'technician') }, async (request) => {
+    const { message } = parseBody(SuspendServiceRequest, request.body);
+    const result = await queue.run({ kind: 'suspend_service', serviceId: (request.params as { serviceId: string }).serviceId, message });
+    if (!result.ok) throw refusal(result);
+    return { services: queue.reader.services(queue.now()) };
+  });
+  app.post('/api/services/:serviceId/resume', { preHandler: requireRole(tokens, 'manager', 'technician') }, async (request) => {
+    const result = await queue.run({ kind: 'resume_service', serviceId: (request.params as { serviceId: string }).serviceId });
+    if (!result.ok) throw refusal(result);
+    return { services: queue.reader.services(queue.now()) };
+  });
+
+  app.post('/api/officer/login', async (request) => {
+    const body = parseBody(OfficerLoginRequest, request.body);
+    if (!counterIds.has(body.counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${body.counterId}" in this centre`);
+    const check = await deps.officers.check(body.officerId, body.pin);
+    if (!check.ok) {
+      if (check.reason === 'login_locked') {
+        const minutes = Math.ceil((check.untilMs - deps.clock.now()) / 60_000);
+        throw new ApiError(429, 'login_locked', `too many wrong PINs: try again in ${minutes} min, or ask a supervisor to reset the PIN`);
+      }
+      throw new ApiError(401, 'invalid_pin', 'officer id or PIN is wrong');
+    }
+    const expiresAt = deps.clock.now() + deps.config.queue.officerSessionHours * 3_600_000;
+    const { token } = tokens.create('officer', body.counterId, counterIds, { officerId: check.officerId, expiresAt });
+    return { token, officerId: check.officerId, name: check.name, counterId: body.counterId, expiresAt: new Date(expiresAt).toISOString() };
+  });
+
+  app.post('/api/officer/logout', { preHandler: requireRole(tokens, 'officer') }, async (request) => {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')![1]!;
+    return { revoked: tokens.revoke(token) };
+  });
+}

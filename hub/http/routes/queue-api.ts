@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AddAppointmentsRequest, CheckInRequest, IssueTicketRequest, type QueueErrorCode } from '../../../protocol/queue/api.ts';
+import type { AccessTokens, TokenGrant } from '../../auth/access-tokens.ts';
+import type { HubConfig } from '../../config/schema.ts';
+import type { QueueCommand, QueueResult } from '../../queue/commands.ts';
+import type { QueueService } from '../../queue/queue-service.ts';
+import { canPrint, type TicketPrinter } from '../../peripherals/ticket-printer.ts';
+import { requireRole } from '../auth.ts';
+import { ApiError } from '../errors.ts';
+import { parseBody } from '../validation.ts';
+
+export interface QueueApiDeps {
+  config: HubConfig;
+  tokens: AccessTokens;
+  queue: QueueService;
+  printer: TicketPrinter;
+}
+
+const STATUS_OF: Record<QueueErrorCode, number> = {
+  unknown_service: 404,
+  unknown_counter: 404,
+  unknown_appointment: 404,
+  service_suspended: 409,
+  service_closed: 409,
+  service_capped: 409,
+  counter_not_open: 409,
+  counter_busy: 409,
+  no_current_ticket: 409,
+  recall_limit: 409,
+  not_enough_calls: 409,
+  same_service: 409,
+  appointment_used: 409,
+  appointment_expired: 409,
+  appointment_too_early: 409,
+  printer_unavailable: 503,
+  invalid_pin: 401,
+  login_locked: 429,
+};
+
+/** A refused command as the API error it is: the engine's code, message and the citizen's words. */
+export function refusal(result: Extract<QueueResult, { ok: false }>): ApiError {
+  return new ApiError(STATUS_OF[result.code] ?? 409, result.code, result.message, result.messages);
+}
+
+export type GrantedRequest = FastifyRequest & { grant?: TokenGrant };
+
+const PRINTER_MESSAGES = {
+  en: 'The ticket printer is not working. Please ask the staff for help.',
+  sw: 'Printa ya tiketi haifanyi kazi. Tafadhali omba msaada kwa wahudumu.',
+};
+
+/**
+ * The kiosk's side of the queue API (process contract): the service menu, the counters,
+ * a ticket, an appointment check-in; and the manager's appointment upload.
+ */
+export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
+  const { queue, printer, config } = deps;
+  const serviceNames = new Map(config.services.map((s) => [s.id, s.names]));
+
+  app.get('/api/services', async () => ({ services: queue.reader.services(queue.now()) }));
+  app.get('/api/counters', async () => ({ counters: queue.reader.counters() }));
+
+  /** Issues through the engine, then prints; no number is allocated while the printer cannot print. */
+  const issue = async (command: QueueCommand) => {
+    const state = printer.state();
+    if (!canPrint(state)) throw new ApiError(503, 'printer_unavailable', `the ticket printer reports ${state.replace('_', ' ')}; no ticket was issued`, PRINTER_MESSAGES);
+    const result = await queue.run(command);
+    if (!result.ok) throw refusal(result);
+    const ticket = result.ticket!;
+    // Issue 6 makes a failed print a reprint job; the emulator prints whenever it is ready.
+    await printer.print({ centreName: config.centre.name, serviceNames: serviceNames.get(ticket.serviceId)!, ticket });
+    return { ticket };
+  };
+
+  app.post('/api/tickets', { preHandler: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
+    const body = parseBody(IssueTicketRequest, request.body);
+    reply.status(201);
+    return issue({ kind: 'issue', serviceId: body.serviceId, category: body.category, language: body.language });
+  });
+
+  app.post('/api/appointments/check-in', { preHandler: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
+    const body = parseBody(CheckInRequest, request.body);
+    reply.status(201);
+    return issue({ kind: 'check_in', reference: body.reference, language: body.language });
+  });
+
+  app.post('/api/appointments', { preHandler: requireRole(deps.tokens, 'manager', 'technician') }, async (request) => {
+    const body = parseBody(AddAppointmentsRequest, request.body);
+    const appointments = body.appointments.map((a) => ({ reference: a.reference, serviceId: a.serviceId, atMs: Date.parse(a.at), name: a.name ?? null }));
+    const result = await queue.run({ kind: 'add_appointments', appointments });
+    if (!result.ok) throw refusal(result);
+    return { added: result.added ?? 0 };
+  });
+
+  app.get('/api/tickets/:ticketId', { preHandler: requireRole(deps.tokens, 'kiosk', 'officer', 'technician', 'manager') }, async (request) => {
+    const ticket = queue.reader.ticket((request.params as { ticketId: string }).ticketId);
+    if (!ticket) throw new ApiError(404, 'unknown_ticket', 'no such ticket');
+    return { ticket };
+  });
+
+  app.get('/api/queue/accuracy', { preHandler: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
+    const day = (request.query as { day?: string }).day ?? queue.now().day;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ApiError(400, 'invalid_query', 'day must be YYYY-MM-DD');
+    return { day, ...queue.reader.accuracy(day) };
+  });
+}

@@ -1,0 +1,129 @@
+import type { LocalizedText } from '../../../protocol/queue/ticket.ts';
+import type { ServiceConfig } from '../../config/schema.ts';
+import type { QueueTime } from '../commands.ts';
+
+/**
+ * Whether a service hands out tickets now, and what the kiosk says when it does not.
+ * Pure functions of the config, the stored suspension and the local time, shared by
+ * the engine (refusals) and the reader (the service menu), so both always agree.
+ */
+
+const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const WEEKDAY_NAMES: LocalizedText[] = [
+  { en: 'Monday', sw: 'Jumatatu' },
+  { en: 'Tuesday', sw: 'Jumanne' },
+  { en: 'Wednesday', sw: 'Jumatano' },
+  { en: 'Thursday', sw: 'Alhamisi' },
+  { en: 'Friday', sw: 'Ijumaa' },
+  { en: 'Saturday', sw: 'Jumamosi' },
+  { en: 'Sunday', sw: 'Jumapili' },
+];
+
+/** The daily cap's kiosk wording (the sample centre's `strings.dailyCapReached`). */
+export const CAPPED_MESSAGE: LocalizedText = {
+  en: "Today's tickets for this service are finished. Please book an appointment.",
+  sw: 'Tiketi za leo za huduma hii zimekwisha. Tafadhali weka miadi.',
+};
+
+/** A stored suspension or resumption (table service_state). */
+export interface ServiceStateRow {
+  service_id: string;
+  suspended: 0 | 1;
+  message_en: string | null;
+  message_sw: string | null;
+  config_basis: string;
+}
+
+/** The config's own suspension, as recorded with a command so a later config edit can be told apart. */
+export function configBasis(service: ServiceConfig): string {
+  const message = service.suspended?.message;
+  return JSON.stringify(message ? { en: message.en, sw: message.sw } : null);
+}
+
+/**
+ * The suspension in force (its kiosk message), or null. A command (suspend/resume)
+ * stands while the config says what it said when the command was given; an edited
+ * config is the newer instruction.
+ */
+export function suspensionOf(service: ServiceConfig, row: ServiceStateRow | null): LocalizedText | null {
+  if (row && row.config_basis === configBasis(service)) {
+    return row.suspended === 1 ? { en: row.message_en ?? '', sw: row.message_sw ?? '' } : null;
+  }
+  return service.suspended?.message ?? null;
+}
+
+function minutes(clock: string): number {
+  const [hours, mins] = clock.split(':').map(Number);
+  return (hours ?? 0) * 60 + (mins ?? 0);
+}
+
+export function isWithinOpeningHours(service: ServiceConfig, time: QueueTime): boolean {
+  const hours = service.openingHours;
+  if (!hours) return true;
+  const key = WEEKDAY_KEYS[time.weekday];
+  return key !== undefined && hours.days.includes(key) && time.minuteOfDay >= minutes(hours.open) && time.minuteOfDay < minutes(hours.close);
+}
+
+/** "Opens at 08:00" / "Opens tomorrow at 08:00" / "Opens on Monday at 08:00", in both languages. */
+export function opensMessage(service: ServiceConfig, time: QueueTime): LocalizedText {
+  const hours = service.openingHours;
+  if (!hours) return { en: 'Open at all hours', sw: 'Inafunguliwa wakati wote' };
+  const open = minutes(hours.open);
+  for (let inDays = 0; inDays <= 7; inDays++) {
+    const weekday = (time.weekday + inDays) % 7;
+    if (!hours.days.includes(WEEKDAY_KEYS[weekday]!)) continue;
+    if (inDays === 0 && time.minuteOfDay >= open) continue;
+    const name = WEEKDAY_NAMES[weekday]!;
+    if (inDays === 0) return { en: `Opens at ${hours.open}`, sw: `Inafunguliwa saa ${hours.open}` };
+    if (inDays === 1) return { en: `Opens tomorrow at ${hours.open}`, sw: `Inafunguliwa kesho saa ${hours.open}` };
+    return { en: `Opens on ${name.en} at ${hours.open}`, sw: `Inafunguliwa ${name.sw} saa ${hours.open}` };
+  }
+  // Unreachable: the schema requires at least one day.
+  return { en: `Opens at ${hours.open}`, sw: `Inafunguliwa saa ${hours.open}` };
+}
+
+/** "Monday to Friday" / "every day" / "Monday, Wednesday and Friday". */
+function daysText(days: readonly string[]): LocalizedText {
+  const indices = [...new Set(days)].map((day) => WEEKDAY_KEYS.indexOf(day as (typeof WEEKDAY_KEYS)[number])).filter((i) => i >= 0).sort((a, b) => a - b);
+  if (indices.length === 7) return { en: 'every day', sw: 'kila siku' };
+  const names = indices.map((i) => WEEKDAY_NAMES[i]!);
+  const consecutive = indices.every((day, i) => i === 0 || day === indices[i - 1]! + 1);
+  if (names.length >= 3 && consecutive) {
+    return { en: `${names[0]!.en} to ${names.at(-1)!.en}`, sw: `${names[0]!.sw} hadi ${names.at(-1)!.sw}` };
+  }
+  const list = (words: string[], and: string) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${and} ${words.at(-1)}`);
+  return { en: list(names.map((n) => n.en), 'and'), sw: list(names.map((n) => n.sw), 'na') };
+}
+
+/** What the kiosk shows when a ticket is asked for outside opening hours: the hours and the next opening. */
+export function closedMessages(service: ServiceConfig, time: QueueTime): LocalizedText {
+  const hours = service.openingHours!;
+  const days = daysText(hours.days);
+  const opens = opensMessage(service, time);
+  return {
+    en: `Tickets for ${service.names.en} are issued ${days.en}, ${hours.open}–${hours.close}. ${opens.en}.`,
+    sw: `Tiketi za ${service.names.sw} hutolewa ${days.sw}, saa ${hours.open}–${hours.close}. ${opens.sw}.`,
+  };
+}
+
+export function openingHoursText(service: ServiceConfig): string {
+  const hours = service.openingHours;
+  return hours ? `${daysText(hours.days).en}, ${hours.open}–${hours.close}` : 'at all hours';
+}
+
+/**
+ * The centre's UTC offset at `time`, from the local minute the main thread computed
+ * (QueueTime carries no zone): local = atMs + offset, and the local minute floors it.
+ * Good for formatting times near `time`; a DST change in between would shift them by
+ * the change (Kenya has none).
+ */
+export function localOffsetMs(time: QueueTime): number {
+  const localMinuteStart = Date.parse(`${time.day}T00:00:00Z`) + time.minuteOfDay * 60_000;
+  return Math.ceil((localMinuteStart - time.atMs) / 60_000) * 60_000;
+}
+
+/** `atMs` as the local `{ day: 'YYYY-MM-DD', clock: 'HH:MM' }` of the centre. */
+export function localDateTime(atMs: number, time: QueueTime): { day: string; clock: string } {
+  const local = new Date(atMs + localOffsetMs(time)).toISOString();
+  return { day: local.slice(0, 10), clock: local.slice(11, 16) };
+}

@@ -1,0 +1,81 @@
+import type { QueueSnapshot } from '../../protocol/queue/api.ts';
+import type { LocalizedText } from '../../protocol/queue/ticket.ts';
+import type { Clock } from '../clock.ts';
+import type { EventBus } from '../event-bus.ts';
+import type { Logger } from '../logger.ts';
+import type { StoreWriter } from '../store/writer/store-writer.ts';
+import type { QueueCommand, QueueResult, QueueTime } from './commands.ts';
+import type { QueueReader } from './engine/queue-reader.ts';
+import { LocalCalendar } from './local-time.ts';
+
+/** A queue command the store could not take (writer restarting, disk full): nothing changed. */
+export class QueueUnavailableError extends Error {
+  readonly code = 'queue_unavailable';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/**
+ * The queue on the main thread: stamps each command with the centre's local time,
+ * hands it to the engine in the writer thread (where it commits with its events), and
+ * after the commit tells the pages. Reads come from the read connection.
+ */
+export class QueueService {
+  readonly #writer: StoreWriter;
+  readonly #reader: QueueReader;
+  readonly #calendar: LocalCalendar;
+  readonly #clock: Clock;
+  readonly #bus: EventBus;
+  readonly #log: Logger;
+  readonly #centre: { id: string; names: LocalizedText };
+  readonly #recentCalls: number;
+
+  constructor(options: { writer: StoreWriter; reader: QueueReader; timeZone: string; clock: Clock; bus: EventBus; log: Logger; centre: { id: string; names: LocalizedText }; recentCalls: number }) {
+    this.#writer = options.writer;
+    this.#reader = options.reader;
+    this.#calendar = new LocalCalendar(options.timeZone);
+    this.#clock = options.clock;
+    this.#bus = options.bus;
+    this.#log = options.log;
+    this.#centre = options.centre;
+    this.#recentCalls = options.recentCalls;
+  }
+
+  get reader(): QueueReader {
+    return this.#reader;
+  }
+
+  now(): QueueTime {
+    return this.#calendar.at(this.#clock.now());
+  }
+
+  async run(command: QueueCommand): Promise<QueueResult> {
+    let result;
+    try {
+      result = await this.#writer.write({ kind: 'queue', command, time: this.now() });
+    } catch (error) {
+      throw new QueueUnavailableError(`the queue could not be updated: ${(error as Error).message}`, { cause: error });
+    }
+    if (result.error || !result.queue) throw new QueueUnavailableError(`the queue could not be updated: ${result.error?.message ?? 'no answer from the store'}`);
+    const answer = result.queue;
+    if (answer.ok) {
+      this.#log.debug({ command: command.kind, ticket: answer.ticket?.id }, 'queue changed');
+      this.#bus.emit('queue.changed', { kind: command.kind, ticket: answer.ticket });
+    }
+    return answer;
+  }
+
+  snapshot(): QueueSnapshot {
+    const time = this.now();
+    return {
+      centre: this.#centre,
+      services: this.#reader.services(time),
+      counters: this.#reader.counters(),
+      recentCalls: this.#reader.recentCalls(this.#recentCalls),
+      at: new Date(time.atMs).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { hubDatabasePath } from '../../hub/store/database.ts';
+import type { Hub } from '../../hub/hub.ts';
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** Real HTTP calls to a hub's API (fetch over loopback), with a bearer token. */
+export class QueueClient {
+  readonly base: string;
+
+  constructor(httpPort: number) {
+    this.base = `http://127.0.0.1:${httpPort}`;
+  }
+
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  issue(token: string, serviceId: string, category = 'regular', language = 'en') {
+    return this.call<{ ticket: Ticket; error?: ApiErrorBody }>('POST', '/api/tickets', token, { serviceId, category, language });
+  }
+
+  counter(token: string, counterId: string, action: string, body?: unknown) {
+    return this.call<{ ticket: Ticket | null; error?: ApiErrorBody }>('POST', `/api/counters/${counterId}/${action}`, token, body ?? {});
+  }
+}
+
+export interface Ticket {
+  id: string;
+  number: string;
+  serviceId: string;
+  status: string;
+  category: string;
+  counterId: string | null;
+  calls: number;
+  peopleAhead: number;
+  quotedWait: { lowMin: number; highMin: number } | null;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  messages?: { en: string; sw: string };
+}
+
+/** Tokens for each role, made through the hub's own token store. */
+export function tokensFor(hub: Hub, counterIds: string[]): { kiosk: string; manager: string; technician: string; officer: (counterId: string) => string } {
+  const valid = new Set(counterIds);
+  const officers = new Map<string, string>();
+  return {
+    kiosk: hub.tokens.create('kiosk', null, valid).token,
+    manager: hub.tokens.create('manager', null, valid).token,
+    technician: hub.tokens.create('technician', null, valid).token,
+    officer(counterId) {
+      if (!officers.has(counterId)) officers.set(counterId, hub.tokens.create('officer', counterId, valid).token);
+      return officers.get(counterId)!;
+    },
+  };
+}
+
+/** The outbox rows of `type`, data parsed, in seq order: read from the hub's database file. */
+export function outboxEvents(dataDir: string, type: string): Array<Record<string, unknown>> {
+  const db = new BetterSqlite3(hubDatabasePath(dataDir), { readonly: true });
+  try {
+    return db
+      .prepare('SELECT data FROM outbox WHERE type = ? ORDER BY seq')
+      .all(type)
+      .map((row) => JSON.parse((row as { data: string }).data) as Record<string, unknown>);
+  } finally {
+    db.close();
+  }
+}
