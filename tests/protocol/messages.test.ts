@@ -163,7 +163,17 @@ describe('parseEventEnvelope', () => {
   };
 
   it('validates the data of known event types', () => {
-    expect([...EVENT_TYPES].sort()).toEqual(['device.offline', 'device.online', 'feedback.pressed']);
+    expect([...EVENT_TYPES].sort()).toEqual([
+      'counter.closed', 'counter.opened', 'counter.paused', 'device.offline', 'device.online', 'feedback.pressed', 'service.resumed', 'service.suspended',
+      'ticket.called', 'ticket.finished', 'ticket.issued', 'ticket.no_show', 'ticket.recalled', 'ticket.started', 'ticket.transferred',
+    ]);
+    // A press recorded before the queue existed has no ticket fields; one after names its ticket or null.
+    expect(parseEventEnvelope({ seq: 4, type: 'feedback.pressed', at, data: { ...pressed, ticketId: '20261205-A001', serviceId: 'id-duplicate' } }).data)
+      .toMatchObject({ ticketId: '20261205-A001', serviceId: 'id-duplicate' });
+    expect(() => parseEventEnvelope({ seq: 4, type: 'feedback.pressed', at, data: { ...pressed, ticketId: 'A001' } })).toThrow();
+    const issued = { ticketId: '20261205-A001', number: 'A001', serviceId: 'id-duplicate', day: '2026-12-05', category: 'elderly', appointmentRef: null, peopleAhead: 3, quotedWait: { lowMin: 5, highMin: 12 }, language: 'sw' };
+    expect(parseEventEnvelope({ seq: 5, type: 'ticket.issued', at, data: issued }).data).toEqual(issued);
+    expect(() => parseEventEnvelope({ seq: 5, type: 'ticket.issued', at, data: { ...issued, category: 'vip' } })).toThrow();
     expect(parseEventEnvelope({ seq: 1, type: 'feedback.pressed', at, data: { ...pressed, extra: true } }))
       .toEqual({ seq: 1, type: 'feedback.pressed', at, data: pressed });
     const online = { deviceId: 'eifd-01', counterId: 'c01', fw: null, boot: null };
@@ -181,7 +191,7 @@ describe('parseEventEnvelope', () => {
     fc.assert(fc.property(fc.integer({ min: 1 }), unknownType, fc.jsonValue(), (seq, type, data) => {
       expect(parseEventEnvelope({ seq, type, at, data })).toEqual({ seq, type, at, data });
     }));
-    for (const type of ['ticket.called', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    for (const type of ['printer.status', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(parseEventEnvelope({ seq: 1, type, at, data: 'x' }).data, type).toBe('x');
     }
   });

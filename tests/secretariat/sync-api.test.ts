@@ -201,10 +201,10 @@ describe('Secretariat sync API (real HTTP, real SQLite)', () => {
   });
 
   it('stores event types it does not know (schema evolution is additive)', async () => {
-    const future = signedEvent({ seq: 1, type: 'ticket.issued', at: new Date(T0).toISOString(), data: { ticketId: 't-1', number: 'A001', extra: { nested: [1, 2] } } });
+    const future = signedEvent({ seq: 1, type: 'kiosk.survey_answered', at: new Date(T0).toISOString(), data: { ticketId: 't-1', number: 'A001', extra: { nested: [1, 2] } } });
     const answer = await sec.send(A, secretA, batchBody(A, [future, signedEvent(feedbackEvent(2))], sec.epoch));
     expect(answer.json).toMatchObject({ ackedThroughSeq: 2, stored: 2, quarantined: [] });
-    expect((await sec.centre(A)).eventsByType).toEqual({ 'ticket.issued': 1, 'feedback.pressed': 1 });
+    expect((await sec.centre(A)).eventsByType).toEqual({ 'kiosk.survey_answered': 1, 'feedback.pressed': 1 });
   });
 
   it('counts satisfaction today by the Nairobi date of each press', async () => {
