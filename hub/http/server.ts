@@ -68,7 +68,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   queueApiRoutes(app, { config: deps.config, tokens: deps.tokens, queue: deps.queue.service, printer: deps.queue.printer });
   counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, officers: deps.queue.officers, queue: deps.queue.service, clock: deps.clock });
   queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, log: deps.log });
-  printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer });
+  printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer, changed: () => deps.queue.service.printerChanged() });
   pageRoutes(app);
   return app;
 }

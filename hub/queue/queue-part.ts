@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { EmulatedTicketPrinter, UnsupportedSerialPrinter, type TicketPrinter } from '../peripherals/ticket-printer.ts';
+import { canPrint, EmulatedTicketPrinter, UnsupportedSerialPrinter, type TicketPrinter } from '../peripherals/ticket-printer.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import type { QueueRules } from './engine/queue-engine.ts';
 import { QueueReader } from './engine/queue-reader.ts';
@@ -42,6 +42,8 @@ export class QueuePart {
       log,
       centre: { id: config.centre.id, names: config.centre.name },
       recentCalls: config.queue.recentCalls,
+      rules: { maxRecalls: config.queue.maxRecalls, noShowAfterCalls: config.queue.noShowAfterCalls },
+      printerReady: () => canPrint(this.printer.state()),
     });
     if (config.printer.path === 'emulator') {
       this.printer = new EmulatedTicketPrinter(() => clock.now());

@@ -32,8 +32,21 @@ export class QueueService {
   readonly #log: Logger;
   readonly #centre: { id: string; names: LocalizedText };
   readonly #recentCalls: number;
+  readonly #rules: QueueSnapshot['rules'];
+  readonly #printerReady: () => boolean;
 
-  constructor(options: { writer: StoreWriter; reader: QueueReader; timeZone: string; clock: Clock; bus: EventBus; log: Logger; centre: { id: string; names: LocalizedText }; recentCalls: number }) {
+  constructor(options: {
+    writer: StoreWriter;
+    reader: QueueReader;
+    timeZone: string;
+    clock: Clock;
+    bus: EventBus;
+    log: Logger;
+    centre: { id: string; names: LocalizedText };
+    recentCalls: number;
+    rules: QueueSnapshot['rules'];
+    printerReady: () => boolean;
+  }) {
     this.#writer = options.writer;
     this.#reader = options.reader;
     this.#calendar = new LocalCalendar(options.timeZone);
@@ -42,6 +55,8 @@ export class QueueService {
     this.#log = options.log;
     this.#centre = options.centre;
     this.#recentCalls = options.recentCalls;
+    this.#rules = options.rules;
+    this.#printerReady = options.printerReady;
   }
 
   get reader(): QueueReader {
@@ -68,6 +83,11 @@ export class QueueService {
     return answer;
   }
 
+  /** The printer changed state: pages get a new snapshot (the kiosk shows or clears its notice). */
+  printerChanged(): void {
+    this.#bus.emit('queue.changed', { kind: 'printer', ticket: null });
+  }
+
   snapshot(): QueueSnapshot {
     const time = this.now();
     return {
@@ -75,6 +95,8 @@ export class QueueService {
       services: this.#reader.services(time),
       counters: this.#reader.counters(),
       recentCalls: this.#reader.recentCalls(this.#recentCalls),
+      rules: this.#rules,
+      printer: { ready: this.#printerReady() },
       at: new Date(time.atMs).toISOString(),
     };
   }

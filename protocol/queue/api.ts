@@ -95,6 +95,10 @@ export const QueueSnapshot = z.object({
   counters: z.array(CounterView),
   /** Newest first. */
   recentCalls: z.array(CallView),
+  /** The counter rules the console enables its buttons by. */
+  rules: z.object({ maxRecalls: NonNegativeInt, noShowAfterCalls: z.int().min(1) }),
+  /** Whether the kiosk can print a ticket now (it says so before a citizen chooses). */
+  printer: z.object({ ready: z.boolean() }),
   at: IsoTime,
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;

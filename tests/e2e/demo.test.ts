@@ -45,6 +45,21 @@ describe('npm start (the demo centre)', () => {
     );
     expect(centre.eventsByType['feedback.pressed']).toBeGreaterThanOrEqual(3);
 
+    // The queue: the kiosk URL carries a working kiosk token, the board and console pages
+    // load, and the simulated hall issues and calls real tickets.
+    const kiosk = /Kiosk\s+(http:\/\/\S+)\/kiosk#token=([A-Za-z0-9_-]{43})/.exec(stdout);
+    expect(kiosk).not.toBeNull();
+    const [, base, kioskToken] = kiosk!;
+    expect(stdout).toMatch(/Counter\s+http:\/\/\S+\/counter\s+\(officer demo-officer, PIN \d{6}/);
+    for (const page of ['/kiosk', '/counter', '/board']) expect((await fetch(`${base}${page}`)).headers.get('content-type')).toMatch(/text\/html/);
+    const issued = await fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) });
+    expect(issued.status).toBe(201);
+    await waitUntil(
+      () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number> }>),
+      (c) => (c.eventsByType['ticket.issued'] ?? 0) >= 1,
+      'ticket events to reach the local Secretariat',
+    );
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/Stopping the demo centre/);

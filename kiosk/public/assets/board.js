@@ -1,0 +1,218 @@
+// The hall board (a TV, no input but a remote's OK): the last calls big, the newest
+// highlighted and flashing, a chime per call, optional spoken calls (?speak=1), and the
+// number waiting per service. Options in the address: ?speak=1|en|sw (spoken calls:
+// English and, where the TV has a Kiswahili voice, Kiswahili), ?sound=0 (silent board).
+import { Announcer } from './announcer.js';
+import { h, replaceChildren, setText } from './dom.js';
+import { clockText, counterName, pick, t } from './i18n.js';
+import { icon } from './icons.js';
+import { openQueueStream, showConnection } from './stream.js';
+
+/** Rows on the board: the newest and five before it, all readable across the hall. */
+const MAX_ROWS = 6;
+/** The newest call flashes this long. */
+const FLASH_MS = 6000;
+/** Service names in the side column alternate English / Kiswahili this often. */
+const LANGUAGE_SWAP_MS = 10_000;
+/** At most this many calls are announced from one snapshot (after a long disconnect). */
+const MAX_ANNOUNCE_PER_SNAPSHOT = 3;
+
+const params = new URLSearchParams(location.search);
+const speakParam = (params.get('speak') ?? '').toLowerCase();
+const speak = speakParam === '1' || speakParam === 'true' || speakParam === 'both' ? 'both' : speakParam === 'en' || speakParam === 'sw' ? speakParam : 'off';
+const chime = params.get('sound') !== '0';
+
+const announcer = new Announcer({ chime, speak });
+const state = {
+  services: [],
+  calls: [],
+  /** `${ticketId}#${calls}` of every call seen, so each new call or recall rings once. */
+  seen: new Set(),
+  primed: false,
+  listKey: '',
+  flashKey: null,
+  flashUntil: 0,
+  nameLang: 'en',
+};
+
+const $calls = document.getElementById('calls');
+const $waiting = document.getElementById('waiting');
+const $overlay = document.getElementById('sound-overlay');
+const $conn = document.getElementById('conn');
+
+const callKey = (call) => `${call.ticketId}#${call.calls}`;
+
+/** One row per ticket (a recall moves it to the top), newest first. */
+function boardCalls(recentCalls) {
+  const rows = [];
+  const tickets = new Set();
+  for (const call of recentCalls) {
+    if (!call || typeof call.number !== 'string' || tickets.has(call.ticketId)) continue;
+    tickets.add(call.ticketId);
+    rows.push(call);
+    if (rows.length === MAX_ROWS) break;
+  }
+  return rows;
+}
+
+function applySnapshot(snapshot) {
+  if (snapshot.centre?.names) {
+    const el = document.getElementById('centre-name');
+    setText(el, pick(snapshot.centre.names, 'en'));
+    el.title = pick(snapshot.centre.names, 'sw');
+  }
+  if (Array.isArray(snapshot.services)) state.services = snapshot.services;
+  const recent = Array.isArray(snapshot.recentCalls) ? snapshot.recentCalls : [];
+  state.calls = boardCalls(recent);
+
+  // Announce what is new since the last snapshot, oldest first; nothing from before the
+  // board was opened.
+  const fresh = recent.filter((call) => call && typeof call.number === 'string' && !state.seen.has(callKey(call)));
+  for (const call of fresh) state.seen.add(callKey(call));
+  if (state.primed && fresh.length) {
+    for (const call of fresh.slice(0, MAX_ANNOUNCE_PER_SNAPSHOT).reverse()) announcer.announce(call);
+    const newest = state.calls[0];
+    if (newest && fresh.some((call) => callKey(call) === callKey(newest))) {
+      state.flashKey = callKey(newest);
+      state.flashUntil = Date.now() + FLASH_MS;
+      setTimeout(renderCalls, FLASH_MS + 50);
+    }
+  }
+  // Only calls still listed can come back in a snapshot: the board runs for weeks.
+  state.seen = new Set(recent.filter((call) => call && typeof call.number === 'string').map(callKey));
+  state.primed = true;
+  renderCalls();
+  renderWaiting();
+}
+
+function renderCalls() {
+  const flashing = state.flashKey && Date.now() < state.flashUntil ? state.flashKey : null;
+  const listKey = state.calls.map(callKey).join(',') + `|${flashing}`;
+  if (listKey === state.listKey) return;
+  state.listKey = listKey;
+  if (state.calls.length === 0) {
+    replaceChildren($calls, h('li', { class: 'b-empty', testid: 'calls-empty' }, h('span', { lang: 'en' }, t('noCallsYet', 'en')), h('span', { lang: 'sw' }, t('noCallsYet', 'sw'))));
+    return;
+  }
+  replaceChildren(
+    $calls,
+    state.calls.map((call, index) => {
+      const newest = index === 0;
+      const label = String(call.counterLabel ?? call.counterId ?? '');
+      const numeric = /^\d+$/.test(label);
+      const service = state.services.find((s) => s.id === call.serviceId);
+      return h(
+        'li',
+        {
+          class: `b-call${newest ? ' b-newest' : ''}${newest && flashing === callKey(call) ? ' b-flash' : ''}`,
+          testid: `call-${call.number}`,
+          dataset: { newest: String(newest), calls: String(call.calls ?? 1), counter: call.counterId ?? '' },
+        },
+        h('span', { class: 'b-call-number' }, call.number),
+        h('span', { class: 'b-call-arrow', 'aria-hidden': 'true' }, icon('arrow-right')),
+        h(
+          'span',
+          { class: 'b-call-counter' },
+          newest && numeric
+            ? h('span', { class: 'b-call-counter-words' }, h('span', { class: 'b-call-counter-word' }, t('counterWord', 'en'), h('span', { class: 'b-sw' }, ` · ${t('counterWord', 'sw')}`)), h('span', { class: 'b-call-counter-label' }, label))
+            : h('span', { class: 'b-call-counter-label' }, numeric ? label : counterName(label, 'en')),
+        ),
+        newest && service ? h('span', { class: 'b-call-service' }, pick(service.names, 'en'), h('span', { class: 'b-sw' }, ` · ${pick(service.names, 'sw')}`)) : null,
+        (call.calls ?? 1) > 1 ? h('span', { class: 'b-call-again' }, `${t('recallMark', 'en')} · ${t('recallMark', 'sw')}`) : null,
+      );
+    }),
+  );
+}
+
+/** Lays the service list out in columns that fit: 2 (3 for long menus), more on portrait. */
+function layoutWaiting() {
+  const count = Math.max(1, state.services.length);
+  const portrait = window.innerHeight > window.innerWidth;
+  const cols = (count > 24 ? 3 : 2) + (portrait ? 1 : 0);
+  $waiting.style.setProperty('--cols', String(cols));
+  $waiting.style.setProperty('--rows', String(Math.ceil(count / cols)));
+}
+
+function renderWaiting() {
+  const lang = state.nameLang;
+  const wanted = state.services.map((service) => `waiting-${service.id}`).join(',');
+  if ($waiting.dataset.keys !== wanted) {
+    $waiting.dataset.keys = wanted;
+    layoutWaiting();
+    replaceChildren(
+      $waiting,
+      state.services.map((service) =>
+        h('li', { class: 'b-wait', testid: `waiting-${service.id}` }, h('span', { class: 'b-wait-prefix' }, service.prefix ?? ''), h('span', { class: 'b-wait-count' }), h('span', { class: 'b-wait-name' })),
+      ),
+    );
+  }
+  for (const service of state.services) {
+    const row = $waiting.querySelector(`[data-testid="waiting-${CSS.escape(service.id)}"]`);
+    if (!row) continue;
+    const available = service.status === 'open' && !service.capped;
+    row.dataset.status = service.status === 'open' ? (service.capped ? 'capped' : 'open') : service.status;
+    setText(row.querySelector('.b-wait-count'), Number.isFinite(service.waiting) ? service.waiting : 0);
+    const name = pick(service.names, lang);
+    setText(
+      row.querySelector('.b-wait-name'),
+      available ? name : `${name} — ${t(service.status === 'closed' ? 'serviceShortClosed' : 'serviceShortSuspended', lang)}`,
+    );
+    row.querySelector('.b-wait-name').lang = lang;
+  }
+}
+
+// ---------------------------------------------------------------- sound
+
+function setupSound() {
+  if (!chime && speak === 'off') return;
+  announcer.prepare();
+  if (announcer.soundAllowed && speak === 'off') return;
+  $overlay.hidden = false;
+  const button = document.getElementById('sound-enable');
+  button.focus();
+  const enable = async (event) => {
+    event?.preventDefault?.();
+    const ok = await announcer.unlock();
+    if (!ok) return;
+    $overlay.hidden = true;
+    document.removeEventListener('keydown', onKey, true);
+    announcer.announce({ number: null }); // one chime so whoever enabled it hears it works
+  };
+  const onKey = (event) => {
+    if (['Enter', ' ', 'Spacebar', 'Select', 'MediaPlayPause'].includes(event.key) || event.keyCode === 13) void enable(event);
+  };
+  $overlay.addEventListener('click', enable);
+  document.addEventListener('keydown', onKey, true);
+}
+
+// ---------------------------------------------------------------- start
+
+function start() {
+  const tick = () => setText(document.getElementById('clock'), clockText());
+  tick();
+  setInterval(tick, 10_000);
+  setInterval(() => {
+    state.nameLang = state.nameLang === 'en' ? 'sw' : 'en';
+    renderWaiting();
+  }, LANGUAGE_SWAP_MS);
+
+  // A TV shows no mouse pointer unless someone moves one.
+  let idle = 0;
+  document.addEventListener('mousemove', () => {
+    document.body.classList.remove('b-pointer-idle');
+    clearTimeout(idle);
+    idle = setTimeout(() => document.body.classList.add('b-pointer-idle'), 3000);
+  });
+
+  window.addEventListener('resize', layoutWaiting);
+  renderCalls();
+  setupSound();
+  openQueueStream('/api/queue/stream', {
+    onState: applySnapshot,
+    onStatus(status) {
+      showConnection($conn, status, `${t('reconnecting', 'en')} · ${t('reconnecting', 'sw')}`);
+    },
+  });
+}
+
+start();

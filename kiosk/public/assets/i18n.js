@@ -1,0 +1,54 @@
+// English / Kiswahili wording and the small formatters the pages share.
+import { STRINGS } from './strings.js';
+
+/** @typedef {'en' | 'sw'} Language */
+export const LANGUAGES = /** @type {const} */ (['en', 'sw']);
+
+/** The wording of `key` in `lang`, with `{name}` placeholders filled from `params`. */
+export function t(key, lang, params) {
+  const entry = STRINGS[key];
+  let text = entry ? (entry[lang] ?? entry.en) : key;
+  if (params) text = text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return text;
+}
+
+/** A `{en, sw}` text from the API in `lang` (falls back to the other language, then ''). */
+export function pick(localized, lang) {
+  if (!localized || typeof localized !== 'object') return typeof localized === 'string' ? localized : '';
+  return localized[lang] || localized.en || localized.sw || '';
+}
+
+/**
+ * An honest wait estimate as words: "about 10–15 min", "up to 5 min", "No wait".
+ * `range` is a WaitRange ({lowMin, highMin}) or null (no open counter serves it).
+ */
+export function formatWait(range, lang) {
+  if (!range || typeof range.lowMin !== 'number' || typeof range.highMin !== 'number') return t('waitUnknown', lang);
+  const low = Math.max(0, Math.round(range.lowMin));
+  const high = Math.max(low, Math.round(range.highMin));
+  if (high === 0) return t('waitNone', lang);
+  if (low === 0) return t('waitUpTo', lang, { high });
+  if (low === high) return t('waitExact', lang, { low });
+  return t('waitAbout', lang, { low, high });
+}
+
+/** "Counter 3" / "Kaunta 3" for a numeric label; other labels ("Window A") as they are. */
+export function counterName(label, lang) {
+  const text = String(label ?? '').trim();
+  return /^\d+$/.test(text) ? t('counterN', lang, { n: text }) : text;
+}
+
+/** Local time as HH:MM (24 h, as Kenyan public signage uses). */
+export function clockText(date = new Date()) {
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Wording for one API error: its own `messages` when given, else ours by code, else its message. */
+export function errorText(error, lang) {
+  if (error?.messages && (error.messages.en || error.messages.sw)) return pick(error.messages, lang);
+  const key = `err_${error?.code}`;
+  if (STRINGS[key]) return t(key, lang);
+  if (error?.status === 401 || error?.status === 403) return t('err_unauthorized', lang);
+  if (error?.code === 'network' || error?.code === 'timeout') return t('err_network', lang);
+  return error?.message ? String(error.message) : t('err_unknown', lang);
+}
