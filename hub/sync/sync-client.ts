@@ -116,7 +116,8 @@ export class SyncClient {
   }
 
   async sendHeartbeat(): Promise<void> {
-    if (this.#stopped || this.#heartbeatInFlight) return;
+    if (this.#stopped) return;
+    if (this.#heartbeatInFlight) return this.#heartbeatInFlight;
     const run = async () => {
       try {
         const { body } = await this.#o.exchange.post(SYNC_PATHS.heartbeat, JSON.stringify(this.#o.heartbeat()));
@@ -163,7 +164,8 @@ export class SyncClient {
   /** One batch; returns how long to wait before the next (0 = go on). */
   async #sendOnce(acked: number, head: number): Promise<number> {
     const batch = this.#nextBatch(acked, head);
-    if (!batch) return 0;
+    if (batch === 'lane_reset') return 0;
+    if (batch === null) return this.#nothingToRead(acked, head);
     // Only the encoded body and a few numbers cross the await: the event texts are
     // already garbage, so a ~1 MB batch does not survive the round trip on the heap.
     try {
@@ -191,15 +193,16 @@ export class SyncClient {
   }
 
   /** Reads and encodes the next batch: the backlog's next slice plus the fresh lane. */
-  #nextBatch(acked: number, head: number): { body: Buffer; events: number; backlogFirstSeq: number | null; lane: { from: number; to: number } | null } | null {
+  #nextBatch(acked: number, head: number): { body: Buffer; events: number; backlogFirstSeq: number | null; lane: { from: number; to: number } | null } | 'lane_reset' | null {
     const { settings, reader } = this.#o;
     const fresh = this.#status.freshLane;
     const backlog = reader.read(acked, this.#sizer.current, settings.batchMaxBytes, fresh && fresh.from > acked ? fresh.from : undefined);
     const lane = this.#freshSlice(backlog, head, SYNC_MAX_BATCH_EVENTS - backlog.events.length);
     if (backlog.events.length === 0 && lane.events.length === 0) {
+      if (!fresh) return null;
       // Only a fresh run the Secretariat no longer holds is left: send it normally.
       this.#status.freshLane = null;
-      return null;
+      return 'lane_reset';
     }
     this.#status.draining = head - acked > this.#sizer.current;
     const body = encodeBatchBody({ centreId: this.#o.centreId, epoch: this.#o.epoch(), sentAt: new Date(this.#o.clock.now()).toISOString() }, [backlog, lane]);
@@ -209,6 +212,20 @@ export class SyncClient {
       backlogFirstSeq: backlog.events.length > 0 ? backlog.firstSeq : null,
       lane: lane.events.length > 0 ? { from: fresh?.from ?? lane.firstSeq, to: lane.lastSeq } : null,
     };
+  }
+
+  /**
+   * The sequence is ahead of the acknowledgment but no event after it is left here: the
+   * seqs in between were skipped by a rebase after a restore, and the Secretariat may
+   * hold them. Its heartbeat answer says; if it does not acknowledge them, they are lost
+   * with the old database and only a person can decide (secretariat_gap, backoff).
+   * Returning 0 here instead would spin on resolved promises and starve every timer,
+   * the heartbeat's included (seen as a hung test under load).
+   */
+  async #nothingToRead(acked: number, head: number): Promise<number> {
+    await this.sendHeartbeat();
+    if (this.#status.ackedThroughSeq > acked || this.#stopped) return 0;
+    throw new SyncError('refused', 'secretariat_gap', `the outbox has no events after seq ${acked} but its sequence is at ${head}, and the Secretariat acknowledges only through ${acked}: seqs ${acked + 1}–${head} are in neither place (a restored database?); see docs/noc-runbook.md`);
   }
 
   /**
