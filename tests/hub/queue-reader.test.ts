@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallView, CounterView, ServiceView } from '../../protocol/queue/api.ts';
 import { TicketView } from '../../protocol/queue/ticket.ts';
 import { loadHubConfig } from '../../hub/config/load.ts';
-import { estimateWait, initialServiceTime } from '../../hub/queue/wait-estimate.ts';
 import { MONDAY, nairobi, QueueHarness } from './queue-fixture.ts';
 
 let h: QueueHarness;
@@ -19,9 +18,9 @@ const service = (clock: string, id: string) => services(clock).find((s) => s.id 
 describe('queue reader', () => {
   it('services: status, message, cap, waiting and the estimate for a ticket taken now', () => {
     expect(services('09:00').map((s) => [s.id, s.status, s.message, s.capped, s.waiting, s.estimatedWait, s.targetWaitMin])).toEqual([
-      // alpha: 5 min mean over 1.5 counters (k1, half of k2); beta: 4 min over 1.5 (half of k2, k3).
-      ['alpha', 'open', null, false, 0, { lowMin: 0, highMin: 4 }, 20],
-      ['beta', 'open', null, false, 0, { lowMin: 0, highMin: 3 }, null],
+      // Nobody waiting and every counter free: called at once.
+      ['alpha', 'open', null, false, 0, { lowMin: 0, highMin: 1 }, 20],
+      ['beta', 'open', null, false, 0, { lowMin: 0, highMin: 1 }, null],
       // No counter serves gamma: no honest estimate.
       ['gamma', 'open', null, false, 0, null, null],
       ['delta', 'suspended', { en: 'The Delta system is down.', sw: 'Mfumo wa Delta haufanyi kazi.' }, false, 0, null, null],
@@ -34,7 +33,10 @@ describe('queue reader', () => {
     h.issue('beta', at('09:02'));
     for (const clock of ['09:03', '09:04', '09:05']) h.issue('gamma', at(clock));
     const alpha = service('09:10', 'alpha');
-    expect(alpha).toMatchObject({ waiting: 2, estimatedWait: estimateWait({ ahead: 2, stats: initialServiceTime(5), servers: 1.5 }) });
+    // In call order the elderly alpha ticket goes to k1, the other alpha one to k2 and
+    // beta to k3 (gamma has no counter): a new alpha ticket waits for k1 or k2, one
+    // 5-minute service (sd 2.5 min, ±1.3 sd): 1–9 min.
+    expect(alpha).toMatchObject({ waiting: 2, estimatedWait: { lowMin: 1, highMin: 9 } });
     expect(service('09:10', 'gamma')).toMatchObject({ status: 'open', capped: true, waiting: 3, message: { en: "Today's tickets for this service are finished. Please book an appointment." } });
     // The next day: nobody waiting, not capped.
     expect(z.array(ServiceView).parse(h.reader.services(nairobi('2026-12-08T09:00'))).map((s) => [s.id, s.waiting, s.capped])).toEqual([
@@ -46,7 +48,9 @@ describe('queue reader', () => {
 
     // Counters that stop serving change the estimate; with none open it is null.
     h.ok({ kind: 'pause_counter', counterId: 'k3', reason: 'lunch' }, at('09:20'));
-    expect(service('09:20', 'beta').estimatedWait).toEqual(estimateWait({ ahead: 1, stats: initialServiceTime(4), servers: 0.5 }));
+    // beta now has only k2, which takes the regular alpha ticket (k1 the elderly one), then the
+    // waiting beta ticket: a new one waits 5 + 4 min (sd √(2.5² + 2²) min, ±1.3 sd): 4–14 min.
+    expect(service('09:20', 'beta').estimatedWait).toEqual({ lowMin: 4, highMin: 14 });
     h.ok({ kind: 'close_counter', counterId: 'k2' }, at('09:21'));
     expect(service('09:21', 'beta')).toMatchObject({ status: 'open', waiting: 1, estimatedWait: null });
   });
@@ -84,22 +88,23 @@ describe('queue reader', () => {
   it('ticket: the view by id, null when unknown', () => {
     const issued = h.issue('alpha', at('09:00'), 'pregnancy');
     expect(TicketView.parse(h.reader.ticket(issued.id))).toEqual(issued);
-    expect(issued).toMatchObject({ id: '20261207-A001', category: 'pregnancy', status: 'waiting', peopleAhead: 0, quotedWait: { lowMin: 0, highMin: 4 }, language: 'en', counterId: null });
+    expect(issued).toMatchObject({ id: '20261207-A001', category: 'pregnancy', status: 'waiting', peopleAhead: 0, quotedWait: { lowMin: 0, highMin: 1 }, language: 'en', counterId: null });
     expect(h.reader.ticket('20261207-A999')).toBeNull();
   });
 
   it('accuracy: quoted against actual waits (issue to first call) of the called tickets of a day', () => {
     expect(h.reader.accuracy(MONDAY)).toEqual({ tickets: 0, maeMin: null, withinRangeShare: null });
-    const first = h.issue('alpha', at('09:00')); // quoted 0–4, called after 3 min: error 1, inside
-    const second = h.issue('alpha', at('09:00')); // quoted 2–8 (one ahead), called after 12 min: error 7, outside
+    h.ok({ kind: 'pause_counter', counterId: 'k2', reason: 'training' }, at('08:59')); // alpha has only k1
+    const first = h.issue('alpha', at('09:00')); // quoted 0–1 (k1 free), called after 1 min: error 0.5, inside
+    const second = h.issue('alpha', at('09:00')); // quoted 1–9 (one 5-min service ahead), called after 12 min: error 7, outside
     h.issue('alpha', at('09:00')); // never called: not counted
-    expect([first.quotedWait, second.quotedWait]).toEqual([{ lowMin: 0, highMin: 4 }, { lowMin: 2, highMin: 8 }]);
-    h.callNext('k1', at('09:03'));
+    expect([first.quotedWait, second.quotedWait]).toEqual([{ lowMin: 0, highMin: 1 }, { lowMin: 1, highMin: 9 }]);
+    h.callNext('k1', at('09:01'));
     h.callNext('k1', at('09:12'));
     // A transfer does not restart the wait.
     h.ok({ kind: 'transfer', counterId: 'k1', toServiceId: 'beta', reason: null }, at('09:13'));
     h.callNext('k3', at('09:30'));
-    expect(h.reader.accuracy(MONDAY)).toEqual({ tickets: 2, maeMin: 4, withinRangeShare: 0.5 });
+    expect(h.reader.accuracy(MONDAY)).toEqual({ tickets: 2, maeMin: 3.75, withinRangeShare: 0.5 });
     expect(h.reader.accuracy('2026-12-08')).toEqual({ tickets: 0, maeMin: null, withinRangeShare: null });
   });
 

@@ -2,7 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CounterState } from '../../../protocol/queue/api.ts';
 import type { LocalizedText, WaitRange } from '../../../protocol/queue/ticket.ts';
 import type { ServiceConfig } from '../../config/schema.ts';
-import { effectiveServers, estimateWait, initialServiceTime, type ServiceTimeStats } from '../wait-estimate.ts';
+import { estimateWaitAtCounters, initialServiceTime, type CounterNow, type ServiceTimeStats } from '../wait-estimate.ts';
+import { callLine } from './call-order.ts';
 import type { RuleBook } from './queue-rules.ts';
 import { suspensionOf, type ServiceStateRow } from './service-availability.ts';
 import type { TicketRow } from './ticket-rows.ts';
@@ -36,6 +37,25 @@ const toStatus = (row: CounterStateRow): CounterStatus => ({
   priorityRun: row.priority_run,
 });
 
+/**
+ * What a wait quote is worked out from, read once per quote (or once for the whole
+ * service menu): today's waiting tickets in the order counters call them, and what
+ * each counter is doing now.
+ */
+export interface QueueNow {
+  /** Services of the waiting tickets, due appointments and priority tickets first, then by arrival. */
+  aheadFirst: string[];
+  /** The same, but only the tickets a new priority ticket would wait behind. */
+  aheadOfPriority: string[];
+  counters: CounterNow[];
+}
+
+interface WaitingRow {
+  serviceId: string;
+  category: TicketRow['category'];
+  appointmentAt: number | null;
+}
+
 const defaultStatus = (counterId: string): CounterStatus => ({ counterId, state: 'open', pauseReason: null, officerId: null, currentTicketId: null, priorityRun: 0 });
 
 /**
@@ -54,6 +74,8 @@ export class QueueQueries {
   readonly #waitingByService: Statement<[string]>;
   readonly #issued: Statement<[string, string]>;
   readonly #issuedByService: Statement<[string]>;
+  readonly #waitingInOrder: Statement<[string]>;
+  readonly #servingNow: Statement<[]>;
 
   constructor(db: Database, rules: RuleBook) {
     this.#rules = rules;
@@ -70,6 +92,10 @@ export class QueueQueries {
     // service and does not use this one's daily cap).
     this.#issued = db.prepare('SELECT last FROM ticket_numbers WHERE day = ? AND prefix = ?');
     this.#issuedByService = db.prepare('SELECT prefix, last FROM ticket_numbers WHERE day = ?');
+    this.#waitingInOrder = db.prepare(`SELECT service_id AS serviceId, category, appointment_at AS appointmentAt FROM tickets
+      WHERE day = ? AND status = 'waiting' ORDER BY arrived_at, rowid`);
+    this.#servingNow = db.prepare(`SELECT c.counter_id AS counterId, t.service_id AS serviceId, COALESCE(t.started_at, t.called_at) AS since
+      FROM counter_state c JOIN tickets t ON t.id = c.current_ticket_id`);
   }
 
   ticket(id: string): TicketRow | null {
@@ -117,10 +143,44 @@ export class QueueQueries {
     return new Map((this.#issuedByService.all(day) as Array<{ prefix: string; last: number }>).map((row) => [row.prefix, row.last]));
   }
 
-  /** The wait quoted to a ticket with `ahead` tickets before it; null when no open counter serves the service. */
-  quoteWait(service: ServiceConfig, ahead: number, statuses: readonly CounterStatus[] = this.counterStatuses()): WaitRange | null {
+  /** The queue as a quote sees it at `nowMs` (see QueueNow). */
+  queueNow(day: string, nowMs: number, statuses: readonly CounterStatus[] = this.counterStatuses()): QueueNow {
+    const first: string[] = [];
+    const rest: string[] = [];
+    for (const row of this.#waitingInOrder.all(day) as WaitingRow[]) {
+      (callLine(row, nowMs) === 'regular' ? rest : first).push(row.serviceId);
+    }
+    const serving = new Map((this.#servingNow.all() as Array<{ counterId: string; serviceId: string; since: number | null }>).map((row) => [row.counterId, row]));
     const state = new Map(statuses.map((status) => [status.counterId, status.state]));
-    const counters = this.#rules.counters.map((counter) => ({ serviceIds: counter.serviceIds, state: state.get(counter.id) ?? 'open' }));
-    return estimateWait({ ahead, stats: this.serviceTime(service), servers: effectiveServers(service.id, counters) });
+    const counters = this.#rules.counters.map((counter): CounterNow => {
+      const current = serving.get(counter.id);
+      return {
+        serviceIds: counter.serviceIds,
+        state: state.get(counter.id) ?? 'open',
+        currentServiceId: current?.serviceId ?? null,
+        currentForS: current?.since == null ? null : Math.max(0, (nowMs - current.since) / 1000),
+      };
+    });
+    return { aheadFirst: [...first, ...rest], aheadOfPriority: first, counters };
+  }
+
+  /**
+   * The wait quoted to a new ticket of `service`: the tickets ahead of it (for a priority
+   * ticket only the due appointments and priority tickets; else every waiting ticket)
+   * handed to the counters in call order (estimateWaitAtCounters). Null when no open
+   * counter serves the service.
+   */
+  quoteWait(service: ServiceConfig, priority: boolean, now: QueueNow): WaitRange | null {
+    return estimateWaitAtCounters({
+      serviceId: service.id,
+      ahead: priority ? now.aheadOfPriority : now.aheadFirst,
+      counters: now.counters,
+      stats: (serviceId) => this.#serviceTimeOf(serviceId),
+    });
+  }
+
+  #serviceTimeOf(serviceId: string): ServiceTimeStats {
+    const service = this.#rules.service(serviceId);
+    return service ? this.serviceTime(service) : initialServiceTime(5);
   }
 }

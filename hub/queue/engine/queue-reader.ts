@@ -62,6 +62,7 @@ export class QueueReader {
     const waiting = this.#queries.waitingCounts(time.day);
     const issued = this.#queries.issuedCounts(time.day);
     const stored = this.#queries.serviceStateRows();
+    const queueNow = this.#queries.queueNow(time.day, time.atMs, statuses);
     return this.#rules.services.map((service) => {
       const suspension = suspensionOf(service, stored.get(service.id) ?? null);
       const withinHours = isWithinOpeningHours(service, time);
@@ -78,7 +79,7 @@ export class QueueReader {
         message: suspension ?? (withinHours ? (capped ? CAPPED_MESSAGE : null) : opensMessage(service, time)),
         capped,
         waiting: waitingNow,
-        estimatedWait: status === 'open' && !capped ? this.#queries.quoteWait(service, waitingNow, statuses) : null,
+        estimatedWait: status === 'open' && !capped ? this.#queries.quoteWait(service, false, queueNow) : null,
         targetWaitMin: service.targetWaitMin ?? null,
       };
     });

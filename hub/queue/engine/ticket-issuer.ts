@@ -1,3 +1,4 @@
+import { callLine } from './call-order.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Language, TicketCategory } from '../../../protocol/queue/ticket.ts';
 import type { ServiceConfig } from '../../config/schema.ts';
@@ -133,7 +134,9 @@ export class TicketIssuer {
     const { service } = ticket;
     const { queries, outbox } = this.#ctx;
     const peopleAhead = queries.waitingCount(time.day, service.id);
-    const quote = queries.quoteWait(service, peopleAhead);
+    // Priority tickets and due appointments wait only behind their own line (call-order.ts).
+    const goesFirst = callLine({ category: ticket.category, appointmentAt: ticket.appointmentAt }, time.atMs) !== 'regular';
+    const quote = queries.quoteWait(service, goesFirst, queries.queueNow(time.day, time.atMs));
     const seqNo = (this.#takeNumber.get(time.day, service.prefix) as { last: number }).last;
     const number = ticketNumber(service.prefix, seqNo);
     const row = {
