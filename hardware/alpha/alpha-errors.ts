@@ -1,0 +1,44 @@
+/**
+ * Errors of the Alpha Sign codec, driver and emulator (hardware-protocols.md §2). Each
+ * carries a stable `code` (never reused) so the hub branches on codes, not on message
+ * text (style-anchors §2.12).
+ */
+export type AlphaErrorCode =
+  /** Not a sign address: two hex digits `00`–`FF` (`?` = wildcard nibble), or 0–255. */
+  | 'address_invalid'
+  /** A type code, file label, command code, position or mode that is not one byte of printable ASCII. */
+  | 'field_invalid'
+  /** More lines than a text file has positions for (top, middle, bottom). */
+  | 'text_invalid'
+  /** `show` while no serial line to the bus is open; the text is sent once it is back. */
+  | 'not_connected'
+  /** The line closed while the packet was written or awaited its ACK; it is resent after reconnect. */
+  | 'line_dropped'
+  /** ACK/NAK mode: no ACK after every retry; the driver keeps retrying with backoff. */
+  | 'no_answer'
+  /** ACK/NAK mode: the sign answered NAK to every retry (it saw a bad checksum). */
+  | 'rejected'
+  /** A newer `show` for the same address replaced this one before it was acknowledged. */
+  | 'superseded'
+  /** The driver (or emulator) was stopped. */
+  | 'stopped'
+  /** The emulator could not open its serial device. */
+  | 'serial_open_failed';
+
+export class AlphaError extends Error {
+  readonly code: AlphaErrorCode;
+  /** True when the error means the line went away (a reconnect follows). */
+  readonly disconnected: boolean;
+
+  constructor(code: AlphaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AlphaError';
+    this.code = code;
+    this.disconnected = code === 'not_connected' || code === 'line_dropped';
+  }
+}
+
+/** Whether `error` is an `AlphaError` (with `code`, if given). */
+export function isAlphaError(error: unknown, code?: AlphaErrorCode): error is AlphaError {
+  return error instanceof AlphaError && (code === undefined || error.code === code);
+}

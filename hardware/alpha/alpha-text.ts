@@ -1,0 +1,114 @@
+import { AlphaError } from './alpha-errors.ts';
+import { ALL_SIGN_TYPES, ESC, normaliseAddress, oneCharacter, type AlphaBlock, type AlphaPacket } from './alpha-frame.ts';
+import { toPrintableAscii } from '../serial/printable-ascii.ts';
+
+/**
+ * Alpha command payloads (hardware-protocols.md §2): write TEXT
+ * `STX 'A' <FileLabel> ESC <Position> <Mode> <text>` and write SPECIAL `STX 'E' <label> …`.
+ */
+export const WRITE_TEXT = 'A';
+export const WRITE_SPECIAL = 'E';
+/** §2: "File `A` = usual default". */
+export const DEFAULT_FILE = 'A';
+/** §2: "Priority file `0` always exists, overrides all others, cleared by writing an empty message". */
+export const PRIORITY_FILE = '0';
+
+/** §2 display positions, by the names the spec gives them. */
+export const POSITIONS = { middle: ' ', top: '"', bottom: '&', fill: '0', left: '1', right: '2' } as const;
+export type AlphaPositionName = keyof typeof POSITIONS;
+
+/** §2 modes with a name; `e`–`s` (rolls/wipes) are passed by their code letter. */
+export const MODES = { rotate: 'a', hold: 'b', flash: 'c', compressedRotate: 't' } as const;
+export type AlphaModeName = keyof typeof MODES;
+export type AlphaRollWipeCode = 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's';
+export type AlphaMode = AlphaModeName | AlphaRollWipeCode;
+
+/** One mode field of a text file: `ESC <position> <mode> <text>`. */
+export interface AlphaTextField {
+  position: AlphaPositionName;
+  mode: AlphaMode;
+  /** Normalised to printable ASCII when encoded (control bytes are commands on the sign). */
+  text: string;
+}
+
+/** A mode field as decoded: names where §2 gives one, else the raw code character. */
+export interface DecodedTextField {
+  /** `null` when the text came without a leading `ESC <position> <mode>`. */
+  position: string | null;
+  mode: string | null;
+  text: string;
+}
+
+const POSITION_NAMES = new Map<string, string>(Object.entries(POSITIONS).map(([name, code]) => [code, name]));
+const MODE_NAMES = new Map<string, string>(Object.entries(MODES).map(([name, code]) => [code, name]));
+
+function modeCode(mode: AlphaMode): string {
+  if (mode in MODES) return MODES[mode as AlphaModeName];
+  if (/^[e-s]$/.test(mode)) return mode;
+  throw new AlphaError('field_invalid', `not an Alpha display mode: ${JSON.stringify(mode)}`);
+}
+
+function positionCode(position: AlphaPositionName): string {
+  const code = POSITIONS[position];
+  if (code === undefined) throw new AlphaError('field_invalid', `not an Alpha display position: ${JSON.stringify(position)}`);
+  return code;
+}
+
+/**
+ * Mode fields for lines of a call: one line in the middle, two top and bottom, three
+ * top, middle and bottom; no lines = an empty message (clears the priority file).
+ */
+export function fieldsForLines(lines: readonly string[], mode: AlphaMode = 'hold', single: AlphaPositionName = 'middle'): AlphaTextField[] {
+  const positions: readonly AlphaPositionName[][] = [[], [single], ['top', 'bottom'], ['top', 'middle', 'bottom']];
+  const layout = positions[lines.length];
+  if (!layout) throw new AlphaError('text_invalid', `an Alpha text file holds at most 3 positioned lines, got ${lines.length}`);
+  return layout.map((position, index) => ({ position, mode, text: lines[index]! }));
+}
+
+/** `STX 'A' <label> {ESC <pos> <mode> <text>}…` as a block; text normalised to printable ASCII. */
+export function writeTextBlock(label: string, fields: readonly AlphaTextField[], options: { checksum?: boolean } = {}): AlphaBlock {
+  const data = oneCharacter(label, 'file label') + fields.map((field) => `\x1b${positionCode(field.position)}${modeCode(field.mode)}${toPrintableAscii(field.text)}`).join('');
+  return { command: WRITE_TEXT, data: Buffer.from(data, 'latin1'), checksum: options.checksum ?? true };
+}
+
+/** A whole write-TEXT packet to `address` (type `'Z'` unless given). */
+export function writeTextPacket(
+  address: string | number,
+  label: string,
+  fields: readonly AlphaTextField[],
+  options: { checksum?: boolean; type?: string } = {},
+): AlphaPacket {
+  return { type: options.type ?? ALL_SIGN_TYPES, address: normaliseAddress(address), blocks: [writeTextBlock(label, fields, options)] };
+}
+
+/**
+ * `STX 'E' <label> <data>`. §2 names the labels `7` Serial Address, `-` Network Query,
+ * `*` Serial Error Status, `,` Soft Reset, and says ACK/NAK is enabled by a Write Special
+ * Function without giving its label or data: the caller supplies both from the full spec.
+ */
+export function writeSpecialBlock(label: string, data: Buffer | string = '', options: { checksum?: boolean } = {}): AlphaBlock {
+  const body = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  return { command: WRITE_SPECIAL, data: Buffer.concat([Buffer.from(oneCharacter(label, 'special function label'), 'latin1'), body]), checksum: options.checksum ?? true };
+}
+
+/** A write-TEXT payload (the bytes after `'A'`), or `undefined` without a file label. */
+export function decodeWriteText(data: Buffer): { label: string; fields: DecodedTextField[] } | undefined {
+  if (data.length === 0) return undefined;
+  const label = String.fromCharCode(data[0]!);
+  const fields: DecodedTextField[] = [];
+  let rest = data.subarray(1);
+  while (rest.length > 0) {
+    const next = rest.indexOf(ESC, rest[0] === ESC ? 3 : 0);
+    const end = next < 0 ? rest.length : next;
+    const field = rest.subarray(0, end);
+    rest = rest.subarray(end);
+    if (field[0] === ESC && field.length >= 3) {
+      const position = String.fromCharCode(field[1]!);
+      const mode = String.fromCharCode(field[2]!);
+      fields.push({ position: POSITION_NAMES.get(position) ?? position, mode: MODE_NAMES.get(mode) ?? mode, text: field.subarray(3).toString('latin1') });
+    } else if (field[0] !== ESC) {
+      fields.push({ position: null, mode: null, text: field.toString('latin1') });
+    } // else: an ESC cut short before its position and mode carries nothing to show
+  }
+  return { label, fields };
+}
