@@ -1,0 +1,305 @@
+import { EventEmitter } from 'node:events';
+import { EscposError } from './errors.ts';
+import { EscposParser, type EscposCommand } from './escpos-parser.ts';
+import { LoopbackPort } from './loopback-port.ts';
+import { PrintModel, type PrintedTicket } from './print-model.ts';
+import { RealtimeScanner } from './realtime-scanner.ts';
+import { ReceiveBuffer } from './receive-buffer.ts';
+import { openSerialDevice } from './serial-device.ts';
+import { asbFrameBytes, eotReplyByte, paperStatusByte, type PrinterMechanism } from './status-bytes.ts';
+
+export type PaperLevel = 'ok' | 'nearEnd' | 'end';
+
+export interface PrinterEmulatorOptions {
+  /** Characters per line at normal size (48: 80 mm paper, font A). */
+  columns?: number;
+  /** Receive buffer; XOFF when 256 bytes or fewer are free, XON at 512; overflow is lost. Default 4096. */
+  bufferSize?: number;
+  /** Whether a near-end sensor is fitted (otherwise near-end bits stay 0, §1.2 n = 4). Default true. */
+  nearEndSensor?: boolean;
+}
+
+export interface PrinterEmulatorEvents {
+  /** Bytes the printer sent to the host (status replies, ASB, XON/XOFF). */
+  transmit: [Buffer];
+  /** A ticket was cut off. */
+  ticket: [PrintedTicket];
+  /** The attached line went away (error: why, if it failed). */
+  detach: [Error | undefined];
+}
+
+interface Link {
+  deliver(bytes: Buffer): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A behaving ESC/POS printer (hardware-protocols.md §1.8), in-process (`receive` +
+ * 'transmit', or `openPort()` for the driver) or on a serial device (`attachSerial`).
+ *
+ * - A real-time scanner sees every received byte first and answers `DLE EOT n` at once,
+ *   also inside other commands' data and while offline (§1.2); `DLE ENQ 1/2` clears a
+ *   cutter error (2 also drops the buffer).
+ * - Received bytes are buffered and executed in order by `EscposParser` → `PrintModel`
+ *   only while able: online, cover closed, paper not at its end, no cutter error. Paper
+ *   end stops execution mid-job and holds the rest (no `GS r` reply); loading paper with
+ *   the cover closed executes what was held (§1.8).
+ * - `GS a n` sends the 4-byte ASB frame at once and again on every change of an enabled
+ *   group; `ESC @` disables ASB (the harsher reading of the manuals, so a driver must
+ *   re-enable it after each job). `GS r 1` answers when reached, in order (§1.5).
+ */
+export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
+  readonly model: PrintModel;
+  readonly #nearEndSensor: boolean;
+  readonly #parser = new EscposParser();
+  readonly #buffer: ReceiveBuffer;
+  readonly #scanner = new RealtimeScanner();
+  #paper: PaperLevel = 'ok';
+  #linesLeft: number | undefined;
+  #coverOpen = false;
+  #online = true;
+  #cutterError = false;
+  #asbMask = 0;
+  #asbSent: [number, number, number] | undefined;
+  #running = false;
+  #link: Link | undefined;
+  readonly counters = { received: 0, eotReplies: 0, statusReplies: 0, asbFrames: 0 };
+
+  constructor(options: PrinterEmulatorOptions = {}) {
+    super();
+    this.model = new PrintModel(options.columns ?? 48);
+    this.#buffer = new ReceiveBuffer(Math.max(1024, options.bufferSize ?? 4096));
+    this.#nearEndSensor = options.nearEndSensor ?? true;
+  }
+
+  get paper(): PaperLevel {
+    return this.#paper;
+  }
+  get coverOpen(): boolean {
+    return this.#coverOpen;
+  }
+  get online(): boolean {
+    return this.#online;
+  }
+  get cutterError(): boolean {
+    return this.#cutterError;
+  }
+  /** Whether received data is being executed (the printer is not offline). */
+  get executing(): boolean {
+    return this.#online && !this.#coverOpen && this.#paper !== 'end' && !this.#cutterError;
+  }
+  /** Bytes received and not yet executed. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+  /** Bytes lost because the receive buffer was full. */
+  get lost(): number {
+    return this.#buffer.lost;
+  }
+  get tickets(): readonly PrintedTicket[] {
+    return this.model.tickets;
+  }
+  get attached(): boolean {
+    return this.#link !== undefined;
+  }
+
+  /** Paper roll: `end` stops printing (offline) until paper is loaded and the cover closed. */
+  setPaper(level: PaperLevel): void {
+    this.#paper = level;
+    if (level !== 'end') this.#linesLeft = undefined;
+    this.#changed();
+  }
+
+  /** The roll runs out after `lines` more lines (mid-ticket paper end); undefined = plenty. */
+  setPaperLinesLeft(lines: number | undefined): void {
+    this.#linesLeft = lines;
+    if (lines !== undefined && lines <= 0) this.setPaper('end');
+  }
+
+  setCoverOpen(open: boolean): void {
+    this.#coverOpen = open;
+    this.#changed();
+  }
+
+  /** Offline for any other reason (e.g. the panel): executes nothing, still answers DLE EOT. */
+  setOnline(online: boolean): void {
+    this.#online = online;
+    this.#changed();
+  }
+
+  /** An auto-cutter jam: offline until `DLE ENQ 1/2` or `setCutterError(false)`. */
+  setCutterError(jammed: boolean): void {
+    this.#cutterError = jammed;
+    this.#changed();
+  }
+
+  /** The 1-byte reply to `DLE EOT n` for the current state (§1.2), or undefined for other n. */
+  eotReply(n: number): number | undefined {
+    return eotReplyByte(this.#mechanism(), n);
+  }
+
+  /** The 4-byte ASB frame for the current state (§1.3). */
+  asbFrame(): [number, number, number, number] {
+    return asbFrameBytes(this.#mechanism());
+  }
+
+  #mechanism(): PrinterMechanism {
+    return { paper: this.#paper, coverOpen: this.#coverOpen, cutterError: this.#cutterError, executing: this.executing, nearEndSensor: this.#nearEndSensor };
+  }
+
+  /** Bytes from the host. */
+  receive(bytes: Uint8Array): void {
+    this.counters.received += bytes.length;
+    let start = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (this.#realtime(bytes[i]!) !== 'clear') continue;
+      // DLE ENQ 2: what was received up to here is dropped, what follows is kept.
+      this.#buffer.clear();
+      this.#parser.reset();
+      start = i + 1;
+      this.#changed();
+    }
+    this.#buffer.append(bytes.subarray(start));
+    this.#run();
+  }
+
+  /** The in-process line for `EscposPrinter`'s `openPort` option (one at a time). */
+  openPort(): LoopbackPort {
+    return new LoopbackPort(
+      (bytes) => this.receive(bytes),
+      (port) => {
+        if (this.#link) return new EscposError('emulator_attached', 'something is already attached to the emulated printer');
+        this.#attach({ deliver: (bytes) => port.deliver(bytes), close: async () => port.lost() });
+        return undefined;
+      },
+      () => this.#detach(undefined),
+    );
+  }
+
+  /** Serves the printer on a serial device (the device end of a PTY pair). */
+  async attachSerial(path: string, options: { baudRate?: number } = {}): Promise<{ close(): Promise<void> }> {
+    if (this.#link) throw new EscposError('emulator_attached', 'something is already attached to the emulated printer');
+    const holding: Link = { deliver: () => undefined, close: async () => undefined };
+    this.#link = holding;
+    let link: Link | undefined;
+    try {
+      link = await openSerialDevice(path, options.baudRate ?? 19_200, {
+        received: (bytes) => this.receive(bytes),
+        onEnd: (error) => {
+          if (link && this.#link === link) this.#detach(error);
+        },
+      });
+    } catch (error) {
+      if (this.#link === holding) this.#link = undefined;
+      throw error;
+    }
+    this.#link = undefined;
+    this.#attach(link);
+    const attached = link;
+    return { close: () => attached.close() };
+  }
+
+  /** Pulls the line: the host sees its port close. The printer keeps its state and can be attached again. */
+  async close(): Promise<void> {
+    const link = this.#link;
+    if (!link) return;
+    this.#detach(undefined);
+    await link.close();
+  }
+
+  #attach(link: Link): void {
+    this.#link = link;
+  }
+
+  #detach(error: Error | undefined): void {
+    if (!this.#link) return;
+    this.#link = undefined;
+    // What was received of an unfinished job is gone with the line (as a USB printer
+    // re-enumerating drops it), so a reprint after reconnecting is not eaten by it.
+    this.#buffer.reset();
+    this.#parser.reset();
+    this.emit('detach', error);
+  }
+
+  #transmit(bytes: number[]): void {
+    const out = Buffer.from(bytes);
+    this.emit('transmit', out);
+    this.#link?.deliver(out);
+  }
+
+  /** §1.2: `DLE EOT n` and `DLE ENQ n` act on receipt, wherever they appear. */
+  #realtime(byte: number): 'clear' | undefined {
+    const command = this.#scanner.push(byte);
+    if (command?.fn === 'eot') {
+      this.counters.eotReplies++;
+      this.#transmit([this.eotReply(command.n)!]);
+    } else if (command?.fn === 'enq' && this.#cutterError) {
+      // Recovers from recoverable errors only; ENQ 2 also clears the buffers.
+      this.#cutterError = false;
+      if (command.n === 2) return 'clear';
+      this.#changed(); // ENQ 1: go on with what is buffered
+    }
+    return undefined;
+  }
+
+  #changed(): void {
+    this.#maybeSendAsb();
+    this.#run();
+  }
+
+  #run(): void {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (this.executing && this.#buffer.length > 0) {
+        for (const command of this.#parser.push(this.#buffer.shift()!)) this.#execute(command);
+      }
+    } finally {
+      this.#running = false;
+    }
+    const flow = this.#buffer.flowControl();
+    if (flow !== undefined) this.#transmit([flow]);
+  }
+
+  #execute(command: EscposCommand): void {
+    switch (command.type) {
+      case 'asb':
+        this.#asbMask = command.n;
+        this.#asbSent = undefined;
+        this.#maybeSendAsb();
+        return;
+      case 'transmitStatus':
+        if (command.n === 1 || command.n === 49) {
+          this.counters.statusReplies++;
+          this.#transmit([paperStatusByte(this.#mechanism())]); // §1.5, in order
+        } else if (command.n === 2 || command.n === 50) {
+          this.#transmit([0x00]);
+        }
+        return;
+      case 'init':
+        this.#asbMask = 0;
+        break;
+    }
+    const { lines: used, ticket } = this.model.execute(command);
+    if (ticket) this.emit('ticket', ticket);
+    if (used > 0 && this.#linesLeft !== undefined) {
+      this.#linesLeft -= used;
+      if (this.#linesLeft <= 0) {
+        this.#linesLeft = undefined;
+        this.#paper = 'end';
+        this.#maybeSendAsb();
+      }
+    }
+  }
+
+  #maybeSendAsb(): void {
+    if (this.#asbMask === 0) return;
+    const [b1, b2, b3, b4] = this.asbFrame();
+    const previous = this.#asbSent;
+    const changed = !previous || (this.#asbMask & 0x02 && previous[0] !== b1) || (this.#asbMask & 0x04 && previous[1] !== b2) || (this.#asbMask & 0x08 && previous[2] !== b3);
+    if (!changed) return;
+    this.#asbSent = [b1, b2, b3];
+    this.counters.asbFrames++;
+    this.#transmit([b1, b2, b3, b4]);
+  }
+}

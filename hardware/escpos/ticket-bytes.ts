@@ -1,0 +1,141 @@
+import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import { toTicketAscii } from './ascii-text.ts';
+import { characterSize, feedAndCut, initialise, paperStatusBarrier } from './commands.ts';
+import { EscposError } from './errors.ts';
+
+/** What goes on a queue ticket: plain data, no hub types (the hub adapts its TicketView). */
+export interface TicketJob {
+  centreName: { en: string; sw: string };
+  serviceNames: { en: string; sw: string };
+  /** The number called out, e.g. `A042`. */
+  number: string;
+  /** Encoded in the QR code and printed under it, e.g. `20261205-A042`. */
+  ticketId: string;
+  peopleAhead: number;
+  quotedWait: { lowMin: number; highMin: number } | null;
+  /** ISO 8601 instant. */
+  issuedAt: string;
+  /** IANA zone the issue time is printed in, e.g. `Africa/Nairobi`. */
+  timeZone: string;
+}
+
+export interface TicketLayout {
+  /** Characters per line at normal size: 48 for 80 mm paper (font A), 32 for 58 mm. */
+  width?: number;
+  /** `GS V 66 0` partial (default) or `GS V 65 0` full cut. */
+  cut?: 'full' | 'partial';
+  /** QR module size in dots, 1..8 (node-thermal-printer's range); default 6. */
+  qrCellSize?: number;
+}
+
+/** The text printed on a ticket, already reduced to printable ASCII. */
+export interface TicketText {
+  centre: string[];
+  service: string[];
+  number: string;
+  peopleAhead: string;
+  wait: string;
+  issued: string;
+  ticketId: string;
+}
+
+/** Large type for the number: 4 × 4 (`GS ! 33`); 12 characters fit 48 columns. */
+const NUMBER_SIZE = 4;
+const MAX_NUMBER_LENGTH = 12;
+/** Far below the QR symbol limits; a ticket id is ~13 bytes. */
+const MAX_QR_BYTES = 255;
+
+/** Both languages, once if they read the same. */
+const bilingual = (text: { en: string; sw: string }): string[] => {
+  const en = toTicketAscii(text.en).trim();
+  const sw = toTicketAscii(text.sw).trim();
+  return en === sw || sw === '' ? [en] : en === '' ? [sw] : [en, sw];
+};
+
+function localTime(iso: string, timeZone: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) throw new EscposError('ticket_invalid', `issuedAt is not a time: ${JSON.stringify(iso)}`);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  } catch (error) {
+    throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
+  }
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('hour')}:${part('minute')}`;
+}
+
+const nonNegativeInt = (n: number): boolean => Number.isInteger(n) && n >= 0;
+
+/** The ticket's text lines (what the emulator's plain-text rendering shows). */
+export function ticketText(job: TicketJob): TicketText {
+  const number = toTicketAscii(job.number).trim();
+  const ticketId = toTicketAscii(job.ticketId).trim();
+  if (number === '' || number.length > MAX_NUMBER_LENGTH) {
+    throw new EscposError('ticket_invalid', `the ticket number must be 1..${MAX_NUMBER_LENGTH} printable ASCII characters, got ${JSON.stringify(job.number)}`);
+  }
+  if (ticketId === '' || ticketId.length > MAX_QR_BYTES || ticketId !== job.ticketId) {
+    throw new EscposError('ticket_invalid', `the ticket id must be 1..${MAX_QR_BYTES} printable ASCII characters, got ${JSON.stringify(job.ticketId)}`);
+  }
+  if (!nonNegativeInt(job.peopleAhead)) throw new EscposError('ticket_invalid', `peopleAhead must be a whole number ≥ 0, got ${job.peopleAhead}`);
+  const wait = job.quotedWait;
+  if (wait && !(nonNegativeInt(wait.lowMin) && nonNegativeInt(wait.highMin) && wait.lowMin <= wait.highMin)) {
+    throw new EscposError('ticket_invalid', `quotedWait must be whole minutes with lowMin ≤ highMin, got ${JSON.stringify(wait)}`);
+  }
+  const range = !wait ? '-' : wait.lowMin === wait.highMin ? `${wait.lowMin} min` : `${wait.lowMin}-${wait.highMin} min`;
+  return {
+    centre: bilingual(job.centreName),
+    service: bilingual(job.serviceNames),
+    number,
+    peopleAhead: `People ahead / Watu mbele yako: ${job.peopleAhead}`,
+    wait: `Estimated wait / Muda wa kusubiri: ${range}`,
+    issued: `Issued / Imetolewa: ${localTime(job.issuedAt, job.timeZone)}`,
+    ticketId,
+  };
+}
+
+/**
+ * The bytes of one ticket job: `ESC @`, the ticket, a cut and the `GS r 1` barrier
+ * (§1.6 step 4). node-thermal-printer 4.6.1 is used only as a byte builder (§1.7): no
+ * interface, `getBuffer()`, a fresh buffer per job. Its defects are worked around here:
+ * it never sends `ESC @` (prefixed here, then `ESC t 0` for PC437 since `ESC @` resets the
+ * code table); its `setTextSize` swaps width and height (`GS !` written here); its `cut()`
+ * adds `ESC d 4` twice and a trailing `ESC @` (`GS V 66 0` written here); its `append()`
+ * switches code pages on non-ASCII text (all text goes through `toTicketAscii` first).
+ */
+export function buildTicketBytes(job: TicketJob, layout: TicketLayout = {}): Buffer {
+  const text = ticketText(job);
+  const width = layout.width ?? 48;
+  const cellSize = layout.qrCellSize ?? 6;
+  if (!Number.isInteger(width) || width < 16 || width > 96) throw new EscposError('ticket_invalid', `width must be 16..96 characters, got ${width}`);
+  if (!Number.isInteger(cellSize) || cellSize < 1 || cellSize > 8) throw new EscposError('ticket_invalid', `qrCellSize must be 1..8, got ${cellSize}`);
+
+  // No `interface`: the library only builds bytes (execute() would throw "No interface!").
+  const printer = new ThermalPrinter({ type: PrinterTypes.EPSON, width } as unknown as ConstructorParameters<typeof ThermalPrinter>[0]);
+  printer.clear();
+  printer.add(initialise()); // 1B 40
+  printer.setCharacterSet('PC437_USA'); // 1B 74 00
+  printer.alignCenter(); // 1B 61 01
+  printer.bold(true);
+  printer.println(text.centre[0]!);
+  printer.bold(false);
+  for (const line of text.centre.slice(1)) printer.println(line);
+  for (const line of text.service) printer.println(line);
+  printer.newLine();
+  printer.add(characterSize(NUMBER_SIZE, NUMBER_SIZE)); // 1D 21 33
+  printer.bold(true);
+  printer.println(text.number);
+  printer.bold(false);
+  printer.add(characterSize(1, 1)); // 1D 21 00
+  printer.newLine();
+  printer.println(text.peopleAhead);
+  printer.println(text.wait);
+  printer.println(text.issued);
+  printer.printQR(text.ticketId, { cellSize, correction: 'M', model: 2 });
+  printer.newLine();
+  printer.println(text.ticketId);
+  // Both commands below sit at the start of a line (after the LF above), as GS V requires.
+  printer.add(feedAndCut(layout.cut ?? 'partial', 0));
+  printer.add(paperStatusBarrier()); // 1D 72 01
+  return Buffer.from(printer.getBuffer());
+}
