@@ -106,7 +106,7 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     // Counters c01 and c02 are left to a person at the console; the others work by themselves.
     const simulatedQueue = new SimulatedQueue({
       queue: hub.queue.service,
-      printer: hub.queue.printer,
+      spooler: hub.queue.spooler,
       config,
       counterIds: config.counters.map((c) => c.id).filter((id) => id !== 'c01' && id !== 'c02'),
       meanArrivalMs: options.meanPressIntervalMs / 2,

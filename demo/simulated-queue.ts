@@ -1,11 +1,11 @@
 import type { HubConfig } from '../hub/config/schema.ts';
 import type { Logger } from '../hub/logger.ts';
 import type { QueueService } from '../hub/queue/queue-service.ts';
-import type { TicketPrinter } from '../hub/peripherals/ticket-printer.ts';
+import type { PrintSpooler } from '../hub/peripherals/print-spooler.ts';
 
 export interface SimulatedQueueOptions {
   queue: QueueService;
-  printer: TicketPrinter;
+  spooler: PrintSpooler;
   config: HubConfig;
   /** Counters the simulation works; the others are left to people at the console. */
   counterIds: string[];
@@ -44,8 +44,8 @@ export class SimulatedQueue {
     const services = this.#o.config.services;
     const service = services[Math.floor(Math.random() * services.length)]!;
     const category = Math.random() < 0.08 ? 'elderly' : 'regular';
-    const result = await this.#o.queue.run({ kind: 'issue', serviceId: service.id, category, language: Math.random() < 0.5 ? 'sw' : 'en' }).catch(() => null);
-    if (result?.ok && result.ticket) await this.#o.printer.print({ centreName: this.#o.config.centre.name, serviceNames: service.names, ticket: result.ticket }).catch(() => undefined);
+    // Through the spooler, as the kiosk does: no ticket while the printer is out.
+    await this.#o.spooler.issue({ kind: 'issue', serviceId: service.id, category, language: Math.random() < 0.5 ? 'sw' : 'en' }).catch(() => null);
     this.#after(this.#o.meanArrivalMs, () => this.#arrive());
   }
 

@@ -17,7 +17,7 @@ export interface HubEvents {
   'device.telemetry': [{ deviceId: string; telemetry: TelemetryMessage; at: number }];
   'device.commandResult': [{ deviceId: string; result: DeviceCommandResultMessage }];
   /** A queue command changed the queue (committed); pages are pushed a new snapshot. */
-  'queue.changed': [{ kind: string; ticket: TicketView | null }];
+  'queue.changed': [{ kind: string; ticket: TicketView | null; counterId: string | null }];
   /** Something from a device (or a would-be device) was refused; counted and on disk. */
   'ingest.rejected': [{ reason: string; deviceId: string | null }];
 }

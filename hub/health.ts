@@ -8,6 +8,7 @@ import type { WriterStats } from './store/writer/ops.ts';
 import type { DiskReading } from './store/disk-budget.ts';
 import type { SyncStatus } from './sync/sync-client.ts';
 import type { QueueHealth } from './queue/queue-part.ts';
+import type { SignHealth } from './peripherals/call-signs.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
@@ -68,6 +69,8 @@ export interface HealthSnapshot {
   };
   /** The queue today and the ticket printer; null in store-only tests. */
   queue: QueueHealth | null;
+  /** Hall boards and counter displays, and whether each answers. */
+  displays: SignHealth[];
 }
 
 export interface HealthSources {
@@ -88,6 +91,7 @@ export interface HealthSources {
   disk: () => DiskReading;
   storeWriterAvailable: () => boolean;
   queue?: () => QueueHealth;
+  displays?: () => SignHealth[];
 }
 
 const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch'];
@@ -118,6 +122,8 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   if (queue && queue.printer.state !== 'ready') {
     (queue.printer.state === 'paper_near_end' ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${queue.printer.state === 'paper_near_end' ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
   }
+  const displays = s.displays?.() ?? [];
+  for (const sign of displays) if (!sign.healthy) warnings.push(`${sign.kind === 'hall' ? 'hall board' : 'counter display'} ${sign.id} not answering: ${sign.reason ?? 'unknown'} (retrying)`);
   if (sync?.state === 'refused') warnings.push(`the Secretariat refuses this hub's requests: ${sync.lastError?.message ?? 'unknown reason'}`);
   return {
     status: problems.length === 0 ? 'ok' : 'degraded',
@@ -169,6 +175,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       lastHeartbeatAt: sync?.lastHeartbeatAt ?? null,
     },
     queue,
+    displays,
   };
 }
 

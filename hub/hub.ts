@@ -26,6 +26,7 @@ import { StoreWriter } from './store/writer/store-writer.ts';
 import { DiskBudget } from './store/disk-budget.ts';
 import { SyncPart } from './sync/sync-part.ts';
 import { QueuePart, queueRulesOf } from './queue/queue-part.ts';
+import { DisplaysPart } from './peripherals/displays-part.ts';
 
 
 export interface HubOptions {
@@ -160,8 +161,12 @@ export class Hub {
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }) });
-    this.#onStop('ticket printer', () => queue.printer.close());
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue };
+    this.#onStop('queue printer', () => queue.stop());
+    await queue.start();
+    const displays = new DisplaysPart({ config, clock, bus: this.bus, writer, log: log.child({ part: 'displays' }) });
+    this.#onStop('displays', () => displays.stop());
+    displays.start();
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, displays };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -238,6 +243,7 @@ export class Hub {
       disk: () => parts.disk.reading,
       storeWriterAvailable: () => parts.writer.available,
       queue: () => parts.queue.health(),
+      displays: () => parts.displays.health(),
     });
   }
 
@@ -334,4 +340,5 @@ interface Parts {
   sync: SyncPart;
   disk: DiskBudget;
   queue: QueuePart;
+  displays: DisplaysPart;
 }

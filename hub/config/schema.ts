@@ -115,9 +115,41 @@ const FeedbackSection = z.strictObject({
 });
 
 const PrinterSection = z.strictObject({
-  /** `emulator` for the built-in emulator, else a serial device path. */
+  /** `emulator` for the built-in emulator, else the ESC/POS printer's serial device path. */
   path: z.string().min(1).default('emulator'),
   baudRate: z.int().positive().default(19200),
+  /** Each DLE EOT status reply must come within this (hardware-protocols.md §1.6: 300–500 ms); none = offline. */
+  statusTimeoutMs: z.int().min(50).max(5000).default(500),
+  /** The GS r barrier after the cut must come within this, or the ticket counts as not printed (§1.6: 3–5 s). */
+  confirmTimeoutMs: z.int().min(500).max(30_000).default(5000),
+  /** Whether the printer has a paper near-end sensor; without one its bits are ignored. */
+  nearEndSensor: z.boolean().default(true),
+});
+
+/** Alpha protocol LED hall board on RS-485 (hardware-protocols.md §2). */
+const HallBoardSection = z.strictObject({
+  id: Id,
+  /** Serial device path of the RS-485 adapter. */
+  path: z.string().min(1),
+  /** The sign's address: two hex digits, "00" = every sign on the line. */
+  address: z.string().regex(/^[0-9A-F]{2}$/, 'must be two upper-case hex digits, e.g. "01" ("00" = broadcast)').default('01'),
+  baudRate: z.int().positive().default(9600),
+  /** The sign answers ACK/NAK (enabled on the sign): a missing answer marks it unhealthy. */
+  ack: z.boolean().default(false),
+});
+
+/** Epson DM-D style 2x20 display above a counter (hardware-protocols.md §3). */
+const CounterDisplaySection = z.strictObject({
+  counterId: Id,
+  path: z.string().min(1),
+  baudRate: z.int().positive().default(9600),
+});
+
+const DisplaysSection = z.strictObject({
+  hallBoards: z.array(HallBoardSection).default([]),
+  counterDisplays: z.array(CounterDisplaySection).default([]),
+  /** A board that stopped answering is tried again this often. */
+  retryMs: z.int().min(100).default(5000),
 });
 
 const SyncBackoffSection = z.strictObject({
@@ -198,6 +230,7 @@ export const HubConfigSchema = z
     http: HttpSection.prefault({}),
     feedback: FeedbackSection.prefault({}),
     printer: PrinterSection.prefault({}),
+    displays: DisplaysSection.prefault({}),
     secretariat: SecretariatSection.prefault({}),
     store: StoreSection.prefault({}),
     queue: QueueSection.prefault({}),
@@ -216,7 +249,16 @@ export const HubConfigSchema = z
       if (other) ctx.addIssue({ code: 'custom', path: ['services', i, 'prefix'], message: `prefix "${service.prefix}" is already used by service "${other}"` });
       prefixes.set(service.prefix, service.id);
     });
-    const counterIds = new Set<string>();
+    const counterIds = new Set<string>(config.counters.map((c) => c.id));
+    config.displays.counterDisplays.forEach((display, i) => {
+      if (!counterIds.has(display.counterId)) ctx.addIssue({ code: 'custom', path: ['displays', 'counterDisplays', i, 'counterId'], message: `unknown counter "${display.counterId}" (add it to counters or remove this display)` });
+    });
+    const boardIds = new Set<string>();
+    config.displays.hallBoards.forEach((board, i) => {
+      if (boardIds.has(board.id)) ctx.addIssue({ code: 'custom', path: ['displays', 'hallBoards', i, 'id'], message: `duplicate hall board id "${board.id}"` });
+      boardIds.add(board.id);
+    });
+    counterIds.clear();
     config.counters.forEach((counter, i) => {
       if (counterIds.has(counter.id)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'id'], message: `duplicate counter id "${counter.id}"` });
       counterIds.add(counter.id);
@@ -233,5 +275,6 @@ export type HubConfig = z.output<typeof HubConfigSchema>;
 export type CounterConfig = HubConfig['counters'][number];
 export type ServiceConfig = HubConfig['services'][number];
 export type QueueConfig = HubConfig['queue'];
+export type DisplaysConfig = HubConfig['displays'];
 export type SecretariatConfig = HubConfig['secretariat'];
 export type StoreConfig = HubConfig['store'];

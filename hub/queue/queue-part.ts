@@ -4,7 +4,9 @@ import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { canPrint, EmulatedTicketPrinter, UnsupportedSerialPrinter, type TicketPrinter } from '../peripherals/ticket-printer.ts';
+import { createTicketPrinter } from '../peripherals/printer-factory.ts';
+import { PrintSpooler } from '../peripherals/print-spooler.ts';
+import { canPrint, type TicketPrinter } from '../peripherals/ticket-printer.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import type { QueueRules } from './engine/queue-engine.ts';
 import { QueueReader } from './engine/queue-reader.ts';
@@ -21,13 +23,14 @@ export interface QueueHealth {
   servicesOpen: number;
   servicesSuspended: number;
   countersOpen: number;
-  printer: { kind: string; state: string };
+  printer: { kind: string; state: string; pendingPrints: number };
 }
 
-/** The queue's parts on the main thread: the service the API calls, the printer, officer PINs. */
+/** The queue's parts on the main thread: the service the API calls, the printer and its spooler, officer PINs. */
 export class QueuePart {
   readonly service: QueueService;
   readonly printer: TicketPrinter;
+  readonly spooler: PrintSpooler;
   readonly officers: OfficerPins;
 
   constructor(options: { config: HubConfig; db: Database; writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
@@ -45,13 +48,26 @@ export class QueuePart {
       rules: { maxRecalls: config.queue.maxRecalls, noShowAfterCalls: config.queue.noShowAfterCalls },
       printerReady: () => canPrint(this.printer.state()),
     });
-    if (config.printer.path === 'emulator') {
-      this.printer = new EmulatedTicketPrinter(() => clock.now());
-    } else {
-      log.error({ printer: config.printer.path }, 'serial ticket printers are not supported yet: the kiosk will refuse tickets (printer_unavailable) until --printer emulator is used');
-      this.printer = new UnsupportedSerialPrinter(config.printer.path);
-    }
+    this.printer = createTicketPrinter(config.printer, clock, log.child({ part: 'printer' }));
+    this.spooler = new PrintSpooler({
+      printer: this.printer,
+      queue: this.service,
+      config,
+      log,
+      recordStatus: async (data) => void (await options.writer.write({ kind: 'event', event: { type: 'printer.status', data }, atMs: clock.now() })),
+    });
     this.officers = new OfficerPins(db, clock);
+  }
+
+  /** Opens the printer's line, prints what is pending (a crash or an outage before) and follows the printer's state. */
+  async start(): Promise<void> {
+    await this.printer.start?.();
+    this.spooler.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.spooler.stop();
+    await this.printer.close();
   }
 
   health(): QueueHealth {
@@ -63,7 +79,7 @@ export class QueuePart {
       servicesOpen: services.filter((s) => s.status === 'open').length,
       servicesSuspended: services.filter((s) => s.status === 'suspended').length,
       countersOpen: this.service.reader.counters().filter((c) => c.state === 'open').length,
-      printer: { kind: this.printer.kind, state: this.printer.state() },
+      printer: { kind: this.printer.kind, state: this.printer.state(), pendingPrints: this.service.reader.pendingPrintCount() },
     };
   }
 }

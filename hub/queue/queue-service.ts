@@ -78,14 +78,14 @@ export class QueueService {
     const answer = result.queue;
     if (answer.ok) {
       this.#log.debug({ command: command.kind, ticket: answer.ticket?.id }, 'queue changed');
-      this.#bus.emit('queue.changed', { kind: command.kind, ticket: answer.ticket });
+      this.#bus.emit('queue.changed', { kind: command.kind, ticket: answer.ticket, counterId: 'counterId' in command ? command.counterId : null });
     }
     return answer;
   }
 
   /** The printer changed state: pages get a new snapshot (the kiosk shows or clears its notice). */
   printerChanged(): void {
-    this.#bus.emit('queue.changed', { kind: 'printer', ticket: null });
+    this.#bus.emit('queue.changed', { kind: 'printer', ticket: null, counterId: null });
   }
 
   snapshot(): QueueSnapshot {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoTime } from '../messages/common.ts';
 import { DeviceOfflineData, DeviceOnlineData } from './device.ts';
 import { FeedbackPressedData } from './feedback.ts';
+import { PERIPHERAL_EVENT_SCHEMAS } from './peripherals.ts';
 import { QUEUE_EVENT_SCHEMAS } from './queue.ts';
 
 /**
@@ -14,6 +15,7 @@ export const EVENT_DATA_SCHEMAS = {
   'device.online': DeviceOnlineData,
   'device.offline': DeviceOfflineData,
   ...QUEUE_EVENT_SCHEMAS,
+  ...PERIPHERAL_EVENT_SCHEMAS,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA_SCHEMAS;

@@ -84,7 +84,8 @@ export const OfficerLoginResponse = z.object({ token: z.string(), officerId: Id,
 
 // Responses.
 
-export const TicketResponse = z.object({ ticket: TicketView });
+/** POST /api/tickets: `printed` false when the printer failed after the number was allocated (it is reprinted); `messages` then tells the citizen. */
+export const TicketResponse = z.object({ ticket: TicketView, printed: z.boolean().optional(), messages: LocalizedText.optional() });
 export const ServicesResponse = z.object({ services: z.array(ServiceView) });
 export const CountersResponse = z.object({ counters: z.array(CounterView) });
 
@@ -123,5 +124,6 @@ export const QueueErrorCode = z.enum([
   'appointment_too_early',
   'invalid_pin',
   'login_locked',
+  'no_print_job',
 ]);
 export type QueueErrorCode = z.infer<typeof QueueErrorCode>;

@@ -164,7 +164,7 @@ describe('parseEventEnvelope', () => {
 
   it('validates the data of known event types', () => {
     expect([...EVENT_TYPES].sort()).toEqual([
-      'counter.closed', 'counter.opened', 'counter.paused', 'device.offline', 'device.online', 'feedback.pressed', 'service.resumed', 'service.suspended',
+      'board.status', 'counter.closed', 'counter.opened', 'counter.paused', 'device.offline', 'device.online', 'feedback.pressed', 'printer.status', 'service.resumed', 'service.suspended',
       'ticket.called', 'ticket.finished', 'ticket.issued', 'ticket.no_show', 'ticket.recalled', 'ticket.started', 'ticket.transferred',
     ]);
     // A press recorded before the queue existed has no ticket fields; one after names its ticket or null.
@@ -191,7 +191,7 @@ describe('parseEventEnvelope', () => {
     fc.assert(fc.property(fc.integer({ min: 1 }), unknownType, fc.jsonValue(), (seq, type, data) => {
       expect(parseEventEnvelope({ seq, type, at, data })).toEqual({ seq, type, at, data });
     }));
-    for (const type of ['printer.status', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    for (const type of ['kiosk.survey_answered', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(parseEventEnvelope({ seq: 1, type, at, data: 'x' }).data, type).toBe('x');
     }
   });

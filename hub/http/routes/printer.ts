@@ -13,7 +13,7 @@ const EmulatorState = z.strictObject({ state: z.enum(['ready', 'paper_near_end',
  * built-in emulator, the last tickets it printed. `POST /api/printer/emulator` sets the
  * emulator's state (a technician rehearsing "paper out" on the demo centre).
  */
-export function printerRoutes(app: FastifyInstance, deps: { tokens: AccessTokens; printer: TicketPrinter; changed: () => void }): void {
+export function printerRoutes(app: FastifyInstance, deps: { tokens: AccessTokens; printer: TicketPrinter }): void {
   const staff = requireRole(deps.tokens, 'technician', 'manager');
   app.get('/api/printer', { preHandler: staff }, async () => ({
     kind: deps.printer.kind,
@@ -22,8 +22,8 @@ export function printerRoutes(app: FastifyInstance, deps: { tokens: AccessTokens
   }));
   app.post('/api/printer/emulator', { preHandler: staff }, async (request) => {
     if (!(deps.printer instanceof EmulatedTicketPrinter)) throw new ApiError(409, 'not_emulator', 'the hub drives a real printer; its state comes from the printer');
+    // Pages and the spooler follow the printer's state changes (print-spooler.ts).
     deps.printer.setState(parseBody(EmulatorState, request.body).state);
-    deps.changed();
     return { state: deps.printer.state() };
   });
 }

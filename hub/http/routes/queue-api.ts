@@ -4,7 +4,7 @@ import type { AccessTokens, TokenGrant } from '../../auth/access-tokens.ts';
 import type { HubConfig } from '../../config/schema.ts';
 import type { QueueCommand, QueueResult } from '../../queue/commands.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
-import { canPrint, type TicketPrinter } from '../../peripherals/ticket-printer.ts';
+import { PrinterUnavailableError, type PrintSpooler } from '../../peripherals/print-spooler.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from '../validation.ts';
@@ -13,7 +13,7 @@ export interface QueueApiDeps {
   config: HubConfig;
   tokens: AccessTokens;
   queue: QueueService;
-  printer: TicketPrinter;
+  spooler: PrintSpooler;
 }
 
 const STATUS_OF: Record<QueueErrorCode, number> = {
@@ -35,6 +35,7 @@ const STATUS_OF: Record<QueueErrorCode, number> = {
   printer_unavailable: 503,
   invalid_pin: 401,
   login_locked: 429,
+  no_print_job: 409,
 };
 
 /** A refused command as the API error it is: the engine's code, message and the citizen's words. */
@@ -43,6 +44,11 @@ export function refusal(result: Extract<QueueResult, { ok: false }>): ApiError {
 }
 
 export type GrantedRequest = FastifyRequest & { grant?: TokenGrant };
+
+const NOT_PRINTED_MESSAGES = {
+  en: 'Your ticket could not be printed. Please remember your number; staff will give you a printed ticket.',
+  sw: 'Tiketi yako haikuchapishwa. Tafadhali kumbuka namba yako; wahudumu watakupa tiketi iliyochapishwa.',
+};
 
 const PRINTER_MESSAGES = {
   en: 'The ticket printer is not working. Please ask the staff for help.',
@@ -54,22 +60,27 @@ const PRINTER_MESSAGES = {
  * a ticket, an appointment check-in; and the manager's appointment upload.
  */
 export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
-  const { queue, printer, config } = deps;
-  const serviceNames = new Map(config.services.map((s) => [s.id, s.names]));
+  const { queue, spooler } = deps;
 
   app.get('/api/services', async () => ({ services: queue.reader.services(queue.now()) }));
   app.get('/api/counters', async () => ({ counters: queue.reader.counters() }));
 
-  /** Issues through the engine, then prints; no number is allocated while the printer cannot print. */
-  const issue = async (command: QueueCommand) => {
-    const state = printer.state();
-    if (!canPrint(state)) throw new ApiError(503, 'printer_unavailable', `the ticket printer reports ${state.replace('_', ' ')}; no ticket was issued`, PRINTER_MESSAGES);
-    const result = await queue.run(command);
-    if (!result.ok) throw refusal(result);
-    const ticket = result.ticket!;
-    // Issue 6 makes a failed print a reprint job; the emulator prints whenever it is ready.
-    await printer.print({ centreName: config.centre.name, serviceNames: serviceNames.get(ticket.serviceId)!, ticket });
-    return { ticket };
+  /**
+   * Issues through the print spooler: the printer is asked first (no number while it
+   * cannot print), then the number is allocated, then printed. A print that fails after
+   * the number was allocated keeps the number: the citizen sees it on screen, the
+   * ticket is reprinted when the printer is back, and the answer says `printed: false`.
+   */
+  const issue = async (command: Extract<QueueCommand, { kind: 'issue' | 'check_in' }>) => {
+    let issued;
+    try {
+      issued = await spooler.issue(command);
+    } catch (error) {
+      if (error instanceof PrinterUnavailableError) throw new ApiError(503, 'printer_unavailable', error.message, PRINTER_MESSAGES);
+      throw error;
+    }
+    if (!issued.result.ok) throw refusal(issued.result);
+    return { ticket: issued.result.ticket!, printed: issued.printed, ...(issued.printed ? {} : { messages: NOT_PRINTED_MESSAGES }) };
   };
 
   app.post('/api/tickets', { preHandler: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {

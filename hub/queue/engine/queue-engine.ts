@@ -3,6 +3,7 @@ import type { Outbox } from '../../store/outbox.ts';
 import type { QueueCommand, QueueResult, QueueTime } from '../commands.ts';
 import { CounterCalls } from './counter-calls.ts';
 import { CounterStates } from './counter-states.ts';
+import { PrintJobs } from './print-jobs.ts';
 import { QueueEngineError } from './queue-errors.ts';
 import { QueueQueries } from './queue-queries.ts';
 import { RuleBook, type QueueRules } from './queue-rules.ts';
@@ -21,6 +22,7 @@ export class QueueEngine {
   readonly #issuer: TicketIssuer;
   readonly #counterStates: CounterStates;
   readonly #counterCalls: CounterCalls;
+  readonly #printJobs: PrintJobs;
   readonly #visitAt: Statement<[string, number, number, number]>;
 
   constructor(db: Database, outbox: Outbox, rules: QueueRules) {
@@ -29,6 +31,7 @@ export class QueueEngine {
     this.#issuer = new TicketIssuer(ctx);
     this.#counterStates = new CounterStates(ctx);
     this.#counterCalls = new CounterCalls(ctx, this.#counterStates);
+    this.#printJobs = new PrintJobs(ctx);
     // A counter's visits follow one another (a call ends the previous visit first), so
     // only the latest visit begun by the press can be the one it rates: if that one
     // ended before the grace, every earlier one did too. One index probe, however old
@@ -65,6 +68,9 @@ export class QueueEngine {
         return this.#counterStates.suspend(command, time);
       case 'resume_service':
         return this.#counterStates.resume(command, time);
+      case 'print_done':
+      case 'print_failed':
+        return this.#printJobs.apply(command, time);
       default:
         // Unreachable by the types; a command from a newer main thread must fail alone.
         throw new QueueEngineError('queue_command_unknown', `unknown queue command ${JSON.stringify((command as { kind?: unknown }).kind)}`);

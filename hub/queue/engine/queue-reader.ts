@@ -5,7 +5,7 @@ import type { QueueTime } from '../commands.ts';
 import { QueueQueries } from './queue-queries.ts';
 import { RuleBook, type QueueRules } from './queue-rules.ts';
 import { CAPPED_MESSAGE, isWithinOpeningHours, opensMessage, suspensionOf } from './service-availability.ts';
-import { ticketView } from './ticket-rows.ts';
+import { ticketView, type TicketRow } from './ticket-rows.ts';
 
 export interface WaitAccuracy {
   /** Tickets of the day that were called and had been quoted a wait. */
@@ -37,7 +37,13 @@ export class QueueReader {
   readonly #recentCalls: Statement<[number]>;
   readonly #accuracy: Statement<[string]>;
 
+  readonly #pendingPrints: Statement<[number]>;
+  readonly #pendingPrintCount: Statement<[]>;
+
   constructor(db: Database, rules: QueueRules) {
+    this.#pendingPrints = db.prepare(`SELECT t.* FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id
+      WHERE j.state = 'pending' ORDER BY j.created_at, t.rowid LIMIT ?`);
+    this.#pendingPrintCount = db.prepare("SELECT COUNT(*) AS n FROM print_jobs WHERE state = 'pending'");
     this.#rules = new RuleBook(rules);
     this.#queries = new QueueQueries(db, this.#rules);
     // The hall board shows a ticket once, at its latest call: a recall (or a call at
@@ -100,6 +106,15 @@ export class QueueReader {
         current: current ? ticketView(current) : null,
       };
     });
+  }
+
+  /** Tickets whose print the printer has not confirmed, oldest first (the spooler reprints them). */
+  pendingPrints(limit: number): TicketView[] {
+    return (this.#pendingPrints.all(limit) as TicketRow[]).map(ticketView);
+  }
+
+  pendingPrintCount(): number {
+    return (this.#pendingPrintCount.get() as { n: number }).n;
   }
 
   /** Newest first, one entry per ticket (its latest call or recall). */

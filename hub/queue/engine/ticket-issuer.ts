@@ -41,6 +41,7 @@ export class TicketIssuer {
   readonly #appointment: Statement<[string]>;
   readonly #useAppointment: Statement<[string, string]>;
   readonly #addAppointment: Statement;
+  readonly #insertPrintJob: Statement<[string, number]>;
 
   constructor(ctx: QueueContext) {
     this.#ctx = ctx;
@@ -52,6 +53,7 @@ export class TicketIssuer {
       @issued_at, @arrived_at, @appointment_ref, @appointment_at, @people_ahead, @quoted_low_min, @quoted_high_min)`);
     this.#appointment = ctx.db.prepare('SELECT reference, service_id, at, ticket_id FROM appointments WHERE reference = ?');
     this.#useAppointment = ctx.db.prepare('UPDATE appointments SET ticket_id = ? WHERE reference = ?');
+    this.#insertPrintJob = ctx.db.prepare("INSERT INTO print_jobs (ticket_id, state, created_at) VALUES (?, 'pending', ?)");
     this.#addAppointment = ctx.db.prepare('INSERT OR IGNORE INTO appointments (reference, service_id, at, name, added_at) VALUES (?, ?, ?, ?, ?)');
   }
 
@@ -157,6 +159,7 @@ export class TicketIssuer {
       quoted_high_min: quote?.highMin ?? null,
     };
     this.#insertTicket.run(row);
+    this.#insertPrintJob.run(row.id, time.atMs);
     outbox.append(
       {
         type: 'ticket.issued',

@@ -100,6 +100,8 @@ export class OpApplier {
           },
           done,
         };
+      case 'event':
+        return { apply: () => void this.#outbox.append(op.event, op.atMs), done };
       case 'prune':
         return { apply: () => void (result.pruned = this.#sync.prune(op)), done };
       default:

@@ -8,7 +8,7 @@ import type { GroupCommitStats } from '../group-commit.ts';
  * clone), one op per accepted device message or state change; each op's rows are
  * written in the same transaction as the op's outbox event.
  */
-export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp | RenumberOp | QueueOp;
+export type WriteOp = PressOp | QuarantineOp | CountOp | PresenceOp | TelemetryOp | SyncAckOp | PruneOp | RebaseOp | RenumberOp | QueueOp | EventOp;
 
 /** A validated press; the writer dedups it, judges budget and lock-out, and stores it. */
 export interface PressOp {
@@ -121,6 +121,13 @@ export interface QueueOp {
   kind: 'queue';
   command: QueueCommand;
   time: QueueTime;
+}
+
+/** A domain event with no other state to write (printer and board status changes). */
+export interface EventOp {
+  kind: 'event';
+  event: DomainEvent;
+  atMs: number;
 }
 
 export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
