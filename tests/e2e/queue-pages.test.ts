@@ -102,6 +102,20 @@ describe('queue flow in Chromium: kiosk → printer → console → board → fe
     const [pressed] = outboxEvents(fixture.dataDir, 'feedback.pressed');
     expect(pressed).toMatchObject({ counterId: 'c04', rating: 4, ticketId: issued!.ticketId, serviceId: 'birth-cert' });
 
+    // The next citizen's ticket runs out of paper mid-print: the number stays on screen
+    // with a notice, and the ticket is reprinted once the printer is back.
+    await kiosk.click(testId('ticket-done'));
+    await kiosk.click(testId('lang-en'));
+    printer.failNextPrint('paper ran out mid-ticket');
+    await kiosk.click(testId('service-birth-cert'));
+    await kiosk.click(testId('category-regular'));
+    await expect.poll(() => kiosk.locator(testId('ticket-not-printed')).isVisible()).toBe(true);
+    expect(await kiosk.locator(testId('ticket-number')).innerText()).toBe('E002');
+    expect(await kiosk.locator(testId('ticket-not-printed')).innerText()).toContain('remember your number');
+    await screenshot(kiosk, 'flow-4-kiosk-not-printed');
+    printer.setState('ready', 'paper loaded');
+    await expect.poll(() => printer.printed.map((p) => [p.number, p.reprint])).toEqual([[number, false], ['E002', true]]);
+
     for (const { page, found } of problems) {
       expect(found.errors, page).toEqual([]);
       expect(found.externalRequests, page).toEqual([]);

@@ -18,7 +18,9 @@ export async function request(path, body, backTo) {
     const ticket = data?.ticket;
     if (!ticket || typeof ticket.number !== 'string') throw asApiError(new Error('the hub answered without a ticket'));
     state.reference = '';
-    go('ticket', { ticket });
+    // printed: false = the printer failed after the number was given: the citizen keeps
+    // it (on screen) and staff hand over the reprint (hub print spooler).
+    go('ticket', { ticket, notPrinted: data.printed === false ? (data.messages ?? null) : null });
   } catch (thrown) {
     const error = asApiError(thrown);
     if (error.status === 401 || error.status === 403) {

@@ -77,7 +77,9 @@ export function renderTicket() {
         h('div', {}, h('dt', {}, t('estimatedWait', lang)), h('dd', { testid: 'ticket-wait' }, formatWait(ticket.quotedWait, lang))),
       ),
       h('p', { class: 'k-ticket-instruction' }, t('waitForNumber', lang)),
-      h('p', { class: 'k-ticket-print' }, icon('printer'), ' ', t('takePrintedTicket', lang)),
+      state.notPrinted
+        ? h('p', { class: 'k-ticket-not-printed', testid: 'ticket-not-printed', role: 'alert' }, icon('warning'), ' ', pick(state.notPrinted, lang))
+        : h('p', { class: 'k-ticket-print' }, icon('printer'), ' ', t('takePrintedTicket', lang)),
     ),
     h('button', { type: 'button', class: 'k-btn k-btn-primary k-btn-done', testid: 'ticket-done', onclick: resetToStart }, icon('check'), h('span', {}, t('done', lang))),
     h('div', { class: 'k-countdown', 'aria-hidden': 'true' }, h('div', { class: 'k-countdown-bar', style: `animation-duration:${TICKET_MS}ms` })),
