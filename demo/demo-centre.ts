@@ -9,6 +9,7 @@ import { Secretariat } from '../secretariat/secretariat.ts';
 import { openSecretariatStore } from '../secretariat/store/open-store.ts';
 import { SimulatedEifd } from './simulated-eifd.ts';
 import { SimulatedQueue } from './simulated-queue.ts';
+import { startDemoSigns, type DemoSigns } from './demo-signs.ts';
 
 /** The Secretariat's default port; a taken default is replaced by a free one. */
 export const DEFAULT_SECRETARIAT_PORT = 8090;
@@ -32,6 +33,8 @@ export interface RunningDemo {
   centreName: string;
   technicianToken: string;
   kioskToken: string;
+  /** The emulated hall board and counter display on PTYs; null without socat. */
+  signs: DemoSigns | null;
   /** The demo's counter officer; a new PIN each run. */
   officer: { officerId: string; pin: string };
   deviceIds: string[];
@@ -71,8 +74,10 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
   const { config } = loaded;
   // Demo pace: the NOC page refreshes every few seconds.
   config.secretariat.heartbeatIntervalMs = 5000;
+  const signs = await startDemoSigns(config);
   const hub = new Hub({ config, explicitPorts: loaded.explicitPorts, log: options.log, pid: options.pid });
   const ports = await hub.start().catch(async (error: unknown) => {
+    await signs?.close();
     await secretariat.stop();
     throw error;
   });
@@ -120,6 +125,7 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
       centreName: config.centre.name.en,
       technicianToken,
       kioskToken,
+      signs,
       officer: { officerId: officer.officerId, pin: officer.pin },
       deviceIds: devices.map((d) => d.deviceId),
       hubDataDir,
@@ -127,12 +133,14 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
         simulatedQueue.stop();
         await Promise.all(devices.map((device) => device.stop()));
         await hub.stop();
+        await signs?.close();
         await secretariat.stop();
       },
     };
   } catch (error) {
     await Promise.all(devices.map((device) => device.stop()));
     await hub.stop();
+    await signs?.close();
     await secretariat.stop();
     throw error;
   }

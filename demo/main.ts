@@ -58,6 +58,7 @@ process.stdout.write(
     `  Kiosk         ${http}/kiosk#token=${demo.kioskToken}`,
     `  Counter       ${http}/counter   (officer ${demo.officer.officerId}, PIN ${demo.officer.pin}, any counter)`,
     `  Hall board    ${http}/board`,
+    ...(demo.signs ? demo.signs.describe().map((line) => `  Emulated      ${line}`) : ['  (install socat to also run an emulated LED hall board and counter display)']),
     `  Printer       curl ${bearer} ${http}/api/printer   (the built-in printer emulator's last tickets)`,
     '',
     `  Health        ${http}/health`,
@@ -79,6 +80,7 @@ process.stdout.write(
 );
 
 if (!values.quiet) {
+  demo.signs?.onChange((line) => process.stdout.write(`${new Date().toLocaleTimeString('en-GB', { timeZone: 'Africa/Nairobi' })}  ${line}\n`));
   demo.hub.bus.on('press.stored', ({ eventSeq, press }) => {
     const time = new Date(press.pressedAt).toLocaleTimeString('en-GB', { timeZone: 'Africa/Nairobi' });
     const flag = press.misuse ? '  (repeat inside lock-out: kept, flagged misuse)' : '';

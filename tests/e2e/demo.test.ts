@@ -60,6 +60,10 @@ describe('npm start (the demo centre)', () => {
       'ticket events to reach the local Secretariat',
     );
 
+    // The emulated LED hall board (Alpha, on a PTY) shows the simulated hall's calls.
+    expect(stdout).toMatch(/Emulated\s+hall board \(Alpha, /);
+    await waitUntil(async () => stdout, (text) => /hall board shows\s+[A-Z]+\d{3} -> \d+/.test(text), 'a call on the emulated hall board');
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/Stopping the demo centre/);
