@@ -24,49 +24,6 @@ export function updateServiceTime(stats: ServiceTimeStats, sampleS: number, alph
   return { meanS: stats.meanS + increment, varS2: (1 - alpha) * (stats.varS2 + diff * increment), samples: stats.samples + 1 };
 }
 
-/**
- * Counters working on a service: each open counter counts as 1/k of a server for each
- * of the k services it serves. Paused and closed counters serve nobody.
- */
-export function effectiveServers(serviceId: string, counters: ReadonlyArray<{ serviceIds: readonly string[]; state: CounterState }>): number {
-  let servers = 0;
-  for (const counter of counters) {
-    if (counter.state === 'open' && counter.serviceIds.includes(serviceId)) servers += 1 / counter.serviceIds.length;
-  }
-  return servers;
-}
-
-export interface WaitInput {
-  /** Tickets of the service waiting ahead of this one. */
-  ahead: number;
-  stats: ServiceTimeStats;
-  servers: number;
-}
-
-/**
- * How many standard deviations either side the range spans: ~70 % of waits inside if
- * each counter served one service. Where counters share services the range misses far
- * more (31 % inside on the bench's simulated day, docs/performance.md): see
- * estimateWaitAtCounters.
- */
-const SPREAD = 1;
-
-/**
- * The wait of a ticket with `ahead` tickets before it: those tickets' service times
- * shared across the servers, plus on average half a service for the ones being served
- * now; the spread grows with the square root of the tickets ahead (a sum of independent
- * service times). Whole minutes, low rounded down, high up, at least a minute apart.
- * Null when no open counter serves the service: no honest number exists.
- */
-export function estimateWait({ ahead, stats, servers }: WaitInput): WaitRange | null {
-  if (!(servers > 0)) return null;
-  const expectedS = ((ahead + 0.5) * stats.meanS) / servers;
-  const sdS = (Math.sqrt(ahead + 1) * Math.sqrt(Math.max(0, stats.varS2))) / servers;
-  const lowMin = Math.max(0, Math.floor((expectedS - SPREAD * sdS) / 60));
-  const highMin = Math.max(lowMin + 1, Math.ceil((expectedS + SPREAD * sdS) / 60));
-  return { lowMin, highMin };
-}
-
 /** A counter as the counter-level estimate sees it. */
 export interface CounterNow {
   serviceIds: readonly string[];
@@ -106,11 +63,11 @@ const COUNTER_SPREAD = 1.3;
  * what is left of its mean. The ticket's wait is when the first counter serving its
  * service is free after that.
  *
- * This is what `estimateWait` cannot see: a counter serves several services first come
- * first served, so a ticket of a quiet service waits behind the busy services sharing
- * its counters, and a busy service's queue is worked off by every counter serving it.
- * On the bench's simulated day (docs/performance.md, Queue) it has about a quarter to a
- * third of `estimateWait`'s mean absolute error.
+ * A counter serves several services first come first served, so a ticket of a quiet
+ * service waits behind the busy services sharing its counters, and a busy service's
+ * queue is worked off by every counter serving it. A per-service estimate (position ×
+ * mean ÷ a share of the counters) cannot see that: on the bench's simulated day
+ * (docs/performance.md, Queue) it was off by 29 min on average, this by 8.
  *
  * The spread is the standard deviation of the service times queued at the counter that
  * takes the ticket (independent services: variances add). Null when no open counter

@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CounterState } from '../../protocol/queue/api.ts';
 import {
-  effectiveServers,
-  estimateWait,
   estimateWaitAtCounters,
   initialServiceTime,
   updateServiceTime,
@@ -15,23 +13,7 @@ import {
 const fixed = (means: Record<string, number>) => (id: string): ServiceTimeStats => ({ meanS: means[id] ?? 300, varS2: 0, samples: 10 });
 const free = (...serviceIds: string[]): CounterNow => ({ serviceIds, state: 'open', currentServiceId: null, currentForS: null });
 
-describe('estimateWait (per service)', () => {
-  it('has no number when no open counter serves the service', () => {
-    expect(estimateWait({ ahead: 3, stats: initialServiceTime(5), servers: 0 })).toBeNull();
-  });
-
-  it('counts an open counter as 1/k of a server for each of its k services; paused and closed ones not at all', () => {
-    const counters = [
-      { serviceIds: ['a'], state: 'open' as const },
-      { serviceIds: ['a', 'b'], state: 'open' as const },
-      { serviceIds: ['a'], state: 'paused' as const },
-      { serviceIds: ['a', 'b', 'c', 'd'], state: 'closed' as const },
-    ];
-    expect(effectiveServers('a', counters)).toBe(1.5);
-    expect(effectiveServers('b', counters)).toBe(0.5);
-    expect(effectiveServers('c', counters)).toBe(0);
-  });
-
+describe('service time', () => {
   it('learns a constant service time: the mean goes to it and the variance to nothing', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 10, max: 3600 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (configuredMin, sampleS, alpha) => {
@@ -74,8 +56,6 @@ describe('estimateWaitAtCounters (counter by counter)', () => {
     const stats = fixed({ quiet: 240, busy: 300 });
     // Nobody waits for `quiet`, but the one counter serving it has 4 `busy` tickets to call first.
     expect(estimateWaitAtCounters({ serviceId: 'quiet', ahead: ['busy', 'busy', 'busy', 'busy'], counters: [free('quiet', 'busy')], stats })).toEqual({ lowMin: 20, highMin: 21 });
-    // The per-service estimate sees only its own empty queue and half a counter.
-    expect(estimateWait({ ahead: 0, stats: stats('quiet'), servers: 0.5 })).toEqual({ lowMin: 4, highMin: 5 });
   });
 
   it('shares a queue over every counter serving it', () => {

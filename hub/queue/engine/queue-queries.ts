@@ -48,6 +48,8 @@ export interface QueueNow {
   /** The same, but only the tickets a new priority ticket would wait behind. */
   aheadOfPriority: string[];
   counters: CounterNow[];
+  /** Measured service time per service, read once (a quote looks one up per ticket ahead). */
+  stats: Map<string, ServiceTimeStats>;
 }
 
 interface WaitingRow {
@@ -76,6 +78,7 @@ export class QueueQueries {
   readonly #issuedByService: Statement<[string]>;
   readonly #waitingInOrder: Statement<[string]>;
   readonly #servingNow: Statement<[]>;
+  readonly #allStats: Statement<[]>;
 
   constructor(db: Database, rules: RuleBook) {
     this.#rules = rules;
@@ -94,6 +97,7 @@ export class QueueQueries {
     this.#issuedByService = db.prepare('SELECT prefix, last FROM ticket_numbers WHERE day = ?');
     this.#waitingInOrder = db.prepare(`SELECT service_id AS serviceId, category, appointment_at AS appointmentAt FROM tickets
       WHERE day = ? AND status = 'waiting' ORDER BY arrived_at, rowid`);
+    this.#allStats = db.prepare('SELECT service_id AS serviceId, mean_s AS meanS, var_s2 AS varS2, samples FROM service_time_stats');
     this.#servingNow = db.prepare(`SELECT c.counter_id AS counterId, t.service_id AS serviceId, COALESCE(t.started_at, t.called_at) AS since
       FROM counter_state c JOIN tickets t ON t.id = c.current_ticket_id`);
   }
@@ -161,7 +165,9 @@ export class QueueQueries {
         currentForS: current?.since == null ? null : Math.max(0, (nowMs - current.since) / 1000),
       };
     });
-    return { aheadFirst: [...first, ...rest], aheadOfPriority: first, counters };
+    const stats = new Map(this.#rules.services.map((service) => [service.id, initialServiceTime(service.meanServiceMin)]));
+    for (const row of this.#allStats.all() as Array<ServiceTimeStats & { serviceId: string }>) stats.set(row.serviceId, { meanS: row.meanS, varS2: row.varS2, samples: row.samples });
+    return { aheadFirst: [...first, ...rest], aheadOfPriority: first, counters, stats };
   }
 
   /**
@@ -175,12 +181,8 @@ export class QueueQueries {
       serviceId: service.id,
       ahead: priority ? now.aheadOfPriority : now.aheadFirst,
       counters: now.counters,
-      stats: (serviceId) => this.#serviceTimeOf(serviceId),
+      // A ticket of a service no longer in the config: the default guess.
+      stats: (serviceId) => now.stats.get(serviceId) ?? initialServiceTime(5),
     });
-  }
-
-  #serviceTimeOf(serviceId: string): ServiceTimeStats {
-    const service = this.#rules.service(serviceId);
-    return service ? this.serviceTime(service) : initialServiceTime(5);
   }
 }
