@@ -36,3 +36,13 @@ export const median = (xs: readonly number[]) => percentile(xs, 50);
 export const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** p50, p99 and max of latencies in ms (2 decimals), and how many: every bench's latency figure. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  n: number;
+}
+
+export const latencyOf = (ms: readonly number[]): Latency => ({ p50: r2(percentile(ms, 50)), p99: r2(percentile(ms, 99)), max: r2(Math.max(...ms)), n: ms.length });

@@ -13,8 +13,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mb, percentile, r2 } from '../bridge/wait.ts';
-import { killAll } from '../sync/processes.ts';
+import { latencyOf, mb, percentile, r2, type Latency } from '../bridge/wait.ts';
+import { cleanUpOnInterrupt, killAll } from '../sync/processes.ts';
 import { sampleCentre } from './centre.ts';
 import { accuracyOf, simulateDay, type DayResult, type SimTicket } from './day.ts';
 import { runHttpLoad, type HttpResult } from './http-load.ts';
@@ -46,22 +46,9 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const centre = sampleCentre();
 const VISITORS = num('visitors', Number((centre.config.simulatedDay as { visitors: number }).visitors));
 const root = mkdtempSync(join(tmpdir(), 'huduma-bench-queue-'));
-process.once('SIGINT', () => {
-  killAll();
-  rmSync(root, { recursive: true, force: true });
-  process.exit(130);
-});
+cleanUpOnInterrupt(root);
 
-interface Latency {
-  p50: number;
-  p99: number;
-  max: number;
-  n: number;
-}
-const latency = (samples: readonly Sample[]): Latency => {
-  const ms = samples.map((s) => s.latencyMs);
-  return { p50: r2(percentile(ms, 50)), p99: r2(percentile(ms, 99)), max: r2(Math.max(...ms)), n: ms.length };
-};
+const latency = (samples: readonly Sample[]): Latency => latencyOf(samples.map((s) => s.latencyMs));
 const row = (label: string, l: Latency, extra = '') =>
   l.n === 0 ? out(`  ${label.padEnd(44)}     0`) : out(`  ${label.padEnd(44)} ${String(l.n).padStart(5)}  p50 ${l.p50.toFixed(2).padStart(6)} ms  p99 ${l.p99.toFixed(2).padStart(7)} ms  max ${l.max.toFixed(2).padStart(7)} ms${extra}`);
 const f1 = (x: number) => x.toFixed(1);

@@ -3,7 +3,7 @@
 // reads about them from /proc. Every child is tracked so the bench can SIGKILL
 // whatever is left, whatever failed.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { onLines, REPO_ROOT, shebangFlags } from '../../tests/helpers/hub-process.ts';
 import { withTimeout } from '../bridge/wait.ts';
@@ -136,4 +136,13 @@ export function procCpuSeconds(pid: number): number {
   // field 3, utime 14, stime 15.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** On Ctrl-C: kill every child this bench started, remove its temp dir, exit 130. */
+export function cleanUpOnInterrupt(dir: string): void {
+  process.once('SIGINT', () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
 }
