@@ -1,5 +1,8 @@
 import { once, type EventEmitter } from 'node:events';
 import type { TicketJob } from '../../../hardware/escpos/ticket-bytes.ts';
+import { within } from '../board-test-kit.ts';
+
+export { within };
 
 /** "1B 40 0A" → [0x1b, 0x40, 0x0a]; `"text"` spans become their ASCII bytes. */
 export function hex(text: string): number[] {
@@ -32,18 +35,6 @@ export const ticketFor = (n: number): TicketJob => {
   return { ...GOLDEN_TICKET, number, ticketId: `20261205-${number}`, peopleAhead: n % 7 };
 };
 
-/** Rejects if `promise` has not settled in `ms`, naming what was awaited. */
-export async function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The next `event` of `emitter` whose first argument satisfies `predicate`. */
 export function next<T>(emitter: EventEmitter, event: string, predicate: (value: T) => boolean = () => true, what = event): Promise<T> {

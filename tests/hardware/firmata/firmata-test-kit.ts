@@ -2,6 +2,9 @@ import { EventEmitter, once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { FirmataBoardEmulator } from '../../../hardware/firmata/board-emulator.ts';
 import type { FirmataTransport, OutputChange } from '../../../hardware/firmata/simulated-board.ts';
+import { within } from '../board-test-kit.ts';
+
+export { within };
 
 /** The parts of firmata-io 2.3.0's `Firmata` host these tests use (it ships no types). */
 export interface FirmataIo extends EventEmitter {
@@ -41,18 +44,6 @@ export async function readyBoard(io: FirmataIo): Promise<import('johnny-five').B
   return board;
 }
 
-/** Rejects if `promise` has not settled in `ms`, naming what was awaited. */
-export async function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The next `output` event of `board` matching `predicate`. */
 export function nextOutput(board: FirmataBoardEmulator, predicate: (change: OutputChange) => boolean): Promise<OutputChange> {
