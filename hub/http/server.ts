@@ -65,7 +65,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   });
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
-  queueApiRoutes(app, { config: deps.config, tokens: deps.tokens, queue: deps.queue.service, spooler: deps.queue.spooler });
+  queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, spooler: deps.queue.spooler });
   counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, officers: deps.queue.officers, queue: deps.queue.service, clock: deps.clock });
   queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, log: deps.log });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer });

@@ -70,9 +70,10 @@ export class QueuePart {
     await this.printer.close();
   }
 
+  /** Counts only: /health and /metrics are polled often, and the wait quotes are not needed here. */
   health(): QueueHealth {
     const time = this.service.now();
-    const services = this.service.reader.services(time);
+    const services = this.service.reader.services(time, { quotes: false });
     return {
       day: time.day,
       waiting: services.reduce((sum, s) => sum + s.waiting, 0),

@@ -76,7 +76,8 @@ export class QueueService {
     }
     if (result.error || !result.queue) throw new QueueUnavailableError(`the queue could not be updated: ${result.error?.message ?? 'no answer from the store'}`);
     const answer = result.queue;
-    if (answer.ok) {
+    // Print bookkeeping changes nothing a page, a sign or the outbox shows: no snapshot for it.
+    if (answer.ok && command.kind !== 'print_done' && command.kind !== 'print_failed') {
       this.#log.debug({ command: command.kind, ticket: answer.ticket?.id }, 'queue changed');
       this.#bus.emit('queue.changed', { kind: command.kind, ticket: answer.ticket, counterId: 'counterId' in command ? command.counterId : null });
     }

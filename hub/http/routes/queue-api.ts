@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AddAppointmentsRequest, CheckInRequest, IssueTicketRequest, type QueueErrorCode } from '../../../protocol/queue/api.ts';
 import type { AccessTokens, TokenGrant } from '../../auth/access-tokens.ts';
-import type { HubConfig } from '../../config/schema.ts';
 import type { QueueCommand, QueueResult } from '../../queue/commands.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import { PrinterUnavailableError, type PrintSpooler } from '../../peripherals/print-spooler.ts';
@@ -10,7 +9,6 @@ import { ApiError } from '../errors.ts';
 import { parseBody } from '../validation.ts';
 
 export interface QueueApiDeps {
-  config: HubConfig;
   tokens: AccessTokens;
   queue: QueueService;
   spooler: PrintSpooler;

@@ -61,14 +61,16 @@ export class QueueReader {
   /**
    * The service menu at `time`. A suspension outranks the opening hours (its message
    * says more); a capped service stays `open` with `capped` and the cap's message. The
-   * estimated wait is for a ticket taken now, so it is null whenever none can be.
+   * estimated wait is for a ticket taken now, so it is null whenever none can be (and
+   * with `quotes: false`, for health figures that need only the counts).
    */
-  services(time: QueueTime): ServiceView[] {
+  services(time: QueueTime, options: { quotes?: boolean } = {}): ServiceView[] {
+    const quotes = options.quotes ?? true;
     const statuses = this.#queries.counterStatuses();
     const waiting = this.#queries.waitingCounts(time.day);
     const issued = this.#queries.issuedCounts(time.day);
     const stored = this.#queries.serviceStateRows();
-    const queueNow = this.#queries.queueNow(time.day, time.atMs, statuses);
+    const queueNow = quotes ? this.#queries.queueNow(time.day, time.atMs, statuses) : null;
     return this.#rules.services.map((service) => {
       const suspension = suspensionOf(service, stored.get(service.id) ?? null);
       const withinHours = isWithinOpeningHours(service, time);
@@ -85,7 +87,7 @@ export class QueueReader {
         message: suspension ?? (withinHours ? (capped ? CAPPED_MESSAGE : null) : opensMessage(service, time)),
         capped,
         waiting: waitingNow,
-        estimatedWait: status === 'open' && !capped ? this.#queries.quoteWait(service, false, queueNow) : null,
+        estimatedWait: queueNow && status === 'open' && !capped ? this.#queries.quoteWait(service, false, queueNow) : null,
         targetWaitMin: service.targetWaitMin ?? null,
       };
     });
