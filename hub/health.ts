@@ -94,7 +94,7 @@ export interface HealthSources {
   displays?: () => SignHealth[];
 }
 
-const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch'];
+const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch', 'connection_limit'];
 
 /** Reads everything fresh: cheap (a handful of indexed reads), and never stale. */
 export function healthSnapshot(s: HealthSources): HealthSnapshot {

@@ -101,6 +101,7 @@ export class Hub {
     disk.start();
     this.#onStop('disk budget', () => disk.stop());
     const rejections = new Rejections({ writer, clock, bus: this.bus, log: log.child({ part: 'rejections' }) });
+    this.#onStop('refusal log', () => rejections.stop());
 
     const deviceStore = new DeviceStore(db, clock);
     const registry = new DeviceRegistry({ db, store: deviceStore, clock, log: log.child({ part: 'devices' }) });
@@ -120,6 +121,8 @@ export class Hub {
       settings: {
         maxPressBytes: config.feedback.maxPressBytes,
         pressBudgetPerMinute: config.feedback.pressBudgetPerMinute,
+        unanchoredPressBurst: config.feedback.unanchoredPressBurst,
+        unanchoredPressesPerMinute: config.feedback.unanchoredPressesPerMinute,
         lockoutMsFor: (counterId) => counters.get(counterId)?.lockoutMs ?? config.feedback.lockoutMs,
         refusal: () => disk.refusal(),
       },
@@ -139,9 +142,13 @@ export class Hub {
       port: config.mqtt.port,
       explicitPort: this.#options.explicitPorts?.mqtt ?? true,
       maxPacketBytes: config.mqtt.maxPacketBytes,
+      maxConnections: config.mqtt.maxConnections,
+      maxConnectionsPerAddress: config.mqtt.maxConnectionsPerAddress,
       hooks: gateway.hooks(),
       log: log.child({ part: 'mqtt' }),
       onPacketTooLarge: (remote, remainingLength) => rejections.count('packet_too_large', { remote, remainingLength, limit: config.mqtt.maxPacketBytes }),
+      onConnectionLimit: (remote, limit) => rejections.count('connection_limit', { remote, limit }),
+      onBadPublishTopic: (clientId, reason) => rejections.count('bad_topic', { deviceId: clientId, detail: reason }),
       onClientDisconnect: (client) => presence.disconnected(client.id, client),
     });
     const mqttPort = await mqtt.start();

@@ -36,6 +36,8 @@ if (mode === 'bare') {
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'huduma-bench-'));
   const { config } = loadHubConfig({ overrides: { dataDir, mqttPort: 0, httpPort: 0, mqttHost: '127.0.0.1', httpHost: '127.0.0.1' } });
+  // Every simulated device connects from loopback.
+  config.mqtt.maxConnectionsPerAddress = config.mqtt.maxConnections;
   const hub = new Hub({ config, log: createLogger({ level: 'error' }), pid: process.pid });
   port = (await hub.start()).mqtt;
   const counters = new Set(config.counters.map((c) => c.id));

@@ -60,7 +60,7 @@ process.once('SIGINT', () => {
 /** A hub config: the sample centre, sync to `url`, a per-device budget the live load stays under. */
 function writeHubConfig(name: string, url: string, secret: string): string {
   const config = JSON.parse(readFileSync(SAMPLE_CENTRE_PATH, 'utf8')) as Record<string, unknown>;
-  config.feedback = { pressBudgetPerMinute: 6000 };
+  config.feedback = { pressBudgetPerMinute: 6000, lockoutMs: 0 };
   config.secretariat = { url, secret, batchMaxEvents: BATCH };
   const path = join(root, name);
   writeFileSync(path, JSON.stringify(config));

@@ -136,6 +136,12 @@ export class DeviceGateway {
       // The will of a connection that a newer one took over: not this device's news.
       return done(new Error('will of a superseded connection'));
     }
+    // [MQTT-4.7.3-2] a topic name must not contain U+0000; [MQTT-1.5.3-2] the receiver
+    // may close the connection, and it does: no client sends one by mistake.
+    if (packet.topic.includes('\u0000')) {
+      this.#rejections.count('bad_topic', { deviceId, publish: packet.topic, detail: 'topic contains U+0000' });
+      return done(new Error('topic contains U+0000'));
+    }
     const topic = parseTopic(packet.topic);
     const ownDeviceTopic =
       topic !== null && topic.scope !== 'hub-status' && topic.centreId === this.#centreId && topic.deviceId === deviceId;

@@ -4,6 +4,9 @@ import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../net/listen.ts';
 import { MqttFrameScanner } from './packet-size-guard.ts';
 
+/** The errors aedes closes a connection with when a PUBLISH topic is one it never accepts. */
+const AEDES_TOPIC_REFUSALS = /not allowed in PUBLISH|too many levels/;
+
 export type BrokerHooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>;
 
 export interface MqttServerOptions {
@@ -11,10 +14,16 @@ export interface MqttServerOptions {
   port: number;
   explicitPort: boolean;
   maxPacketBytes: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
   hooks: BrokerHooks;
   log: Logger;
   /** A connection was closed because a packet exceeded `maxPacketBytes`. */
   onPacketTooLarge(remote: string, remainingLength: number | null): void;
+  /** A socket was closed unread: too many connections in all or from its address. */
+  onConnectionLimit(remote: string, limit: 'total' | 'per_address'): void;
+  /** aedes closed a connection for a PUBLISH it refuses itself (wildcard, empty or too deep topic). */
+  onBadPublishTopic(clientId: string, reason: string): void;
   onClientDisconnect(client: Client): void;
 }
 
@@ -27,6 +36,7 @@ export class MqttServer {
   #server: Server | null = null;
   #port = 0;
   readonly #sockets = new Set<Socket>();
+  readonly #perAddress = new Map<string, number>();
   readonly #options: MqttServerOptions;
 
   constructor(options: MqttServerOptions) {
@@ -42,7 +52,12 @@ export class MqttServer {
       connectTimeout: 10_000,
     });
     broker.on('clientDisconnect', (client) => this.#options.onClientDisconnect(client));
-    broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'));
+    broker.on('clientError', (client, error) => {
+      // aedes' own PUBLISH checks (lib/handlers/publish.js) close the connection before
+      // authorizePublish runs; they are refusals like any other and are counted.
+      if (AEDES_TOPIC_REFUSALS.test(error.message)) return this.#options.onBadPublishTopic(client.id, error.message);
+      log.debug({ clientId: client.id, err: error.message }, 'client error');
+    });
     broker.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
     this.#broker = broker;
 
@@ -99,8 +114,22 @@ export class MqttServer {
   }
 
   #accept(broker: Aedes, socket: Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = this.#perAddress.get(address) ?? 0;
+    const limit = this.#sockets.size >= this.#options.maxConnections ? 'total' : fromAddress >= this.#options.maxConnectionsPerAddress ? 'per_address' : null;
+    if (limit) {
+      this.#options.onConnectionLimit(`${address}:${socket.remotePort}`, limit);
+      socket.destroy();
+      return;
+    }
     this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
+    this.#perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      this.#sockets.delete(socket);
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    });
     socket.setNoDelay(true);
     broker.handle(socket);
     // aedes reads in paused mode ('readable' + read()); a 'data' listener added after

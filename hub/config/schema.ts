@@ -95,6 +95,13 @@ const MqttSection = z.strictObject({
    * closed): aedes 1.2 sets no packet-size limit of its own.
    */
   maxPacketBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Open connections in all, and from one address; beyond them a new socket is closed
+   * before it is read (docs/security.md, "MQTT"). A centre has at most a few hundred
+   * devices, a counter host a handful.
+   */
+  maxConnections: z.int().min(1).max(100_000).default(1024),
+  maxConnectionsPerAddress: z.int().min(1).max(100_000).default(64),
 });
 
 const HttpSection = z.strictObject({
@@ -109,6 +116,13 @@ const FeedbackSection = z.strictObject({
   debounceMs: z.int().min(1).max(1000).default(45),
   /** Presses one device may store per minute of press time; beyond it they are counted, not stored. */
   pressBudgetPerMinute: z.int().min(1).max(6000).default(30),
+  /**
+   * Presses the hub cannot date (no sentUpMs, on a boot it never saw start) are budgeted
+   * on the hub's clock: this many at once, then unanchoredPressesPerMinute (docs/security.md,
+   * "Device clocks"). A third-party device without sentUpMs presses at a citizen's pace.
+   */
+  unanchoredPressBurst: z.int().min(1).max(100_000).default(10),
+  unanchoredPressesPerMinute: z.number().positive().max(6000).default(6),
   /** A press payload above this is acknowledged, quarantined and counted as rejected. */
   maxPressBytes: z.int().min(128).max(65536).default(1024),
   telemetryIntervalMs: z.int().min(1000).default(60_000),

@@ -12,6 +12,9 @@ import type { Rejections } from './rejections.ts';
 export interface PressIngestSettings {
   maxPressBytes: number;
   pressBudgetPerMinute: number;
+  /** Presses the hub cannot date: this many at once, then so many a minute of hub time (docs/security.md, "Device clocks"). */
+  unanchoredPressBurst: number;
+  unanchoredPressesPerMinute: number;
   /** The lock-out for a device's counter. */
   lockoutMsFor(counterId: string): number;
   /** Why new presses cannot be taken now (disk budget), or null. */
@@ -33,7 +36,7 @@ export class PressIngest {
   readonly #bus: EventBus;
   readonly #log: Logger;
   readonly #settings: PressIngestSettings;
-  readonly #overBudgetWarned = new Map<string, number>();
+  readonly #refusalWarned = new Map<string, number>();
 
   constructor(options: { writer: StoreWriter; rejections: Rejections; clock: Clock; bus: EventBus; log: Logger; settings: PressIngestSettings }) {
     this.#writer = options.writer;
@@ -86,6 +89,8 @@ export class PressIngest {
         deviceAtMs,
         lockoutMs: this.#settings.lockoutMsFor(counterId),
         budgetPerMinute: this.#settings.pressBudgetPerMinute,
+        unanchoredBurst: this.#settings.unanchoredPressBurst,
+        unanchoredPerMinute: this.#settings.unanchoredPressesPerMinute,
         topic,
         // A copy: `payload` is a view into aedes' socket buffer, and posting a view to
         // the writer thread would copy the whole backing buffer (64 KB) per press.
@@ -95,20 +100,25 @@ export class PressIngest {
         if (error) return done(error);
         if (result.outcome === 'stored') {
           this.#bus.emit('press.stored', { eventSeq: result.eventSeq!, press: { ...data, misuse: result.misuse ?? false } });
-        } else if (result.outcome === 'over_budget') {
-          this.#warnOverBudget(deviceId, receivedAt);
-          this.#bus.emit('ingest.rejected', { reason: 'over_budget', deviceId });
+        } else if (result.outcome === 'refused') {
+          this.#warnRefused(deviceId, result.reason!, receivedAt);
+          this.#bus.emit('ingest.rejected', { reason: result.reason!, deviceId });
         }
         done(null, result.outcome);
       },
     );
   }
 
-  /** Over-budget presses are reported once a minute per device, not per press. */
-  #warnOverBudget(deviceId: string, now: number): void {
-    const last = this.#overBudgetWarned.get(deviceId) ?? 0;
-    if (now - last < 60_000) return;
-    this.#overBudgetWarned.set(deviceId, now);
-    this.#log.warn({ deviceId, budgetPerMinute: this.#settings.pressBudgetPerMinute }, 'device is over its press budget; further presses this minute are counted, not stored');
+  /** Refused presses are reported once a minute per device and reason, not per press (the counters keep the totals). */
+  #warnRefused(deviceId: string, reason: string, now: number): void {
+    const key = `${deviceId}\0${reason}`;
+    const last = this.#refusalWarned.get(key);
+    if (last !== undefined && now - last < 60_000) return;
+    this.#refusalWarned.set(key, now);
+    if (reason === 'over_budget') {
+      this.#log.warn({ deviceId, budgetPerMinute: this.#settings.pressBudgetPerMinute }, 'device is over its press budget; further presses this minute are counted, not stored');
+    } else {
+      this.#log.warn({ deviceId, reason }, 'device presses refused: its clock cannot be believed; they are counted and kept in quarantine (GET /api/devices, /api/quarantine)');
+    }
   }
 }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { QUARANTINE_PAYLOAD_LIMIT } from '../store/quarantine.ts';
+import { QUARANTINE_PAYLOAD_LIMIT, QuarantineKeepCap } from '../store/quarantine.ts';
+import { RefusalLog } from './refusal-log.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 
 /**
@@ -16,12 +17,14 @@ export type RejectReason =
   | 'malformed'
   | 'oversized'
   | 'packet_too_large'
+  | 'connection_limit'
+  | 'bad_topic'
   | 'over_budget'
+  | 'clock_ahead'
+  | 'boot_overlap'
+  | 'clock_unverified'
   | 'unknown_topic'
   | 'ingest_error';
-
-/** Raw messages kept per device per minute; past that they are only counted. */
-const QUARANTINE_PER_DEVICE_PER_MINUTE = 60;
 
 /**
  * Counts refusals and keeps refused payloads in quarantine, with a per-device cap so
@@ -31,8 +34,9 @@ export class Rejections {
   readonly #writer: StoreWriter;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #refusalLog: RefusalLog;
   readonly #bus: EventBus;
-  readonly #window = new Map<string, { minute: number; count: number }>();
+  readonly #keepCap = new QuarantineKeepCap();
   #uncounted: Array<{ reason: RejectReason; deviceId: string | null }> = [];
 
   constructor(options: { writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
@@ -40,6 +44,7 @@ export class Rejections {
     this.#clock = options.clock;
     this.#bus = options.bus;
     this.#log = options.log;
+    this.#refusalLog = new RefusalLog(options.log, options.clock);
   }
 
   /**
@@ -48,7 +53,7 @@ export class Rejections {
    * flood of bad connections costs the store little.
    */
   count(reason: RejectReason, context: { deviceId?: string | undefined; [key: string]: unknown }): void {
-    this.#log.warn({ reason, ...context }, 'refused');
+    this.#refusalLog.warn(reason, context, 'refused');
     if (this.#uncounted.length === 0) setImmediate(() => this.#writeCounts());
     this.#uncounted.push({ reason, deviceId: context.deviceId ?? null });
   }
@@ -72,6 +77,11 @@ export class Rejections {
     }
   }
 
+  /** Writes the refusals still summed up in the log (the hub is stopping). */
+  stop(): void {
+    this.#refusalLog.stop();
+  }
+
   /**
    * Keeps a refused message in quarantine and counts it; `done` runs after the
    * commit, so the sender's PUBACK means the refusal itself is on disk.
@@ -81,24 +91,13 @@ export class Rejections {
     done: (error: Error | null) => void,
   ): void {
     const receivedAtMs = this.#clock.now();
-    const keep = this.#withinBudget(message.deviceId, receivedAtMs);
-    this.#log.warn({ deviceId: message.deviceId, topic: message.topic, reason: message.reason, detail: message.detail, kept: keep }, 'device message quarantined');
+    const keep = this.#keepCap.allows(message.deviceId, receivedAtMs);
+    this.#refusalLog.warn(message.reason, { deviceId: message.deviceId, topic: message.topic, detail: message.detail, kept: keep }, 'device message quarantined');
     // Only what the quarantine keeps, copied out of aedes' socket buffer (see press-ingest).
     const payload = new Uint8Array(message.payload.subarray(0, keep ? QUARANTINE_PAYLOAD_LIMIT : 0));
     this.#writer.submit({ kind: 'quarantine', receivedAtMs, keep, ...message, payload, payloadBytes: message.payload.length }, (error) => {
       if (!error) this.#bus.emit('ingest.rejected', { reason: message.reason, deviceId: message.deviceId });
       done(error);
     });
-  }
-
-  #withinBudget(deviceId: string, now: number): boolean {
-    const minute = Math.floor(now / 60_000);
-    const entry = this.#window.get(deviceId);
-    if (!entry || entry.minute !== minute) {
-      this.#window.set(deviceId, { minute, count: 1 });
-      return true;
-    }
-    entry.count++;
-    return entry.count <= QUARANTINE_PER_DEVICE_PER_MINUTE;
   }
 }

@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 
 /** Raw payload bytes kept per quarantined message; the full length is recorded too. */
 export const QUARANTINE_PAYLOAD_LIMIT = 4096;
+/** Raw messages kept per device per minute; past that they are only counted. */
+export const QUARANTINE_PER_DEVICE_PER_MINUTE = 60;
 
 export interface QuarantineRecord {
   receivedAt: number;
@@ -37,5 +39,24 @@ export class Quarantine {
       record.payload.subarray(0, QUARANTINE_PAYLOAD_LIMIT),
     );
   }
+}
 
+/**
+ * Whether one more message of a device may be kept raw this minute, so a device
+ * spewing garbage cannot fill the disk through the quarantine table (the rest is
+ * counted as `quarantine.not_kept`).
+ */
+export class QuarantineKeepCap {
+  readonly #window = new Map<string, { minute: number; count: number }>();
+
+  allows(deviceId: string, nowMs: number): boolean {
+    const minute = Math.floor(nowMs / 60_000);
+    const entry = this.#window.get(deviceId);
+    if (!entry || entry.minute !== minute) {
+      this.#window.set(deviceId, { minute, count: 1 });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= QUARANTINE_PER_DEVICE_PER_MINUTE;
+  }
 }

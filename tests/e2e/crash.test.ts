@@ -8,7 +8,7 @@ import { deviceTopic } from '../../protocol/topics.ts';
 import { systemClock } from '../../hub/clock.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
-import { newBootId } from '../helpers/device-client.ts';
+import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { freePort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -54,6 +54,7 @@ describe('crash: SIGKILL mid-load', () => {
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: device.deviceId, username: device.deviceId, password: device.password, reconnectPeriod: 50, connectTimeout: 2000 });
       clients.push(client);
       const boot = newBootId();
+      const uptime = uptimeSince();
       let seq = 0;
       while (running) {
         if (!client.connected) {
@@ -63,7 +64,7 @@ describe('crash: SIGKILL mid-load', () => {
         seq++;
         const id = `${device.deviceId}/${boot}/${seq}`;
         sent.add(id);
-        const press = { seq, boot, rating: (seq % 4) + 1, upMs: seq * 3000, sentUpMs: seq * 3000 };
+        const press = { seq, boot, rating: (seq % 4) + 1, upMs: seq * 3000, sentUpMs: uptime() };
         client.publish(deviceTopic(CENTRE, device.deviceId, 'press'), JSON.stringify(press), { qos: 1 }, (error) => {
           if (error) return;
           acked.add(id);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closed, connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
+import { closed, connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { waitUntil } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -45,18 +45,19 @@ describe('disk budget', () => {
   it('warns early, refuses late, and loses no vote', async () => {
     const credentials = fx.addDevice('eifd-01');
     const boot = newBootId();
+    const uptime = uptimeSince();
     let client = await connectDevice(fx.ports.mqtt, credentials);
-    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 1, boot, rating: 4, upMs: 1000, sentUpMs: 1000 });
+    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 1, boot, rating: 4, upMs: 1000, sentUpMs: uptime() });
 
     leaveFree(25);
     const warned = await diskState('warn');
     expect(warned.status).toBe('ok');
     expect(warned.warnings.join()).toMatch(/disk warn: \d+ MB free/);
-    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 2, boot, rating: 3, upMs: 9000, sentUpMs: 9000 });
+    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 2, boot, rating: 3, upMs: 9000, sentUpMs: uptime() });
 
     leaveFree(15);
     expect((await diskState('critical')).status).toBe('ok');
-    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 3, boot, rating: 2, upMs: 17_000, sentUpMs: 17_000 });
+    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 3, boot, rating: 2, upMs: 17_000, sentUpMs: uptime() });
     expect(fx.hub.health().ingest.pressesTotal).toBe(3);
 
     leaveFree(5);
@@ -66,7 +67,7 @@ describe('disk budget', () => {
     // Refused as an error: the connection drops and no PUBACK comes.
     let acked = false;
     const dropped = closed(client);
-    client.publish('huduma/v1/demo-centre/devices/eifd-01/press', JSON.stringify({ seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: 25_000 }), { qos: 1 }, (error) => (acked = !error));
+    client.publish('huduma/v1/demo-centre/devices/eifd-01/press', JSON.stringify({ seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: uptime() }), { qos: 1 }, (error) => (acked = !error));
     await dropped;
     expect(acked).toBe(false);
     expect(fx.hub.health().ingest.pressesTotal).toBe(3);
@@ -75,8 +76,8 @@ describe('disk budget', () => {
     leaveFree(40);
     expect((await diskState('ok')).status).toBe('ok');
     client = await connectDevice(fx.ports.mqtt, credentials);
-    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: 27_000 });
-    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: 28_000 });
+    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: uptime() });
+    await publishPress(client, 'demo-centre', 'eifd-01', { seq: 4, boot, rating: 1, upMs: 25_000, sentUpMs: uptime() });
     await client.endAsync();
     const health = fx.hub.health();
     expect(health.ingest.pressesTotal).toBe(4);

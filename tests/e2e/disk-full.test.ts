@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic } from '../../protocol/topics.ts';
 import { hubDatabasePath } from '../../hub/store/database.ts';
-import { newBootId } from '../helpers/device-client.ts';
+import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -60,9 +60,10 @@ describe('disk full', () => {
     const creds = fx.addDevice('eifd-71');
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${fx.ports.mqtt}`, { clientId: creds.deviceId, username: creds.deviceId, password: creds.password, reconnectPeriod: 20 });
     const boot = newBootId();
+    const uptime = uptimeSince();
     const acked = new Set<number>();
     const publish = (seq: number) =>
-      client.publishAsync(deviceTopic(CENTRE, 'eifd-71', 'press'), JSON.stringify({ seq, boot, rating: 3, upMs: seq * 3000, sentUpMs: seq * 3000 }), { qos: 1 }).then(() => {
+      client.publishAsync(deviceTopic(CENTRE, 'eifd-71', 'press'), JSON.stringify({ seq, boot, rating: 3, upMs: seq * 3000, sentUpMs: uptime() }), { qos: 1 }).then(() => {
         acked.add(seq);
       });
     for (let seq = 1; seq <= 20; seq++) await publish(seq);

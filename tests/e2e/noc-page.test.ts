@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeBrowser, launchBrowser, screenshot, watchPage } from '../helpers/browser.ts';
-import { connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
+import { connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { startSecretariat, type SecretariatFixture } from '../helpers/secretariat-fixture.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
@@ -31,9 +31,10 @@ describe('NOC page in Chromium', () => {
     });
     const device = await connectDevice(hub.ports.mqtt, hub.addDevice('eifd-c01', 'c01'));
     const boot = newBootId();
+    const uptime = uptimeSince(60_000);
     // Online as a device says it (wire contract: retained status once its buttons are armed).
     await device.publishAsync(deviceTopic('demo-centre', 'eifd-c01', 'status'), JSON.stringify({ state: 'online', fw: 'test', boot }), { qos: 1, retain: true });
-    for (const [seq, rating] of [[1, 4], [2, 3]] as const) await publishPress(device, 'demo-centre', 'eifd-c01', { seq, boot, rating, upMs: seq * 10_000, sentUpMs: seq * 10_000 });
+    for (const [seq, rating] of [[1, 4], [2, 3]] as const) await publishPress(device, 'demo-centre', 'eifd-c01', { seq, boot, rating, upMs: seq * 10_000, sentUpMs: uptime() });
     // device.online and the two presses synced, and a heartbeat that saw the device.
     await expect
       .poll(async () => {

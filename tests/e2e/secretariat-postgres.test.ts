@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig } from '../../hub/config/schema.ts';
-import { connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
+import { connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub } from '../helpers/hub-fixture.ts';
 import { onLines, waitUntil } from '../helpers/hub-process.ts';
 import { digestOf, hubOutboxDigest, writeBacklog } from '../helpers/outbox-backlog.ts';
@@ -61,7 +61,9 @@ describe('Secretariat on PostgreSQL', () => {
         const credentials = hub.addDevice('eifd-01');
         const client = await connectDevice(hub.ports.mqtt, credentials);
         const boot = newBootId();
-        for (let seq = 1; seq <= 5; seq++) await publishPress(client, 'demo-centre', 'eifd-01', { seq, boot, rating: 4, upMs: seq * 5000, sentUpMs: seq * 5000 });
+        // Rebooted 20 s ago, after the backlog's last press.
+        const uptime = uptimeSince(20_000);
+        for (let seq = 1; seq <= 5; seq++) await publishPress(client, 'demo-centre', 'eifd-01', { seq, boot, rating: 4, upMs: seq * 3000, sentUpMs: uptime() });
         await client.endAsync();
         await waitUntil(async () => hub.hub.health().sync, (s) => s.backlogEvents === 0, 'the hub to drain to Postgres', 60_000);
       } finally {

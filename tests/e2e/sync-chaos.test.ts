@@ -8,7 +8,7 @@ import { SAMPLE_CENTRE_PATH } from '../../hub/config/load.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
-import { newBootId } from '../helpers/device-client.ts';
+import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { seededFaultPlan, startFaultProxy, type Fault } from '../helpers/fault-proxy.ts';
 import { freePort, spawnHub, waitUntil, type HubProcess } from '../helpers/hub-process.ts';
 import { hubOutboxDigest } from '../helpers/outbox-backlog.ts';
@@ -71,6 +71,7 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: device.deviceId, username: device.deviceId, password: device.password, reconnectPeriod: 50, connectTimeout: 2000 });
       clients.push(client);
       const boot = newBootId();
+      const uptime = uptimeSince();
       let seq = 0;
       while (running) {
         if (!client.connected) {
@@ -78,7 +79,7 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
           continue;
         }
         seq++;
-        const press = { seq, boot, rating: (seq % 4) + 1, upMs: seq * 3000, sentUpMs: seq * 3000 };
+        const press = { seq, boot, rating: (seq % 4) + 1, upMs: seq * 3000, sentUpMs: uptime() };
         client.publish(deviceTopic(CENTRE, device.deviceId, 'press'), JSON.stringify(press), { qos: 1 }, (error) => {
           if (error) return;
           acks++;

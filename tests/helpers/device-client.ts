@@ -34,3 +34,15 @@ export function publishPress(client: MqttClient, centreId: string, deviceId: str
 export function closed(client: MqttClient): Promise<void> {
   return new Promise((resolve) => client.once('close', () => resolve()));
 }
+
+/**
+ * An honest uptime for tests that send many presses quickly: the device booted
+ * `agoMs` ago (about 11.5 days by default), so presses a few seconds apart in uptime
+ * are its journal, sent now, and `sentUpMs` advances with real (or the given) time,
+ * which is what the hub checks (docs/security.md, "Device clocks"). A device whose
+ * uptime outran the clock would have its presses refused.
+ */
+export function uptimeSince(agoMs = 1_000_000_000, now: () => number = () => performance.now()): () => number {
+  const start = now();
+  return () => agoMs + Math.floor(now() - start);
+}

@@ -1,8 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { Writable } from 'node:stream';
-import { REDACT_PATHS } from '../../hub/logger.ts';
+import { hubLogOptions } from '../../hub/logger.ts';
 
-/** A real pino logger whose JSON lines are kept for assertions (same redaction as the hub). */
+/** A real pino logger whose JSON lines are kept for assertions (same redaction and bounds as the hub). */
 export function capturingLogger(): { log: Logger; lines: () => Array<Record<string, unknown>>; text: () => string } {
   const chunks: string[] = [];
   const sink = new Writable({
@@ -11,7 +11,7 @@ export function capturingLogger(): { log: Logger; lines: () => Array<Record<stri
       callback();
     },
   });
-  const log = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+  const log = pino(hubLogOptions('debug'), sink);
   const text = () => chunks.join('');
   return {
     log,

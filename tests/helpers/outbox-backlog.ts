@@ -16,6 +16,9 @@ export function writeBacklog(dataDir: string, options: { count: number; spanMs: 
     const devices = options.devices ?? 10;
     const boots = Array.from({ length: devices }, () => randomUUID());
     const step = options.count > 1 ? options.spanMs / (options.count - 1) : 0;
+    // Every device booted just before the span and sent each press as it was made, so
+    // the rows tell a story the hub's device-clock checks believe (docs/security.md).
+    const bootedAt = options.endMs - options.spanMs - 1000;
     db.transaction(() => {
       for (let i = 0; i < options.count; i++) {
         const at = Math.round(options.endMs - options.spanMs + i * step);
@@ -25,14 +28,15 @@ export function writeBacklog(dataDir: string, options: { count: number; spanMs: 
         const deviceSeq = Math.floor(i / devices) + 1;
         const rating = ((i * 7) % 4) + 1;
         const iso = new Date(at).toISOString();
+        const upMs = at - bootedAt;
         const seq = outbox.append(
           {
             type: 'feedback.pressed',
-            data: { deviceId, counterId, boot: boots[d]!, deviceSeq, rating: rating as 1 | 2 | 3 | 4, misuse: false, pressedAt: iso, receivedAt: iso, deviceAt: null, upMs: deviceSeq * 1000, sentUpMs: deviceSeq * 1000, clockQuality: 'uptime' },
+            data: { deviceId, counterId, boot: boots[d]!, deviceSeq, rating: rating as 1 | 2 | 3 | 4, misuse: false, pressedAt: iso, receivedAt: iso, deviceAt: null, upMs, sentUpMs: upMs, clockQuality: 'uptime' },
           },
           at,
         );
-        insertPress.run(deviceId, boots[d]!, deviceSeq, counterId, rating, at, at, deviceSeq * 1000, deviceSeq * 1000, seq);
+        insertPress.run(deviceId, boots[d]!, deviceSeq, counterId, rating, at, at, upMs, upMs, seq);
       }
     })();
     return { lastSeq: outbox.head().lastSeq };

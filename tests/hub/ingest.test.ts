@@ -30,8 +30,9 @@ describe('durable press ingest over a real broker', () => {
     const creds = fx.addDevice('eifd-01', 'c03');
     const client = await connectDevice(fx.ports.mqtt, creds);
     const boot = newBootId();
+    // Twenty votes 10 s apart, sent now (as a bridge sends its journal after a short outage).
     for (let seq = 1; seq <= 20; seq++) {
-      await publishPress(client, CENTRE, 'eifd-01', { seq, boot, rating: ((seq % 4) + 1) as 1 | 2 | 3 | 4, upMs: seq * 10_000, sentUpMs: seq * 10_000 + 5 });
+      await publishPress(client, CENTRE, 'eifd-01', { seq, boot, rating: ((seq % 4) + 1) as 1 | 2 | 3 | 4, upMs: seq * 10_000, sentUpMs: 200_005 });
       // PUBACK received: the row must already be committed (invariant 1).
       const stored = readDb((db) => db.prepare('SELECT COUNT(*) AS n FROM presses WHERE device_id = ? AND boot = ? AND device_seq = ?').get('eifd-01', boot, seq)) as { n: number };
       expect(stored.n).toBe(1);
@@ -192,10 +193,10 @@ describe('durable press ingest over a real broker', () => {
     const boot = newBootId();
     // Schema-valid, but 285,000 years of uptime between press and send.
     await publishPress(client, CENTRE, 'eifd-10', { seq: 1, boot, rating: 4, upMs: 0, sentUpMs: Number.MAX_SAFE_INTEGER });
-    await publishPress(client, CENTRE, 'eifd-10', { seq: 2, boot, rating: 4, upMs: 60_000, at: '2030-01-01T00:00:00Z' });
+    await publishPress(client, CENTRE, 'eifd-10', { seq: 2, boot, rating: 4, upMs: 6, at: '2030-01-01T00:00:00Z' });
     const deep = `{"upMs":1,"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     await client.publishAsync(deviceTopic(CENTRE, 'eifd-10', 'telemetry'), deep, { qos: 1 });
-    await publishPress(client, CENTRE, 'eifd-10', { seq: 3, boot, rating: 2, upMs: 120_000 });
+    await publishPress(client, CENTRE, 'eifd-10', { seq: 3, boot, rating: 2, upMs: 12 });
     expect(client.connected).toBe(true);
     await client.endAsync();
     const rows = readDb((db) => db.prepare('SELECT device_seq AS seq, clock_quality AS quality, pressed_at AS pressedAt, received_at AS receivedAt FROM presses ORDER BY device_seq').all()) as Array<{ seq: number; quality: string; pressedAt: number; receivedAt: number }>;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../protocol/queue/api.ts';
 import { ManualClock } from '../../hub/clock.ts';
 import { LOCKOUT_MS, MAX_FAILURES } from '../../hub/auth/officer-pins.ts';
-import { connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
+import { connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { outboxEvents, QueueClient, tokensFor } from '../helpers/queue-client.ts';
 import { SseReader } from '../helpers/sse.ts';
@@ -71,10 +71,12 @@ describe('queue, live', () => {
     const device = await connectDevice(fixture.ports.mqtt, fixture.addDevice('eifd-c04', 'c04'));
     cleanups.push(() => device.endAsync());
     const boot = newBootId();
+    const uptime = uptimeSince(1_000, () => clock.now());
     let seq = 0;
     const press = async () => {
       seq++;
-      await publishPress(device, 'demo-centre', 'eifd-c04', { seq, boot, rating: 4, upMs: seq * 10_000, sentUpMs: seq * 10_000 });
+      // Pressed as sent, on the hub's (manual) clock.
+      await publishPress(device, 'demo-centre', 'eifd-c04', { seq, boot, rating: 4, upMs: uptime(), sentUpMs: uptime() });
     };
     await press(); // nobody served yet
     const ticket = (await api.issue(tokens.kiosk, 'birth-cert')).body.ticket;

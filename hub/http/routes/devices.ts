@@ -5,6 +5,7 @@ import type { AccessTokens } from '../../auth/access-tokens.ts';
 import { CommandOp } from '../../../protocol/messages/command.ts';
 import type { DeviceCommands } from '../../devices/device-commands.ts';
 import type { PresenceTracker } from '../../devices/presence.ts';
+import { readDeviceRefusals } from '../../ingest/device-refusals.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody, parseQuery } from '../validation.ts';
@@ -37,21 +38,28 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
   const technician = { preHandler: requireRole(deps.tokens, 'technician', 'manager') };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-  app.get('/api/devices', technician, async () => ({
-    devices: (list.all() as DeviceRow[]).map((row) => ({
-      deviceId: row.deviceId,
-      counterId: row.counterId,
-      revoked: row.revokedAt !== null,
-      online: deps.presence.isOnline(row.deviceId),
-      connected: deps.presence.isConnected(row.deviceId),
-      fw: row.fw,
-      boot: row.boot,
-      presenceSince: iso(row.since),
-      telemetry: row.telemetry === null ? null : JSON.parse(row.telemetry),
-      telemetryAt: iso(row.telemetryAt),
-      createdAt: iso(row.createdAt),
-    })),
-  }));
+  app.get('/api/devices', technician, async () => {
+    const refusals = readDeviceRefusals(deps.db);
+    const refusedBy = (deviceId: string) =>
+      Object.fromEntries(Object.entries(refusals.get(deviceId) ?? {}).map(([reason, r]) => [reason, { count: r.count, lastAt: iso(r.lastAt), lastDetail: r.lastDetail }]));
+    return {
+      devices: (list.all() as DeviceRow[]).map((row) => ({
+        deviceId: row.deviceId,
+        counterId: row.counterId,
+        revoked: row.revokedAt !== null,
+        online: deps.presence.isOnline(row.deviceId),
+        connected: deps.presence.isConnected(row.deviceId),
+        fw: row.fw,
+        boot: row.boot,
+        presenceSince: iso(row.since),
+        telemetry: row.telemetry === null ? null : JSON.parse(row.telemetry),
+        telemetryAt: iso(row.telemetryAt),
+        createdAt: iso(row.createdAt),
+        // What was refused from this device, by reason (over_budget, clock_ahead, malformed …).
+        refused: refusedBy(row.deviceId),
+      })),
+    };
+  });
 
   // identify (blink + beep) or selftest (buttons and LEDs): 200 with the device's answer.
   app.post<{ Params: { deviceId: string } }>('/api/devices/:deviceId/commands', technician, async (request) => {

@@ -1,9 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FeedbackPressedData } from '../../../protocol/events/feedback.ts';
-import { DeviceVoteStates } from '../../ingest/device-vote-state.ts';
+import { DeviceRefusals } from '../../ingest/device-refusals.ts';
+import { DeviceVoteStates, uptimePair, type VoteVerdict } from '../../ingest/device-vote-state.ts';
 import type { BatchParticipant, CommitItem } from '../group-commit.ts';
 import { Outbox } from '../outbox.ts';
-import { Quarantine } from '../quarantine.ts';
+import { Quarantine, QuarantineKeepCap } from '../quarantine.ts';
 import { StatsCounters } from '../stats.ts';
 import { SyncBookkeeping } from '../sync-bookkeeping.ts';
 import { QueueEngine, type QueueRules } from '../../queue/engine/queue-engine.ts';
@@ -21,6 +22,8 @@ export class OpApplier {
   readonly #quarantine: Quarantine;
   readonly #stats: StatsCounters;
   readonly #votes: DeviceVoteStates;
+  readonly #refusals: DeviceRefusals;
+  readonly #keepCap = new QuarantineKeepCap();
   readonly #sync: SyncBookkeeping;
   /** Absent when the thread was started without the centre's queue rules (store-only tests). */
   readonly #queue: QueueEngine | null;
@@ -35,6 +38,7 @@ export class OpApplier {
     this.#quarantine = new Quarantine(db);
     this.#stats = new StatsCounters(db);
     this.#votes = new DeviceVoteStates(db);
+    this.#refusals = new DeviceRefusals(db);
     this.#sync = new SyncBookkeeping(db, this.#stats);
     this.participants = [this.#stats, this.#votes];
     // A press already stored, or at or below the watermark of pruned presses of its boot.
@@ -71,6 +75,7 @@ export class OpApplier {
             if (op.keep) this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.deviceId, topic: op.topic, reason: op.reason, detail: op.detail, payload: Buffer.from(op.payload), payloadBytes: op.payloadBytes });
             else this.#stats.add('quarantine.not_kept');
             this.#stats.add(`rejected.${op.reason}`);
+            this.#refusals.add(op.deviceId, op.reason, op.receivedAtMs, op.detail);
           },
           done,
         };
@@ -118,14 +123,11 @@ export class OpApplier {
       return;
     }
     const votes = this.#votes.get(data.deviceId);
-    const vote = { boot: data.boot, upMs: data.upMs, pressedAt: op.pressedAtMs };
-    const at = votes.judge(vote);
-    if (votes.isOverBudget(at, op.budgetPerMinute)) {
-      result.outcome = 'over_budget';
-      this.#stats.add('rejected.over_budget');
-      return;
-    }
-    const misuse = votes.isMisuse(at, op.lockoutMs);
+    const vote = { boot: data.boot, upMs: data.upMs, sentUpMs: uptimePair(data.clockQuality, data.sentUpMs), pressedAt: op.pressedAtMs, receivedAt: op.receivedAtMs };
+    const rules = { lockoutMs: op.lockoutMs, budgetPerMinute: op.budgetPerMinute, unanchoredBurst: op.unanchoredBurst, unanchoredPerMinute: op.unanchoredPerMinute };
+    const verdict = votes.judge(vote, rules);
+    if (!verdict.stored) return this.#refusePress(op, verdict, result);
+    const { misuse } = verdict;
     // The rating belongs to the ticket served at that counter when the button was pressed.
     const served = this.#queue?.ticketForFeedback(data.counterId, op.pressedAtMs) ?? null;
     const event: FeedbackPressedData = { ...data, misuse, ticketId: served?.ticketId ?? null, serviceId: served?.serviceId ?? null };
@@ -147,11 +149,26 @@ export class OpApplier {
       ticketId: event.ticketId,
       serviceId: event.serviceId,
     });
-    votes.record(vote, misuse);
+    votes.record(vote, verdict.at, verdict.anchored, misuse, rules);
     this.#stats.add('presses');
     if (misuse) this.#stats.add('misuse');
     result.outcome = 'stored';
     result.eventSeq = eventSeq;
     result.misuse = misuse;
+  }
+
+  /**
+   * A press that is not stored (over budget, or a device clock the hub cannot
+   * believe) is still acknowledged: counted by reason, in total and per device, and
+   * kept raw in quarantine (up to the per-device cap) so nothing is silently dropped.
+   */
+  #refusePress(op: PressOp, verdict: Extract<VoteVerdict, { stored: false }>, result: WriteResult): void {
+    const { deviceId } = op.data;
+    result.outcome = 'refused';
+    result.reason = verdict.reason;
+    this.#stats.add(`rejected.${verdict.reason}`);
+    this.#refusals.add(deviceId, verdict.reason, op.receivedAtMs, verdict.detail);
+    if (!this.#keepCap.allows(deviceId, op.receivedAtMs)) return this.#stats.add('quarantine.not_kept');
+    this.#quarantine.put({ receivedAt: op.receivedAtMs, deviceId, topic: op.topic, reason: verdict.reason, detail: verdict.detail, payload: Buffer.from(op.payload) });
   }
 }

@@ -20,6 +20,9 @@ export interface PressOp {
   deviceAtMs: number | null;
   lockoutMs: number;
   budgetPerMinute: number;
+  /** Presses the hub cannot date: this many at once, then so many a minute of hub time (docs/security.md, "Device clocks"). */
+  unanchoredBurst: number;
+  unanchoredPerMinute: number;
   /** Kept so the press can be quarantined if it cannot be written (a poison item). */
   topic: string;
   payload: Uint8Array;
@@ -130,11 +133,14 @@ export interface EventOp {
   atMs: number;
 }
 
-export type PressOutcome = 'stored' | 'duplicate' | 'over_budget' | 'quarantined';
+/** `refused`: acknowledged, counted by reason and kept in quarantine, not stored (see `reason`). */
+export type PressOutcome = 'stored' | 'duplicate' | 'refused' | 'quarantined';
 
 export interface WriteResult {
   /** Set for press ops. */
   outcome?: PressOutcome;
+  /** Why a press was refused (over_budget, clock_ahead, boot_overlap, clock_unverified). */
+  reason?: string;
   eventSeq?: number;
   misuse?: boolean;
   /** Set for queue ops: the engine's answer (a refusal wrote nothing). */

@@ -4,7 +4,7 @@
 // "move writes to a worker"). The main thread releases PUBACKs on our replies.
 import { pino } from 'pino';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { REDACT_PATHS } from '../../logger.ts';
+import { hubLogOptions } from '../../logger.ts';
 import { openHubDatabase } from '../database.ts';
 import { BatchFailedError, GroupCommit } from '../group-commit.ts';
 import type { QueueRules } from '../../queue/engine/queue-engine.ts';
@@ -16,7 +16,7 @@ const { dataDir, logLevel, queueRules } = workerData as { dataDir: string; logLe
 const send = (message: FromWriter) => port.postMessage(message);
 
 // Log lines go to the main thread, which writes them with its own logger.
-const log = pino({ level: logLevel, base: { part: 'writer' }, redact: REDACT_PATHS }, { write: (line: string) => send({ type: 'log', line }) });
+const log = pino({ ...hubLogOptions(logLevel), base: { part: 'writer' } }, { write: (line: string) => send({ type: 'log', line }) });
 
 // This connection checkpoints the WAL itself (SQLite's automatic PASSIVE checkpoint
 // after a commit once the WAL passes 1000 pages). Run between this thread's own
