@@ -1,6 +1,9 @@
 // The bridge's process entry: the only module that touches `process`.
 import { runBridgeCli } from './cli.ts';
 
+// The journal and the saved hub credentials are for this user only (docs/security.md, "Files").
+process.umask(0o077);
+
 const shutdownRequested = new Promise<string>((resolve) => {
   let asked = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -5,6 +5,7 @@
 export type HubErrorCode =
   | 'config_invalid'
   | 'config_unreadable'
+  | 'secret_unreadable'
   | 'usage'
   | 'data_dir_locked'
   | 'port_in_use'

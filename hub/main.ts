@@ -2,6 +2,10 @@
 // codes, stdio). Everything else receives what it needs.
 import { runCli } from './cli/run.ts';
 
+// Everything this process creates (databases, keys, the lock) is for its own user only
+// (docs/security.md, "Files").
+process.umask(0o077);
+
 const shutdownRequested = new Promise<string>((resolve) => {
   let asked = false;
   const onSignal = (signal: NodeJS.Signals) => {

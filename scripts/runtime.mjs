@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCE_DIRS = ['protocol', 'hardware', 'hub', 'firmware-bridge', 'secretariat', 'demo', 'kiosk'];
+const SOURCE_DIRS = ['runtime', 'protocol', 'hardware', 'hub', 'firmware-bridge', 'secretariat', 'demo', 'kiosk'];
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'huduma-hub', 'runtime');
 const COMPLETE = '.complete';
 

@@ -18,6 +18,7 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
   officer_unknown: 65,
   config_invalid: 78,
   config_unreadable: 66,
+  secret_unreadable: 66,
   data_dir_locked: 75,
   port_in_use: 75,
   store_migration_failed: 70,
@@ -30,7 +31,8 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
 const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
 
   huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID]
-                   [--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret SECRET] [--log-level LEVEL]
+                   [--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret-file FILE] [--log-level LEVEL]
+                   (the secret also from $HUDUMA_SECRETARIAT_SECRET or systemd LoadCredential=secretariat-secret)
   huduma-hub device add DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
   huduma-hub device move DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
   huduma-hub device revoke DEVICE_ID [--data-dir DIR]

@@ -1,7 +1,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir } from '../../runtime/private-files.ts';
 import { migrate } from './migrate.ts';
 
 export type { Database };
@@ -27,11 +27,11 @@ export interface OpenOptions {
 /**
  * Opens (creating if needed) the hub database with the durability the invariants
  * need: WAL with synchronous=FULL, so a committed press survives power loss, not just
- * a process crash (platform-notes §7). Applies pending migrations and makes sure the
- * outbox epoch exists.
+ * a process crash (docs/performance.md). Applies pending migrations and makes sure the
+ * outbox epoch exists. The data dir is 0700 and its files 0600.
  */
 export function openHubDatabase(dataDir: string, options: OpenOptions): Database {
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const db = new BetterSqlite3(hubDatabasePath(dataDir));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -40,6 +40,8 @@ export function openHubDatabase(dataDir: string, options: OpenOptions): Database
   if (options.role === 'hub') db.pragma('wal_autocheckpoint = 0');
   migrate(db);
   ensureOutboxEpoch(db);
+  // The WAL and shared-memory files exist now: private too (docs/security.md, "Files").
+  makePrivateDir(dataDir);
   return db;
 }
 

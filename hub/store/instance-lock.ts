@@ -1,6 +1,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir } from '../../runtime/private-files.ts';
 import { HubError } from '../errors.ts';
 
 /**
@@ -19,7 +20,7 @@ export class InstanceLock {
   }
 
   static acquire(dataDir: string, owner: { pid: number }): InstanceLock {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     const ownerFile = join(dataDir, 'hub.lock.owner');
     const db = new BetterSqlite3(join(dataDir, 'hub.lock'), { timeout: 0 });
     try {

@@ -44,8 +44,8 @@ export interface HubProcess {
 }
 
 /** Starts `huduma-hub start ARGS` and resolves once it logs "hub ready" with its ports. */
-export function spawnHub(args: string[], options: { cwd?: string } = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, HUB_BIN, 'start', ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnHub(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<HubProcess> {
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, HUB_BIN, 'start', ...args], { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stderr = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));

@@ -1,3 +1,4 @@
+import { resolveSecret, SecretSourceError } from '../../../runtime/secret-sources.ts';
 import { HubError } from '../../errors.ts';
 import { loadHubConfig } from '../../config/load.ts';
 import { Hub } from '../../hub.ts';
@@ -7,7 +8,12 @@ import type { CliIo } from '../io.ts';
 
 export const START_USAGE =
   'huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID] ' +
-  '[--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret SECRET] [--log-level LEVEL]';
+  '[--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret-file FILE] [--log-level LEVEL]\n' +
+  '  the Secretariat secret: --secretariat-secret-file FILE, $HUDUMA_SECRETARIAT_SECRET, or systemd LoadCredential=secretariat-secret\n' +
+  '  (--secretariat-secret SECRET works too, but shows it in ps)';
+
+/** Where `start` finds the Secretariat secret besides the config file (docs/security.md, "Secrets"). */
+const SECRETARIAT_SECRET = { flag: '--secretariat-secret', env: 'HUDUMA_SECRETARIAT_SECRET', credential: 'secretariat-secret' };
 
 /** `start`: runs the hub until SIGINT/SIGTERM. Flags override the config file. */
 export async function startCommand(args: string[], io: CliIo): Promise<number> {
@@ -23,11 +29,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       printer: { type: 'string' },
       'secretariat-url': { type: 'string' },
       'secretariat-secret': { type: 'string' },
+      'secretariat-secret-file': { type: 'string' },
       'log-level': { type: 'string' },
     },
     START_USAGE,
   );
   if (positionals.length > 0) throw new HubError('usage', `unexpected argument "${positionals[0]}"\n\nusage: ${START_USAGE}`);
+  const secret = readSecretariatSecret(values['secretariat-secret'], values['secretariat-secret-file']);
   const loaded = loadHubConfig({
     ...(values.config === undefined ? {} : { configPath: values.config }),
     overrides: {
@@ -39,12 +47,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       centreId: values.centre,
       printer: values.printer,
       secretariatUrl: values['secretariat-url'],
-      secretariatSecret: values['secretariat-secret'],
+      secretariatSecret: secret?.value,
       logLevel: values['log-level'],
     },
   });
   const log = createLogger({ level: loaded.config.logLevel });
-  log.info({ source: loaded.source }, 'config loaded');
+  log.info({ source: loaded.source, ...(secret && { secretariatSecretFrom: secret.source }) }, 'config loaded');
+  if (secret?.warning) log.warn(secret.warning);
   const hub = new Hub({ config: loaded.config, explicitPorts: loaded.explicitPorts, log, pid: io.pid });
   await hub.start();
   const signal = await io.shutdownRequested;
@@ -53,4 +62,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   log.info('stopped');
   log.flush();
   return 0;
+}
+
+function readSecretariatSecret(value: string | undefined, file: string | undefined) {
+  try {
+    return resolveSecret(SECRETARIAT_SECRET, { value, file });
+  } catch (error) {
+    if (error instanceof SecretSourceError) throw new HubError('secret_unreadable', error.message);
+    throw error;
+  }
 }
