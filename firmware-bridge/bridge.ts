@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemBridgeClock, type BridgeClock } from './clock.ts';
-import type { BridgeConfig } from './config.ts';
+import type { LoadedBridgeConfig } from './config.ts';
 import type { OpenTransport } from './eifd-board.ts';
 import { EifdDevice } from './eifd-device.ts';
 
 export interface BridgeOptions {
-  config: BridgeConfig;
+  config: LoadedBridgeConfig;
   log: Logger;
   clock?: BridgeClock;
   /** Replaces the serial port (tests: an emulator's in-process transport). */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { bindDashValues } from '../protocol/process-args.ts';
+import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
 import type { Writable } from 'node:stream';
 import { Bridge } from './bridge.ts';
 import { loadBridgeConfig } from './config.ts';
@@ -19,13 +20,18 @@ export const BRIDGE_EXIT_CODES: Record<'ok' | 'failure' | BridgeErrorCode, numbe
 
 const USAGE = `${BRIDGE_FIRMWARE}: the EIFD feedback-device bridge
 
-  huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH] [--hub mqtt://HOST:PORT]
-                      [--centre ID] [--device ID] [--password PW] [--log-level LEVEL]
+  huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH] [--hub mqtt://HOST:PORT | mqtts://HOST:8883 --hub-ca FILE]
+                      [--centre ID] [--device ID] [--password-file FILE] [--log-level LEVEL]
 
---serial, --device and --password together drive one board with the default wiring
-(buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8).
+--serial, --device and the device password together drive one board with the default wiring
+(buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8). The password comes
+from --password-file FILE, $HUDUMA_DEVICE_PASSWORD or systemd LoadCredential=device-password
+(--password PW works too, but shows it in ps). With mqtts://, --hub-ca is the centre CA file.
 Votes wait for the hub in DIR (default ./data/bridge).
 `;
+
+/** Where `start` finds the device password besides the config file (docs/security.md, "Secrets"). */
+const DEVICE_PASSWORD = { flag: '--password', env: 'HUDUMA_DEVICE_PASSWORD', credential: 'device-password' };
 
 export interface BridgeCliIo {
   stdout: Writable;
@@ -67,12 +73,17 @@ async function start(args: string[], io: BridgeCliIo): Promise<number> {
       centre: { type: 'string' },
       device: { type: 'string' },
       password: { type: 'string' },
+      'password-file': { type: 'string' },
+      'hub-ca': { type: 'string' },
       'log-level': { type: 'string' },
     } as const;
     ({ values } = parseArgs({ args: bindDashValues(args, options), strict: true, options }));
   } catch (error) {
     throw new BridgeError('usage', `${(error as Error).message}\n\n${USAGE}`);
   }
+  // The password from file, environment or credentials only completes a board given by flags.
+  const secret = values.serial !== undefined || values.device !== undefined ? readPassword(values.password, values['password-file']) : undefined;
+  const password = secret?.value ?? values.password;
   const config = loadBridgeConfig({
     ...(values.config !== undefined && { config: values.config }),
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
@@ -80,10 +91,12 @@ async function start(args: string[], io: BridgeCliIo): Promise<number> {
     ...(values.hub !== undefined && { hub: values.hub }),
     ...(values.centre !== undefined && { centre: values.centre }),
     ...(values.device !== undefined && { device: values.device }),
-    ...(values.password !== undefined && { password: values.password }),
+    ...(password !== undefined && { password }),
+    ...(values['hub-ca'] !== undefined && { hubCa: values['hub-ca'] }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
   });
   const log = createBridgeLogger(config.logLevel);
+  if (secret?.warning) log.warn(secret.warning);
   let bridge: Bridge;
   try {
     bridge = new Bridge({ config, log });
@@ -96,4 +109,13 @@ async function start(args: string[], io: BridgeCliIo): Promise<number> {
   await bridge.stop();
   log.flush();
   return 0;
+}
+
+function readPassword(value: string | undefined, file: string | undefined) {
+  try {
+    return resolveSecret(DEVICE_PASSWORD, { value, file });
+  } catch (error) {
+    if (error instanceof SecretSourceError) throw new BridgeError('config_unreadable', error.message);
+    throw error;
+  }
 }

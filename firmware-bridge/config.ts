@@ -20,6 +20,11 @@ export const BridgeConfig = z.strictObject({
     .url({ protocol: /^mqtts?$/ })
     .refine((url) => !new URL(url).username && !new URL(url).password, 'must not carry credentials: each board has its own deviceId and password')
     .default('mqtt://127.0.0.1:1883'),
+  /**
+   * The centre CA certificate (PEM file, `huduma-hub tls show` says where): with an
+   * mqtts:// hub, the only certificate authority the bridge trusts (docs/security.md, "TLS").
+   */
+  hubCa: z.string().min(1).optional(),
   centreId: Id.default('demo-centre'),
   dataDir: z.string().min(1).default('data/bridge'),
   boards: z.array(BoardConfig).min(1, 'at least one board is needed (or use --serial, --device, --password)'),
@@ -49,6 +54,9 @@ export const BridgeConfig = z.strictObject({
 });
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 
+/** The config with the centre CA read, ready to connect. */
+export type LoadedBridgeConfig = BridgeConfig & { hubCaPem?: string | null };
+
 export interface BridgeFlags {
   config?: string;
   dataDir?: string;
@@ -57,6 +65,7 @@ export interface BridgeFlags {
   centre?: string;
   device?: string;
   password?: string;
+  hubCa?: string;
   logLevel?: string;
 }
 
@@ -65,7 +74,7 @@ export interface BridgeFlags {
  * `--password` together describe one board with the default profile and replace the
  * file's boards.
  */
-export function loadBridgeConfig(flags: BridgeFlags): BridgeConfig {
+export function loadBridgeConfig(flags: BridgeFlags): LoadedBridgeConfig {
   let raw: Record<string, unknown> = {};
   if (flags.config) {
     try {
@@ -83,6 +92,7 @@ export function loadBridgeConfig(flags: BridgeFlags): BridgeConfig {
     raw.boards = [{ serial: flags.serial, deviceId: flags.device, password: flags.password }];
   }
   if (flags.hub !== undefined) raw.hub = flags.hub;
+  if (flags.hubCa !== undefined) raw.hubCa = flags.hubCa;
   if (flags.centre !== undefined) raw.centreId = flags.centre;
   if (flags.dataDir !== undefined) raw.dataDir = flags.dataDir;
   if (flags.logLevel !== undefined) raw.logLevel = flags.logLevel;
@@ -94,5 +104,26 @@ export function loadBridgeConfig(flags: BridgeFlags): BridgeConfig {
   const ids = parsed.data.boards.map((b) => b.deviceId);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new BridgeError('config_invalid', `invalid bridge config: boards: device "${twice}" is listed twice (one board per device id)`);
-  return parsed.data;
+  return { ...parsed.data, hubCaPem: readHubCa(parsed.data) };
+}
+
+/**
+ * With mqtts:// the bridge trusts the centre CA and nothing else, so the file must be
+ * given and readable; a CA for a plaintext hub would protect nothing and is refused.
+ */
+function readHubCa(config: BridgeConfig): string | null {
+  const tls = new URL(config.hub).protocol === 'mqtts:';
+  if (!tls) {
+    if (config.hubCa) throw new BridgeError('config_invalid', `invalid bridge config: hubCa: only used with an mqtts:// hub; set hub to mqtts://HOST:8883 or remove hubCa`);
+    return null;
+  }
+  if (!config.hubCa) throw new BridgeError('config_invalid', 'invalid bridge config: hubCa: required with an mqtts:// hub: the centre CA file (on the hub: huduma-hub tls show), e.g. --hub-ca /etc/huduma/centre-ca.crt');
+  let pem: string;
+  try {
+    pem = readFileSync(config.hubCa, 'utf8');
+  } catch (error) {
+    throw new BridgeError('config_unreadable', `cannot read hubCa ${config.hubCa}: ${(error as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new BridgeError('config_invalid', `invalid bridge config: hubCa: ${config.hubCa} is not a PEM certificate (copy centre-ca.crt from the hub's data dir)`);
+  return pem;
 }

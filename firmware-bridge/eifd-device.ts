@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { DeviceConfigMessage } from '../protocol/messages/config.ts';
 import type { Rating } from '../protocol/messages/press.ts';
 import type { BridgeClock } from './clock.ts';
-import type { BoardConfig, BridgeConfig } from './config.ts';
+import type { BoardConfig, LoadedBridgeConfig } from './config.ts';
 import { CommandHandler } from './command-handler.ts';
 import { SavedHubConfig } from './saved-hub-config.ts';
 import { EifdBoard, type OpenTransport } from './eifd-board.ts';
@@ -59,7 +59,7 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
   #seq = 0;
   #journalWriteErrors = 0;
 
-  constructor(options: { board: BoardConfig; settings: BridgeConfig; boot: string; clock: BridgeClock; log: Logger; openTransport?: OpenTransport }) {
+  constructor(options: { board: BoardConfig; settings: LoadedBridgeConfig; boot: string; clock: BridgeClock; log: Logger; openTransport?: OpenTransport }) {
     super();
     const { board: boardConfig, settings, clock } = options;
     this.deviceId = boardConfig.deviceId;
@@ -75,7 +75,7 @@ export class EifdDevice extends EventEmitter<EifdDeviceEvents> {
     this.#lockoutMs = settings.lockoutMs;
     this.#ratingByPin = new Map(boardConfig.profile.buttons.map((b) => [b.pin, b.rating]));
     this.board = new EifdBoard({ profile: boardConfig.profile, serial: boardConfig.serial, clock, log: this.#log, probeIntervalMs: settings.boardProbeIntervalMs, ...(options.openTransport ? { openTransport: options.openTransport } : {}) });
-    this.link = new HubLink({ url: settings.hub, centreId: settings.centreId, deviceId: this.deviceId, password: boardConfig.password, reconnect: settings.reconnect, clock, log: this.#log });
+    this.link = new HubLink({ url: settings.hub, ca: settings.hubCaPem, centreId: settings.centreId, deviceId: this.deviceId, password: boardConfig.password, reconnect: settings.reconnect, clock, log: this.#log });
     this.#signaller = new Signaller(clock);
     this.#signaller.setOffline(true);
     this.#debouncer = new VoteDebouncer(clock, { debounceMs: settings.debounceMs, pins: [...this.#ratingByPin.keys()] }, (pin) => this.#vote(pin), (pin) => this.emit('rearmed', pin));

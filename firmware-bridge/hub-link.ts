@@ -15,6 +15,8 @@ export interface HubLinkOptions {
   centreId: string;
   deviceId: string;
   password: string;
+  /** The centre CA (PEM) for an mqtts:// hub: the only authority trusted (docs/security.md, "TLS"). */
+  ca?: string | null;
   reconnect: { initialMs: number; maxMs: number };
   clock: BridgeClock;
   log: Logger;
@@ -122,9 +124,13 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
   }
 
   #connect(): void {
-    const { url, deviceId, password, log } = this.#options;
+    const { url, deviceId, password, log, ca } = this.#options;
     const hub = hubForLogs(url);
     const client = mqtt.connect(url, {
+      // Pinned: `ca` replaces the system's roots, so only a certificate the centre CA
+      // signed is accepted. The name is not checked: counter hosts reach the hub by
+      // whatever address the LAN gives it, and the private CA is the identity.
+      ...(ca && { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }),
       clientId: deviceId,
       username: deviceId,
       password,

@@ -6,6 +6,7 @@ export type HubErrorCode =
   | 'config_invalid'
   | 'config_unreadable'
   | 'secret_unreadable'
+  | 'tls_missing'
   | 'usage'
   | 'data_dir_locked'
   | 'port_in_use'

@@ -22,8 +22,11 @@ export interface HealthSnapshot {
   centreId: string;
   startedAt: string;
   uptimeS: number;
-  mqtt: { port: number; connections: number };
-  http: { port: number };
+  /** `port` is null when only MQTT over TLS is served; `tlsPort` null without TLS. */
+  mqtt: { port: number | null; tlsPort: number | null; connections: number };
+  http: { port: number; httpsPort: number | null };
+  /** The centre certificate when TLS is on: what bridges and kiosks pin (docs/security.md, "TLS"). */
+  tls: { caSha256: string; serverSpkiSha256: string; notAfter: string } | null;
   devices: { total: number; online: number; connected: number };
   ingest: {
     pressesTotal: number;
@@ -84,8 +87,9 @@ export interface HealthSources {
   databasePath: string;
   outbox: Outbox;
   writerStats: WriterStats;
-  mqtt: () => { port: number; connections: number };
-  http: () => { port: number };
+  mqtt: () => HealthSnapshot['mqtt'];
+  http: () => HealthSnapshot['http'];
+  tls?: () => HealthSnapshot['tls'];
   devices: () => { total: number; online: number; connected: number };
   sync: () => SyncStatus | null;
   disk: () => DiskReading;
@@ -136,6 +140,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
     uptimeS: Math.round((now - s.startedAt) / 1000),
     mqtt: s.mqtt(),
     http: s.http(),
+    tls: s.tls?.() ?? null,
     devices: s.devices(),
     ingest: {
       pressesTotal: counters.presses ?? 0,

@@ -16,6 +16,7 @@ import { EventBus } from './event-bus.ts';
 import { healthSnapshot, type HealthSnapshot } from './health.ts';
 import { buildHttpApp, HttpServer } from './http/server.ts';
 import { PressIngest } from './ingest/press-ingest.ts';
+import { ensureHubTls, type HubTlsMaterial } from './tls/hub-tls.ts';
 import { Rejections } from './ingest/rejections.ts';
 import type { Logger } from './logger.ts';
 import { HUB_VERSION } from './version.ts';
@@ -32,7 +33,7 @@ import { DisplaysPart } from './peripherals/displays-part.ts';
 export interface HubOptions {
   config: HubConfig;
   /** Ports someone chose; a chosen port that is taken is an error (see listenWithFallback). */
-  explicitPorts?: { mqtt: boolean; http: boolean };
+  explicitPorts?: { mqtt: boolean; http: boolean; mqtts?: boolean; https?: boolean };
   log: Logger;
   clock?: Clock;
   /** The process id for /health and the lock owner; main.ts passes process.pid. */
@@ -42,8 +43,12 @@ export interface HubOptions {
 }
 
 export interface HubPorts {
+  /** 0 when only MQTT over TLS is served. */
   mqtt: number;
   http: number;
+  /** With TLS. */
+  mqtts?: number;
+  https?: number;
 }
 
 /**
@@ -137,10 +142,13 @@ export class Hub {
     registry.start();
     this.#onStop('device registry', () => registry.stop());
 
+    const tls = config.tls.enabled ? this.#centreCertificate() : null;
+    const tlsOnly = tls !== null && !config.tls.allowPlaintext;
     const mqtt = new MqttServer({
       host: config.mqtt.host,
-      port: config.mqtt.port,
+      port: tlsOnly ? null : config.mqtt.port,
       explicitPort: this.#options.explicitPorts?.mqtt ?? true,
+      ...(tls && { tls: { port: config.tls.mqttPort, explicitPort: this.#options.explicitPorts?.mqtts ?? true, key: tls.key, cert: tls.cert } }),
       maxPacketBytes: config.mqtt.maxPacketBytes,
       maxConnections: config.mqtt.maxConnections,
       maxConnectionsPerAddress: config.mqtt.maxConnectionsPerAddress,
@@ -173,7 +181,7 @@ export class Hub {
     const displays = new DisplaysPart({ config, clock, bus: this.bus, writer, log: log.child({ part: 'displays' }) });
     this.#onStop('displays', () => displays.stop());
     displays.start();
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, displays };
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, displays, tls };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -188,10 +196,12 @@ export class Hub {
       bus: this.bus,
       clock,
     });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue }), {
+    const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
+      ...(tls && { tls: { port: config.tls.httpsPort, explicitPort: this.#options.explicitPorts?.https ?? true, key: tls.key, cert: tls.cert } }),
       log,
     });
     parts.http = http;
@@ -211,8 +221,9 @@ export class Hub {
       await sync.stop();
     });
     lock.describe({ pid: this.#options.pid, httpPort, mqttPort });
-    log.info({ centreId: config.centre.id, mqttPort, httpPort, dataDir: config.dataDir, devices: registry.size, version: HUB_VERSION }, 'hub ready');
-    return { mqtt: mqttPort, http: httpPort };
+    const tlsPorts = tls ? { mqttsPort: mqtt.tlsPort, httpsPort: http.httpsPort, caSha256: tls.summary.caSha256 } : {};
+    log.info({ centreId: config.centre.id, mqttPort, httpPort, ...tlsPorts, dataDir: config.dataDir, devices: registry.size, version: HUB_VERSION }, 'hub ready');
+    return { mqtt: mqttPort, http: httpPort, ...(tls && { mqtts: mqtt.tlsPort, https: http.httpsPort }) };
   }
 
   /** Stops everything that started, newest first. Safe to call more than once. */
@@ -243,8 +254,9 @@ export class Hub {
       databasePath: hubDatabasePath(config.dataDir),
       outbox: parts.outbox,
       writerStats: parts.writer.stats,
-      mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
-      http: () => ({ port: parts.http?.port ?? 0 }),
+      mqtt: () => ({ port: parts.mqtt.port || null, tlsPort: parts.mqtt.tlsPort || null, connections: parts.mqtt.connections }),
+      http: () => ({ port: parts.http?.port ?? 0, httpsPort: parts.http?.httpsPort || null }),
+      tls: () => parts.tls && { caSha256: parts.tls.summary.caSha256, serverSpkiSha256: parts.tls.summary.serverSpkiSha256, notAfter: parts.tls.summary.notAfter },
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
       sync: () => parts.sync.status(),
       disk: () => parts.disk.reading,
@@ -324,6 +336,16 @@ export class Hub {
     return mqtt.publish(hubStatusTopic(config.centre.id), JSON.stringify(message), { qos: 1, retain: true });
   }
 
+  /** The centre certificate from DATA_DIR/tls, made now if `tls init` was never run. */
+  #centreCertificate(): HubTlsMaterial {
+    const config = this.#options.config;
+    const ensured = ensureHubTls(config.dataDir, { centreId: config.centre.id, nowMs: this.#clock.now() });
+    if (ensured.outcome === 'created') {
+      this.#log.warn({ caFile: ensured.paths.caCert, caSha256: ensured.summary.caSha256, names: ensured.summary.names }, 'made a new centre certificate: copy the CA file to counter hosts (huduma-bridge --hub-ca) and kiosks (docs/security.md, TLS)');
+    }
+    return ensured;
+  }
+
   #onStop(what: string, run: () => void | Promise<void>): void {
     this.#teardown.push({ what, run });
   }
@@ -341,6 +363,7 @@ interface Parts {
   registry: DeviceRegistry;
   presence: PresenceTracker;
   mqtt: MqttServer;
+  tls: HubTlsMaterial | null;
   tokens: AccessTokens;
   deviceStore: DeviceStore;
   http: HttpServer | null;

@@ -1,5 +1,6 @@
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../net/listen.ts';
 import { MqttFrameScanner } from './packet-size-guard.ts';
@@ -11,8 +12,11 @@ export type BrokerHooks = Required<Pick<AedesOptions, 'authenticate' | 'authoriz
 
 export interface MqttServerOptions {
   host: string;
-  port: number;
+  /** The plaintext listener; null: none (TLS only). */
+  port: number | null;
   explicitPort: boolean;
+  /** MQTT over TLS (docs/security.md, "TLS"). */
+  tls?: { port: number; explicitPort: boolean; key: string; cert: string };
   maxPacketBytes: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
@@ -27,14 +31,20 @@ export interface MqttServerOptions {
   onClientDisconnect(client: Client): void;
 }
 
+/** A TLS client that has not finished its handshake by then is dropped. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /**
- * The centre's MQTT broker: aedes on a plain TCP server. Each socket is watched for
- * packet size before aedes buffers it, since aedes 1.2 sets no limit.
+ * The centre's MQTT broker: aedes on a plain TCP server, a TLS server, or both. Each
+ * socket counts against the connection caps before anything is read, and is watched
+ * for packet size before aedes buffers it, since aedes 1.2 sets no limit.
  */
 export class MqttServer {
   #broker: Aedes | null = null;
   #server: Server | null = null;
+  #tlsServer: TlsServer | null = null;
   #port = 0;
+  #tlsPort = 0;
   readonly #sockets = new Set<Socket>();
   readonly #perAddress = new Map<string, number>();
   readonly #options: MqttServerOptions;
@@ -61,18 +71,37 @@ export class MqttServer {
     broker.on('connectionError', (client, error) => log.debug({ clientId: client?.id, err: error.message }, 'connection error'));
     this.#broker = broker;
 
-    const server = createServer((socket) => this.#accept(broker, socket));
-    this.#server = server;
-    this.#port = await listenWithFallback(
-      server,
-      { what: 'MQTT', host: this.#options.host, port: this.#options.port, explicit: this.#options.explicitPort, flag: '--mqtt-port' },
-      log,
-    );
+    if (this.#options.port !== null) {
+      const server = createServer((socket) => {
+        if (this.#admit(socket)) this.#handle(broker, socket);
+      });
+      this.#server = server;
+      this.#port = await listenWithFallback(
+        server,
+        { what: 'MQTT', host: this.#options.host, port: this.#options.port, explicit: this.#options.explicitPort, flag: '--mqtt-port' },
+        log,
+      );
+    }
+    const tls = this.#options.tls;
+    if (tls) {
+      const server = createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, (socket: TLSSocket) => this.#handle(broker, socket));
+      // The caps count the TCP connection, before the handshake costs anything.
+      server.on('connection', (socket: Socket) => void this.#admit(socket));
+      server.on('tlsClientError', (error, socket) => log.debug({ remote: socket.remoteAddress, err: error.message }, 'TLS handshake failed'));
+      this.#tlsServer = server;
+      this.#tlsPort = await listenWithFallback(server, { what: 'MQTT over TLS', host: this.#options.host, port: tls.port, explicit: tls.explicitPort, flag: '--mqtts-port' }, log);
+    }
     return this.#port;
   }
 
+  /** The plaintext port; 0 when only TLS is served. */
   get port(): number {
     return this.#port;
+  }
+
+  /** The TLS port; 0 without TLS. */
+  get tlsPort(): number {
+    return this.#tlsPort;
   }
 
   get connections(): number {
@@ -101,26 +130,26 @@ export class MqttServer {
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
+    const servers = [this.#server, this.#tlsServer].filter((s): s is Server => s !== null);
     const broker = this.#broker;
     this.#server = null;
+    this.#tlsServer = null;
     this.#broker = null;
-    if (server) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
-      for (const socket of this.#sockets) socket.destroy();
-      await closed;
-    }
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await Promise.all(closed);
   }
 
-  #accept(broker: Aedes, socket: Socket): void {
+  /** Counts a new TCP connection against the caps; over them it is closed unread. */
+  #admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
     const fromAddress = this.#perAddress.get(address) ?? 0;
     const limit = this.#sockets.size >= this.#options.maxConnections ? 'total' : fromAddress >= this.#options.maxConnectionsPerAddress ? 'per_address' : null;
     if (limit) {
       this.#options.onConnectionLimit(`${address}:${socket.remotePort}`, limit);
       socket.destroy();
-      return;
+      return false;
     }
     this.#sockets.add(socket);
     this.#perAddress.set(address, fromAddress + 1);
@@ -130,6 +159,10 @@ export class MqttServer {
       if (left > 0) this.#perAddress.set(address, left);
       else this.#perAddress.delete(address);
     });
+    return true;
+  }
+
+  #handle(broker: Aedes, socket: Socket): void {
     socket.setNoDelay(true);
     broker.handle(socket);
     // aedes reads in paused mode ('readable' + read()); a 'data' listener added after

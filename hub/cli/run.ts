@@ -2,6 +2,7 @@ import { isHubError, type HubErrorCode } from '../errors.ts';
 import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
 import { officerCommand } from './commands/officer.ts';
+import { tlsCommand } from './commands/tls.ts';
 import { tokenCommand } from './commands/token.ts';
 import type { CliIo } from './io.ts';
 
@@ -19,6 +20,7 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
   config_invalid: 78,
   config_unreadable: 66,
   secret_unreadable: 66,
+  tls_missing: 66,
   data_dir_locked: 75,
   port_in_use: 75,
   store_migration_failed: 70,
@@ -32,6 +34,7 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
 
   huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID]
                    [--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret-file FILE] [--log-level LEVEL]
+                   [--tls] [--mqtts-port N] [--https-port N]
                    (the secret also from $HUDUMA_SECRETARIAT_SECRET or systemd LoadCredential=secretariat-secret)
   huduma-hub device add DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
   huduma-hub device move DEVICE_ID --counter COUNTER_ID [--data-dir DIR]
@@ -42,6 +45,8 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
   huduma-hub token revoke TOKEN [--data-dir DIR]
   huduma-hub officer add OFFICER_ID --name NAME [--pin DIGITS] [--force] [--data-dir DIR]
   huduma-hub officer list [--data-dir DIR]
+  huduma-hub tls init [--name HOST_OR_IP]... [--renew] [--data-dir DIR]   the centre CA and certificate (docs/security.md)
+  huduma-hub tls show [--data-dir DIR]
   huduma-hub sync status [--data-dir DIR]
   huduma-hub sync drain [--data-dir DIR] [--timeout SECONDS]
   huduma-hub demo
@@ -66,6 +71,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return tokenCommand(rest, io);
       case 'officer':
         return await officerCommand(rest, io);
+      case 'tls':
+        return tlsCommand(rest, io);
       case 'sync': {
         const { syncCommand } = await import('./commands/sync.ts');
         return await syncCommand(rest, io);

@@ -18,6 +18,9 @@ export interface ConfigOverrides {
   secretariatUrl?: string;
   secretariatSecret?: string;
   logLevel?: string;
+  tls?: boolean;
+  mqttsPort?: number;
+  httpsPort?: number;
 }
 
 export interface LoadedConfig {
@@ -28,7 +31,7 @@ export interface LoadedConfig {
    * Ports someone chose (file or flag). A chosen port that is taken is an error; a
    * default one that is taken is replaced by a free one, with a warning.
    */
-  explicitPorts: { mqtt: boolean; http: boolean };
+  explicitPorts: { mqtt: boolean; http: boolean; mqtts: boolean; https: boolean };
 }
 
 export function loadHubConfig(options: { configPath?: string; overrides?: ConfigOverrides } = {}): LoadedConfig {
@@ -37,6 +40,8 @@ export function loadHubConfig(options: { configPath?: string; overrides?: Config
   const explicitPorts = {
     mqtt: options.overrides?.mqttPort !== undefined || hasPath(raw, ['mqtt', 'port']),
     http: options.overrides?.httpPort !== undefined || hasPath(raw, ['http', 'port']),
+    mqtts: options.overrides?.mqttsPort !== undefined || hasPath(raw, ['tls', 'mqttPort']),
+    https: options.overrides?.httpsPort !== undefined || hasPath(raw, ['tls', 'httpsPort']),
   };
   const merged = applyOverrides(withoutComments(raw) as Record<string, unknown>, options.overrides ?? {});
   const parsed = HubConfigSchema.safeParse(merged, { reportInput: true });
@@ -83,6 +88,9 @@ function applyOverrides(raw: Record<string, unknown>, o: ConfigOverrides): Recor
   set('printer', 'path', o.printer);
   set('secretariat', 'url', o.secretariatUrl);
   set('secretariat', 'secret', o.secretariatSecret);
+  set('tls', 'enabled', o.tls);
+  set('tls', 'mqttPort', o.mqttsPort);
+  set('tls', 'httpsPort', o.httpsPort);
   return out;
 }
 

@@ -104,6 +104,20 @@ const MqttSection = z.strictObject({
   maxConnectionsPerAddress: z.int().min(1).max(100_000).default(64),
 });
 
+/** TLS on the centre LAN (docs/security.md, "TLS"): MQTT over TLS and the pages over HTTPS. */
+const TlsSection = z.strictObject({
+  /** Listen for MQTT over TLS and HTTPS with the centre certificate in DATA_DIR/tls (made at first start when `tls init` was not run). */
+  enabled: z.boolean().default(false),
+  mqttPort: Port.default(8883),
+  httpsPort: Port.default(8443),
+  /**
+   * Keep plaintext MQTT and HTTP as well: for the demo and while counter hosts move to
+   * TLS. When false, plaintext MQTT is not served at all and plaintext HTTP serves
+   * /health and /metrics only, redirecting everything else to HTTPS.
+   */
+  allowPlaintext: z.boolean().default(true),
+});
+
 const HttpSection = z.strictObject({
   host: Host.default('0.0.0.0'),
   port: Port.default(DEFAULT_HTTP_PORT),
@@ -242,6 +256,7 @@ export const HubConfigSchema = z
     dataDir: z.string().min(1).default('data/hub'),
     mqtt: MqttSection.prefault({}),
     http: HttpSection.prefault({}),
+    tls: TlsSection.prefault({}),
     feedback: FeedbackSection.prefault({}),
     printer: PrinterSection.prefault({}),
     displays: DisplaysSection.prefault({}),

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { DeviceCommands } from '../devices/device-commands.ts';
@@ -7,6 +8,7 @@ import type { HealthSnapshot } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../net/listen.ts';
 import { ApiError } from './errors.ts';
+import { redirectPlaintextToHttps } from './plaintext-redirect.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
@@ -31,6 +33,8 @@ export interface HttpDeps {
   clock: Clock;
   bus: EventBus;
   queue: QueuePart;
+  /** With TLS and no plaintext allowed: the HTTPS port plaintext requests are sent to. */
+  httpsOnly?: { httpsPort: () => number };
 }
 
 /** Builds the app without listening (tests may `inject`; the hub listens). */
@@ -58,6 +62,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } });
   });
 
+  if (deps.httpsOnly) redirectPlaintextToHttps(app, deps.httpsOnly.httpsPort);
   app.get('/health', async () => deps.health());
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', metrics.contentType);
@@ -73,20 +78,42 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   return app;
 }
 
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  explicitPort: boolean;
+  /** HTTPS with the centre certificate (docs/security.md, "TLS"), served by the same app. */
+  tls?: { port: number; explicitPort: boolean; key: string; cert: string };
+  log: Logger;
+}
+
+/**
+ * The app on plaintext HTTP and, with TLS, on HTTPS as well: one fastify app, two
+ * listeners (the HTTPS server hands each request to the app's router).
+ */
 export class HttpServer {
   readonly #app: FastifyInstance;
-  readonly #options: { host: string; port: number; explicitPort: boolean; log: Logger };
+  readonly #options: HttpServerOptions;
+  #https: HttpsServer | null = null;
   #port = 0;
+  #httpsPort = 0;
 
-  constructor(app: FastifyInstance, options: { host: string; port: number; explicitPort: boolean; log: Logger }) {
+  constructor(app: FastifyInstance, options: HttpServerOptions) {
     this.#app = app;
     this.#options = options;
   }
 
   async start(): Promise<number> {
     await this.#app.ready();
-    const { host, port, explicitPort, log } = this.#options;
+    const { host, port, explicitPort, log, tls } = this.#options;
     this.#port = await listenWithFallback(this.#app.server, { what: 'HTTP', host, port, explicit: explicitPort, flag: '--http-port' }, log);
+    if (tls) {
+      const https = createHttpsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (request, response) => this.#app.routing(request, response));
+      // The same time limits as the plaintext server (hub/http/server.ts sets them there).
+      for (const key of ['headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'timeout', 'maxHeadersCount'] as const) (https as unknown as Record<string, unknown>)[key] = this.#app.server[key];
+      this.#https = https;
+      this.#httpsPort = await listenWithFallback(https, { what: 'HTTPS', host, port: tls.port, explicit: tls.explicitPort, flag: '--https-port' }, log);
+    }
     return this.#port;
   }
 
@@ -94,7 +121,19 @@ export class HttpServer {
     return this.#port;
   }
 
+  /** 0 without TLS. */
+  get httpsPort(): number {
+    return this.#httpsPort;
+  }
+
   async stop(): Promise<void> {
+    const https = this.#https;
+    this.#https = null;
+    if (https) {
+      const closed = new Promise<void>((resolve) => https.close(() => resolve()));
+      https.closeAllConnections();
+      await closed;
+    }
     await this.#app.close();
   }
 }

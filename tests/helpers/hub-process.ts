@@ -37,6 +37,9 @@ export interface HubProcess {
   child: ChildProcess;
   mqttPort: number;
   httpPort: number;
+  /** With --tls. */
+  mqttsPort?: number;
+  httpsPort?: number;
   stderr(): string;
   /** Resolves with the exit code (or the signal name). */
   exited: Promise<number | string>;
@@ -52,11 +55,12 @@ export function spawnHub(args: string[], options: { cwd?: string; env?: NodeJS.P
   return new Promise((resolve, reject) => {
     onLines(child.stderr!, (line) => {
       if (!line.includes('"hub ready"')) return;
-      const ready = JSON.parse(line) as { mqttPort: number; httpPort: number };
+      const ready = JSON.parse(line) as { mqttPort: number; httpPort: number; mqttsPort?: number; httpsPort?: number };
       resolve({
         child,
         mqttPort: ready.mqttPort,
         httpPort: ready.httpPort,
+        ...(ready.mqttsPort !== undefined && { mqttsPort: ready.mqttsPort, httpsPort: ready.httpsPort! }),
         stderr: () => stderr,
         exited,
         kill(signal = 'SIGTERM') {

@@ -8,7 +8,8 @@ import type { CliIo } from '../io.ts';
 
 export const START_USAGE =
   'huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID] ' +
-  '[--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret-file FILE] [--log-level LEVEL]\n' +
+  '[--printer PATH|emulator] [--secretariat-url URL] [--secretariat-secret-file FILE] [--log-level LEVEL] ' +
+  '[--tls] [--mqtts-port N] [--https-port N]\n' +
   '  the Secretariat secret: --secretariat-secret-file FILE, $HUDUMA_SECRETARIAT_SECRET, or systemd LoadCredential=secretariat-secret\n' +
   '  (--secretariat-secret SECRET works too, but shows it in ps)';
 
@@ -31,6 +32,9 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       'secretariat-secret': { type: 'string' },
       'secretariat-secret-file': { type: 'string' },
       'log-level': { type: 'string' },
+      tls: { type: 'boolean' },
+      'mqtts-port': { type: 'string' },
+      'https-port': { type: 'string' },
     },
     START_USAGE,
   );
@@ -49,6 +53,9 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       secretariatUrl: values['secretariat-url'],
       secretariatSecret: secret?.value,
       logLevel: values['log-level'],
+      tls: values.tls,
+      mqttsPort: portFlag('--mqtts-port', values['mqtts-port']),
+      httpsPort: portFlag('--https-port', values['https-port']),
     },
   });
   const log = createLogger({ level: loaded.config.logLevel });
