@@ -23,7 +23,8 @@ export interface HealthSnapshot {
   startedAt: string;
   uptimeS: number;
   mqtt: { port: number; connections: number };
-  http: { port: number };
+  /** Open connections and event streams, refusals by reason, PIN hashes run (docs/security.md). */
+  http: { port: number; connections: number; streams: number; refusedTotal: number; refusedByReason: Record<string, number>; pinHashes: number };
   devices: { total: number; online: number; connected: number };
   ingest: {
     pressesTotal: number;
@@ -85,7 +86,7 @@ export interface HealthSources {
   outbox: Outbox;
   writerStats: WriterStats;
   mqtt: () => { port: number; connections: number };
-  http: () => { port: number };
+  http: () => HealthSnapshot['http'];
   devices: () => { total: number; online: number; connected: number };
   sync: () => SyncStatus | null;
   disk: () => DiskReading;

@@ -3,6 +3,7 @@ import type { DeviceConfigMessage } from '../protocol/messages/config.ts';
 import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
 import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { OfficerSessions } from './auth/officer-sessions.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
@@ -181,7 +182,8 @@ export class Hub {
       bus: this.bus,
       clock,
     });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue }), {
+    const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -237,7 +239,7 @@ export class Hub {
       outbox: parts.outbox,
       writerStats: parts.writer.stats,
       mqtt: () => ({ port: parts.mqtt.port, connections: parts.mqtt.connections }),
-      http: () => ({ port: parts.http?.port ?? 0 }),
+      http: () => ({ port: parts.http?.port ?? 0, ...(parts.http?.stats() ?? { connections: 0, streams: 0, refusedTotal: 0, refusedByReason: {}, pinHashes: 0 }) }),
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
       sync: () => parts.sync.status(),
       disk: () => parts.disk.reading,

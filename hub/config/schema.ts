@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Id } from '../../protocol/ids.ts';
+import { HttpSection } from './http-section.ts';
 
+export { DEFAULT_HTTP_PORT } from './http-section.ts';
 export const DEFAULT_MQTT_PORT = 1883;
-export const DEFAULT_HTTP_PORT = 8080;
 
 const Port = z.int().min(0).max(65535);
 const Host = z.string().min(1);
@@ -95,11 +96,6 @@ const MqttSection = z.strictObject({
    * closed): aedes 1.2 sets no packet-size limit of its own.
    */
   maxPacketBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
-});
-
-const HttpSection = z.strictObject({
-  host: Host.default('0.0.0.0'),
-  port: Port.default(DEFAULT_HTTP_PORT),
 });
 
 const FeedbackSection = z.strictObject({
