@@ -49,6 +49,18 @@ export class OfficerSessions {
     }).immediate();
   }
 
+  /**
+   * Sign out at the console: every session of this officer at this counter ends (a
+   * second tab included), so the counter is free for the next officer. A CLI officer
+   * token (no officer) ends only itself.
+   */
+  signOut(token: string, grant: { counterId: string | null; officerId?: string | null }): number {
+    if (!grant.officerId || !grant.counterId) return this.#tokens.revoke(token) ? 1 : 0;
+    return this.#db
+      .prepare('UPDATE access_tokens SET revoked_at = @now WHERE counter_id = @counterId AND officer_id = @officerId AND revoked_at IS NULL AND expires_at > @now')
+      .run({ counterId: grant.counterId, officerId: grant.officerId, now: this.#clock.now() }).changes;
+  }
+
   /** A manager frees a counter: every officer session there ends. Returns how many did. */
   release(counterId: string): number {
     return this.#db

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { SECURITY_HEADERS } from '../security-headers.ts';
 import { FairShareQuota } from './fair-share.ts';
@@ -10,6 +10,7 @@ export function clientAddress(address: string | undefined): string {
   return (address.startsWith('::ffff:') ? address.slice(7) : address).slice(0, 64);
 }
 
+const SPOKE = Symbol('huduma.spoke');
 /** A refused connection that never reads its answer is dropped after this. */
 const REFUSAL_LINGER_MS = 2000;
 const CONNECTION_RETRY_AFTER_S = 10;
@@ -27,10 +28,21 @@ export class ConnectionGuard {
   readonly #quota: FairShareQuota<Socket>;
   readonly #refusals: HttpRefusals;
 
-  constructor(server: Server, limits: { connectionsPerAddress: number; connectionsTotal: number }, refusals: HttpRefusals) {
+  readonly #limits: { headersTimeoutMs: number; idleTimeoutMs: number };
+
+  constructor(server: Server, limits: { connectionsPerAddress: number; connectionsTotal: number; headersTimeoutMs: number; idleTimeoutMs: number }, refusals: HttpRefusals) {
     this.#quota = new FairShareQuota({ perAddress: limits.connectionsPerAddress, total: limits.connectionsTotal });
     this.#refusals = refusals;
+    this.#limits = limits;
     server.on('connection', (socket: Socket) => this.#admit(socket));
+    // Node's header time-out only starts with the first byte of a request: a connection
+    // that never says anything would be kept for the whole idle time-out. So a new
+    // connection gets the header time-out as its idle time-out until its first request.
+    server.on('request', (request: IncomingMessage) => {
+      if ((request.socket as Socket & { [SPOKE]?: boolean })[SPOKE]) return;
+      (request.socket as Socket & { [SPOKE]?: boolean })[SPOKE] = true;
+      request.socket.setTimeout(this.#limits.idleTimeoutMs);
+    });
   }
 
   get open(): number {
@@ -55,6 +67,7 @@ export class ConnectionGuard {
       this.#refusals.count('connection_evicted', admission.evicted.address);
       admission.evicted.item.destroy();
     }
+    socket.setTimeout(this.#limits.headersTimeoutMs);
     socket.once('close', () => this.#quota.release(address, socket));
   }
 }

@@ -82,6 +82,6 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
 
   app.post('/api/officer/logout', { onRequest: requireRole(tokens, 'officer') }, async (request) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')![1]!;
-    return { revoked: tokens.revoke(token) };
+    return { revoked: deps.sessions.signOut(token, (request as GrantedRequest).grant!) > 0 };
   });
 }

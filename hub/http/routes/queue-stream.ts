@@ -10,8 +10,12 @@ import { FairShareQuota } from '../limits/fair-share.ts';
 import type { HttpRefusals } from '../limits/refusals.ts';
 import { SECURITY_HEADERS } from '../security-headers.ts';
 
-/** A page that stops reading is dropped rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+/**
+ * A page that stops reading is dropped rather than buffered without bound: beyond what
+ * the kernel's socket buffer holds, at most this much per stream (a snapshot of a big
+ * centre is ~20 KB), so streamsTotal streams cannot hold more than 64 MB between them.
+ */
+const MAX_BUFFERED_BYTES = 256 * 1024;
 /**
  * A refused page tries again no sooner than this. (EventSource cannot read it, but gives
  * up on an error status; kiosk/public/assets/stream.js then backs off from 1 s to 15 s.)
