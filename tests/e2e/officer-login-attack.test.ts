@@ -40,6 +40,7 @@ describe('officer sign-in under attack (a running hub, clients on many LAN addre
     await cli('officer', 'add', 'wanjiru', '--name', 'Wanjiru K.', '--pin', '4821');
     await cli('officer', 'add', 'otieno', '--name', 'Otieno A.', '--pin', '1357');
     await cli('officer', 'add', 'kamau', '--name', 'Kamau J.', '--pin', '2468');
+    await cli('officer', 'add', 'achieng', '--name', 'Achieng O.', '--pin', '8642');
     kiosk = (await cli('token', 'create', '--role', 'kiosk')).token!;
     manager = (await cli('token', 'create', '--role', 'manager')).token!;
     hub = await spawnHub(['--config', config, '--data-dir', dir.path, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
@@ -151,5 +152,14 @@ describe('officer sign-in under attack (a running hub, clients on many LAN addre
     expect(released.json).toEqual({ counterId: 'c06', released: 1 });
     expect((await lanRequest(port, { path: '/api/counters/c06/call-next', headers: { authorization: `Bearer ${kamau.json.token}` }, body: {} })).status).toBe(401);
     expect((await login(lanAddress(161), 'otieno', '1357', 'c06')).status).toBe(200);
+  });
+
+  it('a supervisor lifts a lock-out with `officer unlock` while the hub runs', async () => {
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => login(lanAddress(170 + i), 'achieng', String(7000 + i), 'c08')));
+    expect(guesses.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+    expect((await cli('officer', 'list')).officers).toContainEqual({ officerId: 'achieng', name: 'Achieng O.', locked: true });
+    expect((await login(lanAddress(190), 'achieng', '8642', 'c08')).status).toBe(429);
+    expect(await cli('officer', 'unlock', 'achieng')).toEqual({ officerId: 'achieng', wasLocked: true });
+    expect((await login(lanAddress(190), 'achieng', '8642', 'c08')).status).toBe(200);
   });
 });

@@ -1,0 +1,137 @@
+import { createServer, type Server } from 'node:http';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeBrowser, launchBrowser, testId, watchPage } from '../helpers/browser.ts';
+import { writeCentreConfig } from '../helpers/config-file.ts';
+import { runHubCli, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
+import { lanAddress, lanRequest, rawConnection, readUntilClosed } from '../helpers/lan-client.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+/**
+ * Issue 12, item 7 (pages) and the refusals' shape (docs/security.md, "Hub HTTP API"),
+ * against a running hub: every answer carries the CSP and frame headers; the pages work
+ * under the CSP in real Chromium; a page on another origin that frames the counter
+ * console gets nothing rendered. The hub runs with small per-address caps so the raw
+ * connection refusal and the stream refusal can be seen from one address.
+ */
+const EXPECTED = {
+  'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+describe('security headers and framing (a running hub, real Chromium)', () => {
+  const dir = tempDir('huduma-page-security-');
+  let hub: HubProcess;
+  let base: string;
+  let kiosk: string;
+  let browser: Browser;
+  let framer: Server;
+  let framerUrl: string;
+
+  beforeAll(async () => {
+    const created = await runHubCli(['token', 'create', '--role', 'kiosk', '--data-dir', dir.path]);
+    kiosk = (JSON.parse(created.stdout) as { token: string }).token;
+    const config = writeCentreConfig(dir.path, { http: { limits: { connectionsPerAddress: 8, streamsPerAddress: 2 } } });
+    hub = await spawnHub(['--config', config, '--data-dir', dir.path, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
+    base = `http://127.0.0.1:${hub.httpPort}`;
+    // Another origin (another port) whose page frames the counter console.
+    framer = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html; charset=utf-8');
+      response.end(`<!doctype html><title>not the hub</title><iframe id="console" src="${base}/counter" width="800" height="600"></iframe>`);
+    });
+    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+    framerUrl = `http://localhost:${(framer.address() as { port: number }).port}/`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await closeBrowser(browser);
+    await new Promise((resolve) => framer?.close(resolve));
+    await hub?.kill();
+    dir.remove();
+  });
+
+  it('puts the headers on pages, assets, API answers, errors and the event stream', async () => {
+    const answers = await Promise.all([
+      lanRequest(hub.httpPort, { path: '/counter' }),
+      lanRequest(hub.httpPort, { path: '/assets/counter.js' }),
+      lanRequest(hub.httpPort, { path: '/api/services' }),
+      lanRequest(hub.httpPort, { path: '/health' }),
+      lanRequest(hub.httpPort, { path: '/no-such-page' }),
+      lanRequest(hub.httpPort, { path: '/api/tickets', body: { serviceId: 'kra' } }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 404, 401]);
+    for (const answer of answers) expect(answer.headers).toMatchObject(EXPECTED);
+
+    const stream = await rawConnection(hub.httpPort, '127.0.0.1');
+    const head = await new Promise<string>((resolve) => {
+      stream.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1')));
+      stream.write('GET /api/queue/stream HTTP/1.1\r\nhost: hub\r\n\r\n');
+    });
+    stream.destroy();
+    expect(head).toMatch(/^HTTP\/1\.1 200/);
+    expect(head).toMatch(/^x-frame-options: DENY\r$/im);
+    expect(head).toMatch(/^content-security-policy: .*frame-ancestors 'none'/im);
+  });
+
+  it('refuses a client over its caps with JSON, Retry-After and the same headers', async () => {
+    const from = lanAddress(5);
+    const streams = await Promise.all([0, 1].map(() => rawConnection(hub.httpPort, from)));
+    for (const socket of streams) socket.write('GET /api/queue/stream HTTP/1.1\r\nhost: hub\r\n\r\n');
+    let third = await lanRequest(hub.httpPort, { from, path: '/api/queue/stream' });
+    // The two streams may still be on their way in: ask until the hub has counted them.
+    for (let i = 0; i < 50 && third.status === 200; i++) third = await lanRequest(hub.httpPort, { from, path: '/api/queue/stream' });
+    expect(third.status).toBe(429);
+    expect(third.json.error).toMatchObject({ code: 'too_many_streams', message: expect.stringContaining('http.limits.streamsPerAddress') });
+    expect(third.headers['retry-after']).toBe('30');
+    expect(third.headers).toMatchObject(EXPECTED);
+
+    // 8 connections from one address (the 2 streams and 6 idle): the 9th is answered 503 at accept.
+    const idle = await Promise.all(Array.from({ length: 6 }, () => rawConnection(hub.httpPort, from)));
+    const ninth = await rawConnection(hub.httpPort, from);
+    const refused = await readUntilClosed(ninth);
+    expect(refused).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(refused).toMatch(/\r\nretry-after: 10\r\n/);
+    expect(refused).toMatch(/\r\nx-frame-options: DENY\r\n/);
+    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'too_many_connections', message: expect.stringContaining('http.limits.connectionsPerAddress') } });
+    for (const socket of [...streams, ...idle]) socket.destroy();
+    // Another address is not affected.
+    expect((await lanRequest(hub.httpPort, { from: lanAddress(6), path: '/health' })).status).toBe(200);
+  });
+
+  it('the pages work under the CSP in Chromium, and another origin that frames the counter console gets nothing rendered', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    try {
+      for (const [path, ready] of [['/counter', 'login'], [`/kiosk#token=${kiosk}`, 'screen-home'], ['/board', 'sound-overlay']] as const) {
+        const page = await context.newPage();
+        const problems = watchPage(page);
+        const violations: string[] = [];
+        page.on('console', (message) => {
+          if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+        });
+        const response = await page.goto(`${base}${path}`);
+        expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+        await expect.poll(() => page.locator(testId(ready)).isVisible()).toBe(true);
+        expect(violations).toEqual([]);
+        expect(problems.errors).toEqual([]);
+        await page.close();
+      }
+
+      const page = await context.newPage();
+      const refusals: string[] = [];
+      page.on('console', (message) => refusals.push(message.text()));
+      await page.goto(framerUrl);
+      const frameElement = await page.waitForSelector('#console');
+      await expect.poll(() => refusals.some((text) => /frame-ancestors|Refused to (display|frame)/i.test(text))).toBe(true);
+      const frame = await frameElement.contentFrame();
+      // Blocked: Chromium shows its error page in the frame, never the console.
+      expect(frame?.url() ?? '').not.toContain('/counter');
+      expect(await frame?.locator(testId('login')).count()).toBe(0);
+      expect(await frame?.locator(testId('pin-key-1')).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
