@@ -134,4 +134,33 @@ describe('security headers and framing (a running hub, real Chromium)', () => {
       await context.close();
     }
   });
+
+  it('a board refused a stream backs off instead of hammering, says it is reconnecting, and connects once a place is free', async () => {
+    // 127.0.0.1 holds both of its streams (streamsPerAddress 2 here): the board's own is refused with 429.
+    const held = await Promise.all([0, 1].map(() => rawConnection(hub.httpPort, '127.0.0.1')));
+    for (const socket of held) socket.write('GET /api/queue/stream HTTP/1.1\r\nhost: hub\r\n\r\n');
+    await expect.poll(async () => (await lanRequest(hub.httpPort, { path: '/health' })).json.http.streams).toBe(2);
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      const page = await context.newPage();
+      const attempts: Array<{ at: number; status: number }> = [];
+      page.on('response', (response) => {
+        // The browser's own start time of each request (event delivery to the test lags).
+        if (response.url().endsWith('/api/queue/stream')) attempts.push({ at: response.request().timing().startTime, status: response.status() });
+      });
+      await page.goto(`${base}/board`);
+      await expect.poll(() => attempts.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      expect(attempts.slice(0, 3).map((a) => a.status)).toEqual([429, 429, 429]);
+      // stream.js backs off 1 s, then 2 s (then 4, 8, 15): lower bounds only.
+      expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThan(900);
+      expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThan(1900);
+      await expect.poll(() => page.locator(testId('connection-status')).isVisible()).toBe(true);
+      for (const socket of held) socket.destroy();
+      await expect.poll(() => page.locator(testId('connection-status')).isVisible(), { timeout: 15_000 }).toBe(false);
+      expect(attempts.at(-1)!.status).toBe(200);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await context.close();
+    }
+  });
 });

@@ -3,6 +3,8 @@ import { ManualClock } from '../../hub/clock.ts';
 import { FairShareQuota } from '../../hub/http/limits/fair-share.ts';
 import { nestingExceeds } from '../../hub/http/limits/json-body.ts';
 import { LoginThrottle } from '../../hub/http/limits/login-throttle.ts';
+import { HttpRefusals } from '../../hub/http/limits/refusals.ts';
+import { capturingLogger } from '../helpers/log-capture.ts';
 
 /** The pure parts of the HTTP limits (docs/security.md); the attacks on a running hub are tests/e2e/http-exhaustion.test.ts. */
 describe('FairShareQuota', () => {
@@ -60,5 +62,25 @@ describe('JSON nesting', () => {
     expect(nestingExceeds('{"a":[[[1]]]}', 3)).toBe(true);
     expect(nestingExceeds('{"a":"[[[[[[\\"[[[["}', 1)).toBe(false);
     expect(nestingExceeds('['.repeat(100_000), 16)).toBe(true);
+  });
+});
+
+describe('HttpRefusals', () => {
+  it('counts every refusal but logs one bounded summary a minute, whatever the attacker sends', () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T08:00:00Z'));
+    const logs = capturingLogger();
+    const refusals = new HttpRefusals({ clock, log: logs.log });
+    for (let i = 0; i < 20_000; i++) refusals.count(i % 2 ? 'unauthorized' : 'streams_per_address', `10.${Math.floor(i / 250) % 250}.${i % 250}.${'9'.repeat(i % 3 ? 1 : 500)}`);
+    expect(logs.lines()).toEqual([]);
+    clock.advance(60_000);
+    const lines = logs.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, refused: { unauthorized: 10_000, streams_per_address: 10_000 }, addresses: 1000 });
+    expect((lines[0]!.top as unknown[]).length).toBe(5);
+    expect(logs.text().length).toBeLessThan(2000);
+    clock.advance(60_000);
+    expect(logs.lines()).toHaveLength(1); // nothing new, nothing logged
+    expect(refusals.totals()).toEqual({ streams_per_address: 10_000, unauthorized: 10_000 });
+    refusals.stop();
   });
 });
