@@ -33,7 +33,7 @@ describe('security headers and framing (a running hub, real Chromium)', () => {
   beforeAll(async () => {
     const created = await runHubCli(['token', 'create', '--role', 'kiosk', '--data-dir', dir.path]);
     kiosk = (JSON.parse(created.stdout) as { token: string }).token;
-    const config = writeCentreConfig(dir.path, { http: { limits: { connectionsPerAddress: 8, streamsPerAddress: 2 } } });
+    const config = writeCentreConfig(dir.path, { http: { limits: { connectionsPerAddress: 8, streamsPerAddress: 2, headersTimeoutMs: 2000 } } });
     hub = await spawnHub(['--config', config, '--data-dir', dir.path, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
     base = `http://127.0.0.1:${hub.httpPort}`;
     // Another origin (another port) whose page frames the counter console.
@@ -99,6 +99,16 @@ describe('security headers and framing (a running hub, real Chromium)', () => {
     for (const socket of [...streams, ...idle]) socket.destroy();
     // Another address is not affected.
     expect((await lanRequest(hub.httpPort, { from: lanAddress(6), path: '/health' })).status).toBe(200);
+  });
+
+  it('closes a connection that says nothing once the header time-out has passed (2 s here), not after the 60 s idle time-out', async () => {
+    const silent = await rawConnection(hub.httpPort, lanAddress(7));
+    const opened = performance.now();
+    const said = await readUntilClosed(silent);
+    const lifeMs = performance.now() - opened;
+    expect(said).toBe('');
+    expect(lifeMs).toBeGreaterThan(1500);
+    expect(lifeMs).toBeLessThan(30_000);
   });
 
   it('the pages work under the CSP in Chromium, and another origin that frames the counter console gets nothing rendered', async () => {
