@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/temp-dir.ts';
  * The officer lock-out is configured short (http.login.officerLockoutMs) so the test can
  * see it pass by polling, never sleeping.
  */
-const LOCKOUT_MS = 6000;
+const LOCKOUT_MS = 10_000;
 
 describe('officer sign-in under attack (a running hub, clients on many LAN addresses)', () => {
   const dir = tempDir('huduma-login-attack-');
