@@ -24,7 +24,8 @@ export interface HealthSnapshot {
   uptimeS: number;
   /** `port` is null when only MQTT over TLS is served; `tlsPort` null without TLS. */
   mqtt: { port: number | null; tlsPort: number | null; connections: number };
-  http: { port: number; httpsPort: number | null };
+  /** `httpsPort` null without TLS; open connections and event streams, refusals by reason, PIN hashes run (docs/security.md). */
+  http: { port: number; httpsPort: number | null; connections: number; streams: number; refusedTotal: number; refusedByReason: Record<string, number>; pinHashes: number };
   /** The centre certificate when TLS is on: what bridges and kiosks pin (docs/security.md, "TLS"). */
   tls: { caSha256: string; serverSpkiSha256: string; notAfter: string } | null;
   devices: { total: number; online: number; connected: number };

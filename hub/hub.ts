@@ -3,6 +3,7 @@ import type { DeviceConfigMessage } from '../protocol/messages/config.ts';
 import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
 import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { OfficerSessions } from './auth/officer-sessions.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
@@ -196,8 +197,9 @@ export class Hub {
       bus: this.bus,
       clock,
     });
+    const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -255,7 +257,11 @@ export class Hub {
       outbox: parts.outbox,
       writerStats: parts.writer.stats,
       mqtt: () => ({ port: parts.mqtt.port || null, tlsPort: parts.mqtt.tlsPort || null, connections: parts.mqtt.connections }),
-      http: () => ({ port: parts.http?.port ?? 0, httpsPort: parts.http?.httpsPort || null }),
+      http: () => ({
+        port: parts.http?.port ?? 0,
+        httpsPort: parts.http?.httpsPort || null,
+        ...(parts.http?.stats() ?? { connections: 0, streams: 0, refusedTotal: 0, refusedByReason: {}, pinHashes: 0 }),
+      }),
       tls: () => parts.tls && { caSha256: parts.tls.summary.caSha256, serverSpkiSha256: parts.tls.summary.serverSpkiSha256, notAfter: parts.tls.summary.notAfter },
       devices: () => ({ total: parts.registry.size, online: parts.presence.onlineCount, connected: parts.presence.connectedCount }),
       sync: () => parts.sync.status(),

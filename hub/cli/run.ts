@@ -41,9 +41,11 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
   huduma-hub device revoke DEVICE_ID [--data-dir DIR]
   huduma-hub device rekey DEVICE_ID [--data-dir DIR]
   huduma-hub device list [--data-dir DIR]
-  huduma-hub token create --role kiosk|officer|technician|manager [--counter ID] [--data-dir DIR]
-  huduma-hub token revoke TOKEN [--data-dir DIR]
+  huduma-hub token create --role kiosk|officer|technician|manager [--counter ID] [--ttl 12h|30d|90m] [--data-dir DIR]
+  huduma-hub token list [--all] [--data-dir DIR]
+  huduma-hub token revoke ID|TOKEN [--data-dir DIR]
   huduma-hub officer add OFFICER_ID --name NAME [--pin DIGITS] [--force] [--data-dir DIR]
+  huduma-hub officer unlock OFFICER_ID [--data-dir DIR]
   huduma-hub officer list [--data-dir DIR]
   huduma-hub tls init [--name HOST_OR_IP]... [--renew] [--data-dir DIR]   the centre CA and certificate (docs/security.md)
   huduma-hub tls show [--data-dir DIR]

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Id } from '../../protocol/ids.ts';
+import { HttpSection } from './http-section.ts';
 
+export { DEFAULT_HTTP_PORT } from './http-section.ts';
 export const DEFAULT_MQTT_PORT = 1883;
-export const DEFAULT_HTTP_PORT = 8080;
 
 const Port = z.int().min(0).max(65535);
 const Host = z.string().min(1);
@@ -116,11 +117,6 @@ const TlsSection = z.strictObject({
    * /health and /metrics only, redirecting everything else to HTTPS.
    */
   allowPlaintext: z.boolean().default(true),
-});
-
-const HttpSection = z.strictObject({
-  host: Host.default('0.0.0.0'),
-  port: Port.default(DEFAULT_HTTP_PORT),
 });
 
 const FeedbackSection = z.strictObject({

@@ -4,12 +4,15 @@ export class ApiError extends Error {
   readonly code: string;
   /** What a citizen-facing page shows, in English and Kiswahili, when there is such a text. */
   readonly messages: { en: string; sw: string } | undefined;
+  /** Sent as `Retry-After` (seconds) with refusals that pass (429, 503). */
+  readonly retryAfterS: number | undefined;
 
-  constructor(statusCode: number, code: string, message: string, messages?: { en: string; sw: string }) {
+  constructor(statusCode: number, code: string, message: string, messages?: { en: string; sw: string }, options: { retryAfterS?: number } = {}) {
     super(message);
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;
     this.messages = messages;
+    this.retryAfterS = options.retryAfterS === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterS));
   }
 }

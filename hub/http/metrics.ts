@@ -60,6 +60,19 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   gauge('huduma_devices_online', 'Devices that reported online on their current connection', (h) => h.devices.online);
   gauge('huduma_devices_connected', 'Devices with an MQTT connection', (h) => h.devices.connected);
   gauge('huduma_mqtt_connections', 'Open MQTT TCP connections', (h) => h.mqtt.connections);
+  gauge('huduma_http_connections', 'Open HTTP connections (capped per address and in all, docs/security.md)', (h) => h.http.connections);
+  gauge('huduma_http_streams', 'Open queue event streams', (h) => h.http.streams);
+  new Counter({
+    name: 'huduma_http_refused_total',
+    help: 'HTTP connections and requests refused by the limits in docs/security.md, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, value] of Object.entries(take().http.refusedByReason)) this.inc({ reason }, value);
+    },
+  });
+  counter('huduma_officer_pin_hashes_total', 'Officer PIN checks that ran the hash (at most the lock-out limit per officer per lock-out)', (h) => h.http.pinHashes);
   gauge('huduma_outbox_last_seq', 'Highest outbox seq', (h) => h.store.outboxLastSeq);
   gauge('huduma_sync_backlog_events', 'Events not yet acknowledged by the Secretariat', (h) => h.sync.backlogEvents);
   gauge('huduma_sync_oldest_unsynced_age_seconds', 'Age of the oldest unacknowledged event', (h) => h.sync.oldestUnsyncedAgeS);

@@ -2,21 +2,28 @@ import type { Database } from 'better-sqlite3';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
+import type { OfficerSessions } from '../auth/officer-sessions.ts';
 import type { DeviceCommands } from '../devices/device-commands.ts';
 import type { PresenceTracker } from '../devices/presence.ts';
 import type { HealthSnapshot } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../net/listen.ts';
-import { ApiError } from './errors.ts';
+import { registerErrorHandlers } from './error-handler.ts';
+import { ConnectionGuard } from './limits/connection-guard.ts';
+import { registerJsonBodyParser } from './limits/json-body.ts';
+import { LoginThrottle } from './limits/login-throttle.ts';
+import { HttpRefusals } from './limits/refusals.ts';
 import { redirectPlaintextToHttps } from './plaintext-redirect.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
+import { officerLoginRoutes } from './routes/officer-login.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
@@ -26,6 +33,7 @@ export interface HttpDeps {
   log: Logger;
   db: Database;
   tokens: AccessTokens;
+  sessions: OfficerSessions;
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
@@ -37,30 +45,53 @@ export interface HttpDeps {
   httpsOnly?: { httpsPort: () => number };
 }
 
-/** Builds the app without listening (tests may `inject`; the hub listens). */
-export function buildHttpApp(deps: HttpDeps): FastifyInstance {
-  // Per-request info logs would drown the log in /health polls; errors are logged below.
+/** What /health and /metrics show of the HTTP side (docs/security.md). */
+export interface HttpStats {
+  connections: number;
+  streams: number;
+  refusedTotal: number;
+  refusedByReason: Record<string, number>;
+  /** Officer PIN checks that ran the hash since start. */
+  pinHashes: number;
+}
+
+export interface HttpApp {
+  app: FastifyInstance;
+  stats(): HttpStats;
+  /** Puts another listener of the same app (HTTPS) under the same connection caps and time-outs. */
+  guard(server: import('node:net').Server): void;
+}
+
+/**
+ * Builds the app without listening (the hub listens). Every limit of the HTTP side is
+ * set here from config http.limits / http.login (docs/security.md, "Hub HTTP API"):
+ * node's header, request, keep-alive and idle time-outs; connections per address and in
+ * all; a body limit on every route (checked after the token, which onRequest checks
+ * before any body is read); JSON nesting; security headers on every answer.
+ */
+export function buildHttpApp(deps: HttpDeps): HttpApp {
+  const { limits } = deps.config.http;
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
+    // Per-request info logs would drown the log in /health polls; errors are logged by error-handler.ts.
     logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyBytes,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks header and request time-outs on this interval (default 30 s, which would let a slow client hold on 3x longer).
+    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1000 },
   });
+  const refusals = new HttpRefusals({ clock: deps.clock, log: deps.log });
+  app.addHook('onClose', async () => refusals.stop());
+  const connections = new ConnectionGuard(limits, refusals);
+  connections.watch(app.server);
+  const throttle = new LoginThrottle({ maxFailures: deps.config.http.login.addressMaxFailures, windowMs: deps.config.http.login.addressWindowMs }, deps.clock);
   const metrics = createMetricsRegistry(deps.health);
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof ApiError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.messages && { messages: error.messages }) } });
-    }
-    const { statusCode: status, message } = error as { statusCode?: number; message?: string };
-    if (status !== undefined && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: 'bad_request', message: message ?? 'bad request' } });
-    }
-    request.log.error({ err: error, url: request.url }, 'request failed');
-    // 5xx bodies never show internals.
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the hub log' } });
-  });
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } });
-  });
+  registerJsonBodyParser(app, limits.jsonMaxDepth);
+  registerSecurityHeaders(app);
+  registerErrorHandlers(app, { log: deps.log, refusals });
 
   if (deps.httpsOnly) redirectPlaintextToHttps(app, deps.httpsOnly.httpsPort);
   app.get('/health', async () => deps.health());
@@ -70,12 +101,27 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   });
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
-  queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, spooler: deps.queue.spooler });
-  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, officers: deps.queue.officers, queue: deps.queue.service, clock: deps.clock });
-  queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, log: deps.log });
+  queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, spooler: deps.queue.spooler, appointmentsBodyBytes: limits.appointmentsBodyBytes });
+  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service });
+  officerLoginRoutes(app, { config: deps.config, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
+  const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer });
   pageRoutes(app);
-  return app;
+
+  return {
+    app,
+    guard: (server) => connections.watch(server),
+    stats() {
+      const refusedByReason = refusals.totals();
+      return {
+        connections: connections.open,
+        streams: streams.open(),
+        refusedTotal: Object.values(refusedByReason).reduce((sum, n) => sum + n, 0),
+        refusedByReason,
+        pinHashes: deps.queue.officers.hashesChecked,
+      };
+    },
+  };
 }
 
 export interface HttpServerOptions {
@@ -92,25 +138,27 @@ export interface HttpServerOptions {
  * listeners (the HTTPS server hands each request to the app's router).
  */
 export class HttpServer {
-  readonly #app: FastifyInstance;
+  readonly #http: HttpApp;
   readonly #options: HttpServerOptions;
   #https: HttpsServer | null = null;
   #port = 0;
   #httpsPort = 0;
 
-  constructor(app: FastifyInstance, options: HttpServerOptions) {
-    this.#app = app;
+  constructor(http: HttpApp, options: HttpServerOptions) {
+    this.#http = http;
     this.#options = options;
   }
 
   async start(): Promise<number> {
-    await this.#app.ready();
+    const { app } = this.#http;
+    await app.ready();
     const { host, port, explicitPort, log, tls } = this.#options;
-    this.#port = await listenWithFallback(this.#app.server, { what: 'HTTP', host, port, explicit: explicitPort, flag: '--http-port' }, log);
+    this.#port = await listenWithFallback(app.server, { what: 'HTTP', host, port, explicit: explicitPort, flag: '--http-port' }, log);
     if (tls) {
-      const https = createHttpsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (request, response) => this.#app.routing(request, response));
-      // The same time limits as the plaintext server (hub/http/server.ts sets them there).
-      for (const key of ['headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'timeout', 'maxHeadersCount'] as const) (https as unknown as Record<string, unknown>)[key] = this.#app.server[key];
+      const https = createHttpsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (request, response) => app.routing(request, response));
+      // The same time limits and connection caps as the plaintext listener (buildHttpApp).
+      for (const key of ['headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'timeout', 'maxHeadersCount'] as const) (https as unknown as Record<string, unknown>)[key] = app.server[key];
+      this.#http.guard(https);
       this.#https = https;
       this.#httpsPort = await listenWithFallback(https, { what: 'HTTPS', host, port: tls.port, explicit: tls.explicitPort, flag: '--https-port' }, log);
     }
@@ -126,6 +174,10 @@ export class HttpServer {
     return this.#httpsPort;
   }
 
+  stats(): HttpStats {
+    return this.#http.stats();
+  }
+
   async stop(): Promise<void> {
     const https = this.#https;
     this.#https = null;
@@ -134,6 +186,6 @@ export class HttpServer {
       https.closeAllConnections();
       await closed;
     }
-    await this.#app.close();
+    await this.#http.app.close();
   }
 }

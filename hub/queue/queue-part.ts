@@ -56,7 +56,7 @@ export class QueuePart {
       log,
       recordStatus: async (data) => void (await options.writer.write({ kind: 'event', event: { type: 'printer.status', data }, atMs: clock.now() })),
     });
-    this.officers = new OfficerPins(db, clock);
+    this.officers = new OfficerPins(db, clock, { maxFailures: config.http.login.officerMaxFailures, lockoutMs: config.http.login.officerLockoutMs });
   }
 
   /** Opens the printer's line, prints what is pending (a crash or an outage before) and follows the printer's state. */

@@ -40,8 +40,7 @@ export const CounterView = z.object({
   serviceIds: z.array(Id),
   state: CounterState,
   pauseReason: z.string().nullable(),
-  officerId: Id.nullable(),
-  /** The ticket called or being served here. */
+  /** The ticket called or being served here. (No officer id: this view is public; the console knows its own officer from the login.) */
   current: TicketView.nullable(),
 });
 export type CounterView = z.infer<typeof CounterView>;
@@ -124,6 +123,8 @@ export const QueueErrorCode = z.enum([
   'appointment_too_early',
   'invalid_pin',
   'login_locked',
+  'counter_taken',
+  'too_many_attempts',
   'no_print_job',
 ]);
 export type QueueErrorCode = z.infer<typeof QueueErrorCode>;

@@ -56,8 +56,9 @@ describe('loadHubConfig: the built-in sample centre', () => {
     expect(loaded.config.centre.timezone).toBe('Africa/Nairobi');
     expect(loaded.config.counters.map((c) => c.id)).toEqual(['c01', 'c02', 'c03', 'c04', 'c05', 'c06', 'c07', 'c08', 'c09', 'c10']);
     expect(loaded.config.mqtt).toEqual({ host: '0.0.0.0', port: 1883, maxPacketBytes: 65536, maxConnections: 1024, maxConnectionsPerAddress: 64 });
-    expect(loaded.config.http).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(loaded.explicitPorts).toEqual({ mqtt: false, http: false });
+    expect(loaded.config.http).toMatchObject({ host: '0.0.0.0', port: 8080, limits: { bodyBytes: 16_384, loginBodyBytes: 1024, connectionsTotal: 2048, streamsTotal: 256 }, login: { officerMaxFailures: 5, addressMaxFailures: 10 } });
+    expect(loaded.config.tls).toEqual({ enabled: false, mqttPort: 8883, httpsPort: 8443, allowPlaintext: true });
+    expect(loaded.explicitPorts).toEqual({ mqtt: false, http: false, mqtts: false, https: false });
     expect(loaded.config.feedback).toEqual({ lockoutMs: 2500, debounceMs: 45, pressBudgetPerMinute: 30, unanchoredPressBurst: 10, unanchoredPressesPerMinute: 6, maxPressBytes: 1024, telemetryIntervalMs: 60_000 });
   });
 
@@ -68,13 +69,13 @@ describe('loadHubConfig: the built-in sample centre', () => {
     expect(loaded.config.centre).toMatchObject({ id: 'other-centre', timezone: 'Africa/Nairobi', name: SAMPLE.centre.name });
     expect(loaded.config.dataDir).toBe('/tmp/x');
     expect(loaded.config.logLevel).toBe('warn');
-    expect(loaded.explicitPorts).toEqual({ mqtt: true, http: true });
-    expect(loadHubConfig({ overrides: { httpPort: 0 } }).explicitPorts).toEqual({ mqtt: false, http: true });
+    expect(loaded.explicitPorts).toEqual({ mqtt: true, http: true, mqtts: false, https: false });
+    expect(loadHubConfig({ overrides: { httpPort: 0 } }).explicitPorts).toEqual({ mqtt: false, http: true, mqtts: false, https: false });
   });
 
   it('a port in the file is explicit, even the default value; a flag still wins and keeps the other fields', () => {
     const path = writeConfig((c) => { c.mqtt = { port: 1883, maxPacketBytes: 2048 }; });
-    expect(loadHubConfig({ configPath: path }).explicitPorts).toEqual({ mqtt: true, http: false });
+    expect(loadHubConfig({ configPath: path }).explicitPorts).toEqual({ mqtt: true, http: false, mqtts: false, https: false });
     const flagged = loadHubConfig({ configPath: path, overrides: { mqttPort: 2883 } });
     expect(flagged.config.mqtt).toEqual({ host: '0.0.0.0', port: 2883, maxPacketBytes: 2048, maxConnections: 1024, maxConnectionsPerAddress: 64 });
     expect(flagged.source).toBe(path);
@@ -92,6 +93,14 @@ describe('loadHubConfig: invalid files name the field and what is expected', () 
     expect(issuesOf((c) => { c.mqtt = { port: 70_000 }; })).toEqual([expect.stringMatching(/^mqtt\.port: .*<=65535.*\(got 70000\)/)]);
     expect(issuesOf((c) => { c.http = { port: '8080' }; })).toEqual(['http.port: expected number, got "8080"']);
     expect(issuesOf((c) => { c.mqtt = { port: 1.5 }; })).toEqual([expect.stringMatching(/^mqtt\.port: .*int/)]);
+  });
+
+  it('HTTP limits that cannot work name the field and the fix', () => {
+    expect(issuesOf((c) => { c.http = { limits: { loginBodyBytes: 10 } }; })).toEqual(['http.limits.loginBodyBytes: must be at least 256 bytes (got 10)']);
+    expect(issuesOf((c) => { c.http = { limits: { idleTimeoutMs: 20_000 } }; })).toEqual(['http.limits.idleTimeoutMs: must be at least 30000 ms (got 20000)']);
+    expect(issuesOf((c) => { c.http = { limits: { headersTimeoutMs: 60_000, requestTimeoutMs: 30_000 } }; })).toEqual(['http.limits.headersTimeoutMs: must be at most requestTimeoutMs (30000): the headers are part of the request']);
+    expect(issuesOf((c) => { c.http = { limits: { streamsTotal: 5000 } }; })).toEqual(['http.limits.streamsTotal: must be at most connectionsTotal (2048): each stream is a connection']);
+    expect(issuesOf((c) => { c.http = { login: { officerLockoutMs: 'soon' } }; })).toEqual(['http.login.officerLockoutMs: expected number, got "soon"']);
   });
 
   it('unknown key: names the section and the key, and suggests checking the spelling', () => {

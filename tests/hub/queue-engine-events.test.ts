@@ -43,7 +43,9 @@ describe('queue engine: outbox events', () => {
     expect(eventsOf({ kind: 'open_counter', counterId: 'k1', officerId: 'off-2' }, '10:21')).toEqual([{ type: 'counter.opened', data: { counterId: 'k1', officerId: 'off-2' } }]);
     expect(eventsOf({ kind: 'close_counter', counterId: 'k1' }, '10:22')).toEqual([{ type: 'counter.closed', data: { counterId: 'k1' } }]);
     expect(eventsOf({ kind: 'close_counter', counterId: 'k1' }, '10:23')).toEqual([]);
-    expect(h.reader.counters()[0]).toMatchObject({ id: 'k1', state: 'closed', officerId: null, pauseReason: null });
+    expect(h.reader.counters()[0]).toMatchObject({ id: 'k1', state: 'closed', pauseReason: null });
+    // The officer leaves with the closing (stored state; the public view names no officer).
+    expect(h.db.prepare("SELECT officer_id FROM counter_state WHERE counter_id = 'k1'").get()).toEqual({ officer_id: null });
 
     const message = { en: 'The Alpha system is down.', sw: 'Mfumo wa Alpha haufanyi kazi.' };
     expect(eventsOf({ kind: 'suspend_service', serviceId: 'alpha', message }, '10:30')).toEqual([{ type: 'service.suspended', data: { serviceId: 'alpha', message } }]);

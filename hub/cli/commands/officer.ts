@@ -8,11 +8,12 @@ import { withStore, withStoreAsync } from '../store-access.ts';
 
 const USAGE = {
   add: 'huduma-hub officer add OFFICER_ID --name NAME [--pin DIGITS] [--force] [--data-dir DIR]',
+  unlock: 'huduma-hub officer unlock OFFICER_ID [--data-dir DIR]',
   list: 'huduma-hub officer list [--data-dir DIR]',
 };
 
 /**
- * `officer add|list`: the officers who log in at a counter console with a PIN. The PIN
+ * `officer add|unlock|list`: the officers who log in at a counter console with a PIN. The PIN
  * is printed once (generated when --pin is not given) and stored only as a hash.
  */
 export async function officerCommand(args: string[], io: CliIo): Promise<number> {
@@ -26,6 +27,13 @@ export async function officerCommand(args: string[], io: CliIo): Promise<number>
       if (!values.name) throw new HubError('usage', `--name is required (the officer's name, shown on the console)\n\nusage: ${USAGE.add}`);
       const added = await withStoreAsync(values, (db) => new OfficerPins(db, systemClock).add(officerId, values.name!, values.pin, values.force === true));
       printJson(io, added);
+      return 0;
+    }
+    case 'unlock': {
+      // A supervisor lifts a PIN lock-out without giving a new PIN (docs/security.md).
+      const { values, positionals } = parseCommandArgs(rest, common, USAGE.unlock);
+      const officerId = onePositional(positionals, 'OFFICER_ID', USAGE.unlock);
+      printJson(io, withStore(values, (db) => new OfficerPins(db, systemClock).unlock(officerId)));
       return 0;
     }
     case 'list': {

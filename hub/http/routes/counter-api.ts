@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OfficerLoginRequest, PauseRequest, SuspendServiceRequest, TransferRequest } from '../../../protocol/queue/api.ts';
+import { PauseRequest, SuspendServiceRequest, TransferRequest } from '../../../protocol/queue/api.ts';
 import type { AccessTokens } from '../../auth/access-tokens.ts';
-import type { OfficerPins } from '../../auth/officer-pins.ts';
-import type { Clock } from '../../clock.ts';
+import type { OfficerSessions } from '../../auth/officer-sessions.ts';
 import type { HubConfig } from '../../config/schema.ts';
 import type { QueueCommand } from '../../queue/commands.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
@@ -14,16 +13,16 @@ import { refusal, type GrantedRequest } from './queue-api.ts';
 export interface CounterApiDeps {
   config: HubConfig;
   tokens: AccessTokens;
-  officers: OfficerPins;
+  sessions: OfficerSessions;
   queue: QueueService;
-  clock: Clock;
 }
 
 type CounterParams = { counterId: string };
 
 /**
- * The counter console's API: PIN login, and the officer's buttons. An officer token
- * acts only for its own counter (process contract); a manager token for any.
+ * The counter console's buttons (PIN login is officer-login.ts). An officer token acts
+ * only for its own counter (process contract); a manager token for any. Tokens are
+ * checked at onRequest, before the body is read (docs/security.md).
  */
 export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): void {
   const { queue, tokens } = deps;
@@ -40,7 +39,7 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
 
   /** One console button: the command, then 200 with the ticket it concerns. */
   const button = (path: string, command: (request: FastifyRequest, counter: { counterId: string; officerId: string | null }) => QueueCommand, emptyIsNoContent = false) => {
-    app.post(`/api/counters/:counterId/${path}`, { preHandler: officerOrManager }, async (request, reply: FastifyReply) => {
+    app.post(`/api/counters/:counterId/${path}`, { onRequest: officerOrManager }, async (request, reply: FastifyReply) => {
       const result = await queue.run(command(request, ownCounter(request)));
       if (!result.ok) throw refusal(result);
       if (emptyIsNoContent && !result.ticket) return reply.status(204).send();
@@ -62,36 +61,27 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
   button('pause', (r, c) => ({ kind: 'pause_counter', counterId: c.counterId, reason: parseBody(PauseRequest, r.body).reason }));
   button('close', (_r, c) => ({ kind: 'close_counter', counterId: c.counterId }));
 
-  app.post('/api/services/:serviceId/suspend', { preHandler: requireRole(tokens, 'manager', 'technician') }, async (request) => {
+  app.post('/api/services/:serviceId/suspend', { onRequest: requireRole(tokens, 'manager', 'technician') }, async (request) => {
     const { message } = parseBody(SuspendServiceRequest, request.body);
     const result = await queue.run({ kind: 'suspend_service', serviceId: (request.params as { serviceId: string }).serviceId, message });
     if (!result.ok) throw refusal(result);
     return { services: queue.reader.services(queue.now()) };
   });
-  app.post('/api/services/:serviceId/resume', { preHandler: requireRole(tokens, 'manager', 'technician') }, async (request) => {
+  app.post('/api/services/:serviceId/resume', { onRequest: requireRole(tokens, 'manager', 'technician') }, async (request) => {
     const result = await queue.run({ kind: 'resume_service', serviceId: (request.params as { serviceId: string }).serviceId });
     if (!result.ok) throw refusal(result);
     return { services: queue.reader.services(queue.now()) };
   });
 
-  app.post('/api/officer/login', async (request) => {
-    const body = parseBody(OfficerLoginRequest, request.body);
-    if (!counterIds.has(body.counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${body.counterId}" in this centre`);
-    const check = await deps.officers.check(body.officerId, body.pin);
-    if (!check.ok) {
-      if (check.reason === 'login_locked') {
-        const minutes = Math.ceil((check.untilMs - deps.clock.now()) / 60_000);
-        throw new ApiError(429, 'login_locked', `too many wrong PINs: try again in ${minutes} min, or ask a supervisor to reset the PIN`);
-      }
-      throw new ApiError(401, 'invalid_pin', 'officer id or PIN is wrong');
-    }
-    const expiresAt = deps.clock.now() + deps.config.queue.officerSessionHours * 3_600_000;
-    const { token } = tokens.create('officer', body.counterId, counterIds, { officerId: check.officerId, expiresAt });
-    return { token, officerId: check.officerId, name: check.name, counterId: body.counterId, expiresAt: new Date(expiresAt).toISOString() };
+  /** The counter sign-in rule's way out (docs/queue.md): a manager ends every officer session at a counter. */
+  app.post('/api/counters/:counterId/release', { onRequest: requireRole(tokens, 'manager') }, async (request) => {
+    const { counterId } = request.params as CounterParams;
+    if (!counterIds.has(counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${counterId}" in this centre`);
+    return { counterId, released: deps.sessions.release(counterId) };
   });
 
-  app.post('/api/officer/logout', { preHandler: requireRole(tokens, 'officer') }, async (request) => {
+  app.post('/api/officer/logout', { onRequest: requireRole(tokens, 'officer') }, async (request) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')![1]!;
-    return { revoked: tokens.revoke(token) };
+    return { revoked: deps.sessions.signOut(token, (request as GrantedRequest).grant!) > 0 };
   });
 }

@@ -35,7 +35,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
     FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id ORDER BY d.device_id`);
   const quarantine = deps.db.prepare(`SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail,
       payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?`);
-  const technician = { preHandler: requireRole(deps.tokens, 'technician', 'manager') };
+  const technician = { onRequest: requireRole(deps.tokens, 'technician', 'manager') };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
   app.get('/api/devices', technician, async () => {

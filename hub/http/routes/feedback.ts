@@ -30,7 +30,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: { db: Database; token
       ticket_id AS ticketId, service_id AS serviceId
     FROM presses ORDER BY pressed_at DESC, id DESC LIMIT ?`);
 
-  app.get('/api/feedback/recent', { preHandler: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
+  app.get('/api/feedback/recent', { onRequest: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
     const { limit } = parseQuery(RecentQuery, request.query);
     const rows = recent.all(limit) as PressRow[];
     return {

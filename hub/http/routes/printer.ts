@@ -15,12 +15,12 @@ const EmulatorState = z.strictObject({ state: z.enum(['ready', 'paper_near_end',
  */
 export function printerRoutes(app: FastifyInstance, deps: { tokens: AccessTokens; printer: TicketPrinter }): void {
   const staff = requireRole(deps.tokens, 'technician', 'manager');
-  app.get('/api/printer', { preHandler: staff }, async () => ({
+  app.get('/api/printer', { onRequest: staff }, async () => ({
     kind: deps.printer.kind,
     state: deps.printer.state(),
     printed: deps.printer instanceof EmulatedTicketPrinter ? [...deps.printer.printed].reverse() : [],
   }));
-  app.post('/api/printer/emulator', { preHandler: staff }, async (request) => {
+  app.post('/api/printer/emulator', { onRequest: staff }, async (request) => {
     if (!(deps.printer instanceof EmulatedTicketPrinter)) throw new ApiError(409, 'not_emulator', 'the hub drives a real printer; its state comes from the printer');
     // Pages and the spooler follow the printer's state changes (print-spooler.ts).
     deps.printer.setState(parseBody(EmulatorState, request.body).state);

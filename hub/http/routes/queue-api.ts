@@ -12,6 +12,8 @@ export interface QueueApiDeps {
   tokens: AccessTokens;
   queue: QueueService;
   spooler: PrintSpooler;
+  /** http.limits.appointmentsBodyBytes: the one route whose body may be large. */
+  appointmentsBodyBytes: number;
 }
 
 const STATUS_OF: Record<QueueErrorCode, number> = {
@@ -33,6 +35,8 @@ const STATUS_OF: Record<QueueErrorCode, number> = {
   printer_unavailable: 503,
   invalid_pin: 401,
   login_locked: 429,
+  counter_taken: 409,
+  too_many_attempts: 429,
   no_print_job: 409,
 };
 
@@ -55,7 +59,9 @@ const PRINTER_MESSAGES = {
 
 /**
  * The kiosk's side of the queue API (process contract): the service menu, the counters,
- * a ticket, an appointment check-in; and the manager's appointment upload.
+ * a ticket, an appointment check-in; and the manager's appointment upload. The public
+ * lists show no officer ids (docs/security.md). Kiosk-token requests are not
+ * rate-limited (process contract).
  */
 export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
   const { queue, spooler } = deps;
@@ -81,19 +87,19 @@ export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
     return { ticket: issued.result.ticket!, printed: issued.printed, ...(issued.printed ? {} : { messages: NOT_PRINTED_MESSAGES }) };
   };
 
-  app.post('/api/tickets', { preHandler: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
+  app.post('/api/tickets', { onRequest: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
     const body = parseBody(IssueTicketRequest, request.body);
     reply.status(201);
     return issue({ kind: 'issue', serviceId: body.serviceId, category: body.category, language: body.language });
   });
 
-  app.post('/api/appointments/check-in', { preHandler: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
+  app.post('/api/appointments/check-in', { onRequest: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {
     const body = parseBody(CheckInRequest, request.body);
     reply.status(201);
     return issue({ kind: 'check_in', reference: body.reference, language: body.language });
   });
 
-  app.post('/api/appointments', { preHandler: requireRole(deps.tokens, 'manager', 'technician') }, async (request) => {
+  app.post('/api/appointments', { onRequest: requireRole(deps.tokens, 'manager', 'technician'), bodyLimit: deps.appointmentsBodyBytes }, async (request) => {
     const body = parseBody(AddAppointmentsRequest, request.body);
     const appointments = body.appointments.map((a) => ({ reference: a.reference, serviceId: a.serviceId, atMs: Date.parse(a.at), name: a.name ?? null }));
     const result = await queue.run({ kind: 'add_appointments', appointments });
@@ -101,13 +107,13 @@ export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
     return { added: result.added ?? 0 };
   });
 
-  app.get('/api/tickets/:ticketId', { preHandler: requireRole(deps.tokens, 'kiosk', 'officer', 'technician', 'manager') }, async (request) => {
+  app.get('/api/tickets/:ticketId', { onRequest: requireRole(deps.tokens, 'kiosk', 'officer', 'technician', 'manager') }, async (request) => {
     const ticket = queue.reader.ticket((request.params as { ticketId: string }).ticketId);
     if (!ticket) throw new ApiError(404, 'unknown_ticket', 'no such ticket');
     return { ticket };
   });
 
-  app.get('/api/queue/accuracy', { preHandler: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
+  app.get('/api/queue/accuracy', { onRequest: requireRole(deps.tokens, 'technician', 'manager') }, async (request) => {
     const day = (request.query as { day?: string }).day ?? queue.now().day;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ApiError(400, 'invalid_query', 'day must be YYYY-MM-DD');
     return { day, ...queue.reader.accuracy(day) };

@@ -93,7 +93,7 @@ export class QueueReader {
     });
   }
 
-  /** Every configured counter, in config order; one without a stored state is open. */
+  /** Every configured counter, in config order; one without a stored state is open. Public: no officer ids. */
   counters(): CounterView[] {
     return this.#queries.counterStatuses().map((status) => {
       const counter = this.#rules.counter(status.counterId)!;
@@ -104,7 +104,6 @@ export class QueueReader {
         serviceIds: counter.serviceIds,
         state: status.state,
         pauseReason: status.pauseReason,
-        officerId: status.officerId,
         current: current ? ticketView(current) : null,
       };
     });

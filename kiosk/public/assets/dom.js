@@ -2,8 +2,10 @@
 
 /**
  * h('button', {class: 'tile', dataset: {testid: 'x'}, onclick: fn}, 'text', child)
- * Attributes: `class`, `dataset`, `on<event>` handlers, booleans (true → present,
- * false/null/undefined → absent), anything else as an attribute.
+ * Attributes: `class`, `dataset`, `style` (an object of CSSOM properties: the hub's
+ * Content-Security-Policy blocks style attributes, docs/security.md), `on<event>`
+ * handlers, booleans (true → present, false/null/undefined → absent), anything else as
+ * an attribute.
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -11,6 +13,7 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (name === 'class') el.className = value;
     else if (name === 'dataset') Object.assign(el.dataset, value);
+    else if (name === 'style') Object.assign(el.style, value);
     else if (name === 'testid') el.setAttribute('data-testid', value);
     else if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
     else if (value === true) el.setAttribute(name, '');

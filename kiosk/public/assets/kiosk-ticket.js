@@ -82,6 +82,6 @@ export function renderTicket() {
         : h('p', { class: 'k-ticket-print' }, icon('printer'), ' ', t('takePrintedTicket', lang)),
     ),
     h('button', { type: 'button', class: 'k-btn k-btn-primary k-btn-done', testid: 'ticket-done', onclick: resetToStart }, icon('check'), h('span', {}, t('done', lang))),
-    h('div', { class: 'k-countdown', 'aria-hidden': 'true' }, h('div', { class: 'k-countdown-bar', style: `animation-duration:${TICKET_MS}ms` })),
+    h('div', { class: 'k-countdown', 'aria-hidden': 'true' }, h('div', { class: 'k-countdown-bar', style: { animationDuration: `${TICKET_MS}ms` } })),
   );
 }

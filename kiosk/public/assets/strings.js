@@ -191,6 +191,8 @@ export const STRINGS = {
   shortcutsHint: { en: 'Keys: N = Next, R = Recall', sw: 'Vitufe: N = Inayofuata, R = Ita tena' },
   waitedFor: { en: 'issued {time}', sw: 'ilitolewa {time}' },
   err_invalid_pin: { en: 'Wrong officer ID or PIN.', sw: 'Kitambulisho au PIN si sahihi.' },
+  err_too_many_attempts: { en: 'Too many wrong sign-ins from this computer. Wait a while or ask a supervisor.', sw: 'Majaribio mengi mno yasiyo sahihi kutoka kompyuta hii. Subiri kidogo au muulize msimamizi.' },
+  err_counter_taken: { en: 'Another officer is signed in at this counter. They must sign out first, or a supervisor can release the counter.', sw: 'Afisa mwingine ameingia kwenye kaunta hii. Lazima atoke kwanza, au msimamizi anaweza kuiachilia kaunta.' },
   err_login_locked: { en: 'Too many wrong PINs. Sign-in is locked for a while; ask a supervisor.', sw: 'PIN zisizo sahihi nyingi mno. Kuingia kumefungwa kwa muda; muulize msimamizi.' },
   err_counter_not_open: { en: 'The counter is not open. Press Open / Resume first.', sw: 'Kaunta haiko wazi. Bonyeza Fungua / Endelea kwanza.' },
   err_counter_busy: { en: 'This counter already has a ticket. Finish it first.', sw: 'Kaunta hii tayari ina tiketi. Imalize kwanza.' },
