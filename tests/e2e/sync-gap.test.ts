@@ -38,7 +38,8 @@ describe('sync: sequence ahead of every event left in the outbox', () => {
       type Health = { sync: { ackedThroughSeq: number; backlogEvents: number; lastError: { code: string; message: string } | null; state: string } };
       const health = await waitUntil(
         () => fetch(`http://127.0.0.1:${hub.httpPort}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.json() as Promise<Health>),
-        (h) => h.sync.lastError?.code === 'secretariat_gap',
+        // Between attempts: while it asks again the state is 'sending' and the error stays.
+        (h) => h.sync.lastError?.code === 'secretariat_gap' && h.sync.state === 'refused',
         'the hub to report the gap',
       );
       expect(health.sync).toMatchObject({ ackedThroughSeq: 5, backlogEvents: 5, state: 'refused' });
