@@ -5,7 +5,8 @@ import {
   asStoreError, centreSummary, chunks, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore, type SyncPosition,
+  SECRETS_KEY_CHECK, StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
 const CENTRE_COLUMNS = `centre_id, created_at, epoch, events_total, acked_through_seq, highest_seq, last_sync_at,
@@ -61,6 +62,55 @@ export class PostgresSecretariatStore implements SecretariatStore {
   async centreSecret(centreId: string): Promise<string | undefined> {
     const result = await this.#query('centreSecret', 'SELECT secret FROM centres WHERE centre_id = $1', [centreId]);
     return (result.rows[0] as { secret: string } | undefined)?.secret;
+  }
+
+  async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
+    let planError: unknown;
+    let rewrote = false;
+    try {
+      await this.#transaction('updateSecrets', async (client) => {
+        // The migration lock: two receivers starting on one database seal it in turn.
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        const meta = await client.query<{ value: string }>('SELECT value FROM secretariat_meta WHERE key = $1', [SECRETS_KEY_CHECK]);
+        const rows = await client.query<{ centre_id: string; secret: string }>('SELECT centre_id, secret FROM centres ORDER BY centre_id FOR UPDATE');
+        let update: SecretsUpdate;
+        try {
+          update = plan({ keyCheck: meta.rows[0]?.value ?? null, centres: rows.rows.map((row) => ({ centreId: row.centre_id, secret: row.secret })) });
+        } catch (error) {
+          planError = error;
+          throw error;
+        }
+        if (update.keyCheck !== undefined) {
+          await client.query('INSERT INTO secretariat_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [SECRETS_KEY_CHECK, update.keyCheck]);
+        }
+        for (const { centreId, secret } of update.secrets ?? []) {
+          await client.query('UPDATE centres SET secret = $2 WHERE centre_id = $1', [centreId, secret]);
+          rewrote = true;
+        }
+      });
+    } catch (error) {
+      throw planError ?? error;
+    }
+    if (rewrote) await this.#compactCentres();
+  }
+
+  /**
+   * The replaced secrets live on in dead row versions until a vacuum. VACUUM FULL
+   * rewrites the (small) table without them; best effort: it needs the table's owner
+   * and a moment's exclusive lock, and docs/security.md tells the operator to run it
+   * when this could not.
+   */
+  async #compactCentres(): Promise<void> {
+    const client = await this.#pool.connect().catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.query("SET lock_timeout = '5s'");
+      await client.query('VACUUM FULL centres');
+    } catch {
+      // Not the owner, or busy: the old row versions go at the next autovacuum.
+    } finally {
+      client.release(true);
+    }
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {

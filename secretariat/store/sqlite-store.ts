@@ -1,16 +1,19 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
+import { ensurePrivateDir, makeFilesPrivate } from '../secrets/file-modes.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import {
   INSERT_CHUNK_ROWS, asStoreError, centreSummary, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore, type SyncPosition,
+  SECRETS_KEY_CHECK, StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
 export const SECRETARIAT_DB_FILE = 'secretariat.db';
+/** The database and the files SQLite keeps beside it: all 0600 (docs/security.md, "Secretariat"). */
+export const SECRETARIAT_DB_FILES = [SECRETARIAT_DB_FILE, `${SECRETARIAT_DB_FILE}-wal`, `${SECRETARIAT_DB_FILE}-shm`, `${SECRETARIAT_DB_FILE}-journal`] as const;
 
 const CENTRE_COLUMNS = `centre_id AS centreId, created_at AS createdAt, epoch, events_total AS eventsTotal,
   acked_through_seq AS ackedThroughSeq, highest_seq AS highestSeq, last_sync_at AS lastSyncAt,
@@ -40,13 +43,17 @@ export class SqliteSecretariatStore implements SecretariatStore {
     if (this.#db) return;
     let db: Database | undefined;
     try {
-      mkdirSync(join(this.#path, '..'), { recursive: true });
+      const dir = dirname(this.#path);
+      ensurePrivateDir(dir);
       db = new BetterSqlite3(this.#path);
       db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
       // WAL + FULL: a batch we acknowledged survives power loss, not just a crash.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       migrate(db);
+      // SQLite creates -wal and -shm with the database file's mode, so 0600 here holds
+      // for the ones it makes later too.
+      makeFilesPrivate(dir, SECRETARIAT_DB_FILES);
       this.#sql = prepareStatements(db);
       this.#db = db;
     } catch (error) {
@@ -71,6 +78,47 @@ export class SqliteSecretariatStore implements SecretariatStore {
   async centreSecret(centreId: string): Promise<string | undefined> {
     const { sql } = this.#open('centreSecret');
     return run('centreSecret', () => (sql.secret.get(centreId) as { secret: string } | undefined)?.secret);
+  }
+
+  async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
+    const { db, sql } = this.#open('updateSecrets');
+    let planError: unknown;
+    let rewrote = false;
+    // Secrets being replaced may be plaintext from an older version (or a rotated
+    // secret): with secure_delete SQLite zeroes the space it frees, and the table is
+    // rebuilt (every row deleted, then inserted again) so no page keeps an old copy.
+    db.pragma('secure_delete = ON');
+    try {
+      db.transaction(() => {
+        const keyCheck = (sql.getMeta.get(SECRETS_KEY_CHECK) as { value: string } | undefined)?.value ?? null;
+        const centres = sql.secrets.all() as StoredSecrets['centres'];
+        let update: SecretsUpdate;
+        try {
+          update = plan({ keyCheck, centres });
+        } catch (error) {
+          planError = error;
+          throw error;
+        }
+        if (update.keyCheck !== undefined) sql.setMeta.run(SECRETS_KEY_CHECK, update.keyCheck);
+        const replaced = new Map((update.secrets ?? []).map((entry) => [entry.centreId, entry.secret]));
+        if (replaced.size === 0) return;
+        rewrote = true;
+        const rows = db.prepare('SELECT * FROM centres').all() as Array<Record<string, unknown>>;
+        db.prepare('DELETE FROM centres').run();
+        for (const row of rows) {
+          const secret = replaced.get(row.centre_id as string);
+          if (secret !== undefined) row.secret = secret;
+          const columns = Object.keys(row);
+          db.prepare(`INSERT INTO centres (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row);
+        }
+      }).immediate();
+    } catch (error) {
+      throw planError ?? asStoreError(error, 'updateSecrets');
+    } finally {
+      db.pragma('secure_delete = OFF');
+    }
+    // The WAL still holds the pages as they were: fold it in and empty it.
+    if (rewrote) run('updateSecrets: checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {
@@ -216,6 +264,9 @@ function prepareStatements(db: Database) {
   return {
     addCentre: db.prepare('INSERT INTO centres (centre_id, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (centre_id) DO NOTHING'),
     secret: db.prepare('SELECT secret FROM centres WHERE centre_id = ?'),
+    secrets: db.prepare('SELECT centre_id AS centreId, secret FROM centres ORDER BY centre_id'),
+    getMeta: db.prepare('SELECT value FROM secretariat_meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO secretariat_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     centre: db.prepare(`SELECT ${CENTRE_COLUMNS} FROM centres WHERE centre_id = ?`),
     position: db.prepare('SELECT acked_through_seq AS ackedThroughSeq, highest_seq AS highestSeq FROM centres WHERE centre_id = ?'),
     centres: db.prepare(`SELECT ${CENTRE_COLUMNS} FROM centres ORDER BY centre_id`),
