@@ -58,5 +58,11 @@ export function requestTimeoutMs(limits: IntakeLimits): number {
   return Math.ceil(SYNC_MAX_COMPRESSED_BYTES / limits.uploadMinBytesPerS) * 1000 + limits.uploadRateWindowMs + limits.headersTimeoutMs;
 }
 
-/** A body declared larger than this is refused without draining it (the connection is closed instead). */
-export const MAX_DRAIN_BYTES = 2 * SYNC_MAX_COMPRESSED_BYTES;
+/**
+ * A refused request's body is read and dropped (so the client reads its answer on a
+ * connection that stays usable) only up to this declared size; above it the answer
+ * closes the connection instead. Reading 4 MiB bodies just to drop them turns an
+ * attacker's bandwidth into garbage the receiver must collect, while a hub's requests
+ * are far smaller (batches of at most 1 MiB before gzip by default).
+ */
+export const MAX_DRAIN_BYTES = 1024 * 1024;

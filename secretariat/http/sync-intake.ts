@@ -73,7 +73,7 @@ const bodyUnread = new WeakSet<SyncRefusal>();
  * would see a network error instead of, say, its Retry-After. A body declared larger
  * than MAX_DRAIN_BYTES is not worth reading: that answer closes the connection.
  */
-export function prepareRefusal(request: FastifyRequest, reply: FastifyReply, refusal: SyncRefusal, gate: IntakeGate): void {
+export function prepareRefusal(request: FastifyRequest, reply: FastifyReply, refusal: SyncRefusal, gate: IntakeGate, onDropped: (error: BodyReadError) => void): void {
   if (!bodyUnread.has(refusal)) return;
   const declared = declaredLength(request.raw);
   if (declared !== undefined && declared > MAX_DRAIN_BYTES) {
@@ -83,6 +83,7 @@ export function prepareRefusal(request: FastifyRequest, reply: FastifyReply, ref
   const done = gate.drainStarted();
   readBody(request.raw, { declaredBytes: declared, maxBytes: MAX_DRAIN_BYTES, keep: false, watch: watchOptions(gate) }).then(done, (error: BodyReadError) => {
     done();
+    onDropped(error);
     if (error.failure !== 'aborted') request.raw.socket?.destroy();
   });
 }

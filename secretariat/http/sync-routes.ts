@@ -94,7 +94,7 @@ async function answer(route: Route, request: FastifyRequest, reply: FastifyReply
     // The client sees bad_signature for an unknown centre too; the metrics keep them apart.
     deps.metrics.syncRequests.inc({ route, outcome: error.code === 'bad_signature' ? error.reason : error.code });
     if (error.code === 'rate_limited') deps.metrics.intakeRefused.inc({ limit: error.reason });
-    prepareRefusal(request, reply, error, deps.gate);
+    prepareRefusal(request, reply, error, deps.gate, (dropped) => deps.metrics.uploadsDropped.inc({ reason: dropped.failure }));
     return sendSyncRefusal(reply, error, deps.clock.now());
   } finally {
     release?.();
