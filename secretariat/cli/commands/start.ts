@@ -51,7 +51,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (noc !== undefined && !/^\S{8,256}$/.test(noc.value)) throw new SecretariatError('usage', `the NOC token (from ${noc.source}) must be 8–256 characters without spaces`);
   for (const warning of [...store.warnings, ...(noc?.warnings ?? [])]) log.warn(warning);
   const secretSources: Record<string, string> = {
-    ...(store.databaseUrlSource ? { databaseUrl: store.databaseUrlSource } : {}),
+    ...(store.databaseUrlSource ? { databaseUrlFrom: store.databaseUrlSource } : {}),
     ...(noc ? { nocTokenFrom: noc.source } : {}),
   };
 
