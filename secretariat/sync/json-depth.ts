@@ -1,13 +1,13 @@
 /**
- * JSON with a nesting limit (docs/security.md, "Secretariat"). V8's JSON.parse itself
- * copes with any depth, but what comes after does not: JSON.stringify, zod's issue
- * messages and anything else recursive overflow the stack on a 100,000-deep value,
- * and a body of nothing but brackets parses to ~30× its size in objects. So the text
- * is scanned first (one linear pass, strings skipped with indexOf); within the limit it
- * goes to JSON.parse as is. Beyond it, a record of the batch's `events` array that nests
- * too deep is cut out (replaced by null) and handed back raw, with its seq if that can
- * be read, so it can be quarantined like any other bad record while the rest of the
- * batch lands; too deep anywhere else, the body is refused.
+ * JSON with a nesting limit (docs/security.md, "Secretariat"). V8's JSON.parse copes
+ * with any depth, but what comes after does not: JSON.stringify, zod's issue messages
+ * and anything else recursive overflow the stack on a 100,000-deep value. So the parsed
+ * value is walked (iteratively, stopping at the limit) before anything else touches it;
+ * within the limit, that is all (the walk costs a fraction of the parse). Beyond it, the
+ * text is scanned (one linear pass, strings skipped with indexOf): a record of the
+ * batch's `events` array that nests too deep is cut out (replaced by null) and handed back
+ * raw, with its seq if that can be read, so it can be quarantined like any other bad
+ * record while the rest of the batch lands; too deep anywhere else, the body is refused.
  */
 
 /** Levels an event's `data` may nest (a feedback press uses 1). */
@@ -30,7 +30,8 @@ export type DepthLimitedParse = { ok: true; value: unknown; deep: Map<number, De
 
 /** Parses `text` (JSON.parse's SyntaxError passes through). `recordsKey`: the top-level array whose records may be cut out. */
 export function parseWithDepthLimit(text: string, maxDepth: number, recordsKey?: string): DepthLimitedParse {
-  if (!exceedsDepth(text, maxDepth)) return { ok: true, value: JSON.parse(text), deep: new Map() };
+  const value: unknown = JSON.parse(text);
+  if (!valueExceedsDepth(value, maxDepth)) return { ok: true, value, deep: new Map() };
   const found = recordsKey === undefined ? undefined : findDeepRecords(text, maxDepth, recordsKey);
   if (!found) return { ok: false, message: `nests deeper than ${maxDepth} levels, the limit` };
   let cut = '';
@@ -44,7 +45,37 @@ export function parseWithDepthLimit(text: string, maxDepth: number, recordsKey?:
   return { ok: true, value: JSON.parse(cut), deep };
 }
 
-/** Whether any object or array nests deeper than `limit` (brackets inside strings do not count). */
+/** Whether a parsed value nests containers deeper than `limit`: iterative, and it stops at the limit. */
+export function valueExceedsDepth(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown> | unknown[];
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i];
+        if (child !== null && typeof child === 'object') {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in node) {
+        const child = node[key];
+        if (child !== null && typeof child === 'object') {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether any object or array in the text nests deeper than `limit` (brackets inside strings do not count). */
 export function exceedsDepth(text: string, limit: number): boolean {
   let depth = 0;
   const length = text.length;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exceedsDepth, parseWithDepthLimit } from '../../secretariat/sync/json-depth.ts';
+import { exceedsDepth, parseWithDepthLimit, valueExceedsDepth } from '../../secretariat/sync/json-depth.ts';
 
 /** Container nesting of a parsed value, as the scanner counts it (a scalar is 0). */
 function depthOf(value: unknown): number {
@@ -23,6 +23,7 @@ describe('parseWithDepthLimit', () => {
       fc.property(json, fc.integer({ min: 0, max: 8 }), (value, limit) => {
         const text = JSON.stringify(value);
         expect(exceedsDepth(text, limit)).toBe(depthOf(value) > limit);
+        expect(valueExceedsDepth(value, limit)).toBe(depthOf(value) > limit);
         const parsed = parseWithDepthLimit(text, 64);
         expect(parsed).toEqual({ ok: true, value: JSON.parse(text), deep: new Map() });
       }),
