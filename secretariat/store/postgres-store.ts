@@ -1,11 +1,12 @@
 import pg, { type PoolClient, type QueryConfig } from 'pg';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
 import { EVENT_COLUMNS, META_TABLE_SQL, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-schema.ts';
+import { updatePostgresSecrets } from './postgres-secrets.ts';
 import {
   asStoreError, centreSummary, chunks, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  SECRETS_KEY_CHECK, StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
   type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
@@ -65,52 +66,7 @@ export class PostgresSecretariatStore implements SecretariatStore {
   }
 
   async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
-    let planError: unknown;
-    let rewrote = false;
-    try {
-      await this.#transaction('updateSecrets', async (client) => {
-        // The migration lock: two receivers starting on one database seal it in turn.
-        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-        const meta = await client.query<{ value: string }>('SELECT value FROM secretariat_meta WHERE key = $1', [SECRETS_KEY_CHECK]);
-        const rows = await client.query<{ centre_id: string; secret: string }>('SELECT centre_id, secret FROM centres ORDER BY centre_id FOR UPDATE');
-        let update: SecretsUpdate;
-        try {
-          update = plan({ keyCheck: meta.rows[0]?.value ?? null, centres: rows.rows.map((row) => ({ centreId: row.centre_id, secret: row.secret })) });
-        } catch (error) {
-          planError = error;
-          throw error;
-        }
-        if (update.keyCheck !== undefined) {
-          await client.query('INSERT INTO secretariat_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [SECRETS_KEY_CHECK, update.keyCheck]);
-        }
-        for (const { centreId, secret } of update.secrets ?? []) {
-          await client.query('UPDATE centres SET secret = $2 WHERE centre_id = $1', [centreId, secret]);
-          rewrote = true;
-        }
-      });
-    } catch (error) {
-      throw planError ?? error;
-    }
-    if (rewrote) await this.#compactCentres();
-  }
-
-  /**
-   * The replaced secrets live on in dead row versions until a vacuum. VACUUM FULL
-   * rewrites the (small) table without them; best effort: it needs the table's owner
-   * and a moment's exclusive lock, and docs/security.md tells the operator to run it
-   * when this could not.
-   */
-  async #compactCentres(): Promise<void> {
-    const client = await this.#pool.connect().catch(() => undefined);
-    if (!client) return;
-    try {
-      await client.query("SET lock_timeout = '5s'");
-      await client.query('VACUUM FULL centres');
-    } catch {
-      // Not the owner, or busy: the old row versions go at the next autovacuum.
-    } finally {
-      client.release(true);
-    }
+    await updatePostgresSecrets({ transaction: (doing, work) => this.#transaction(doing, work), connect: () => this.#pool.connect() }, plan);
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {

@@ -3,11 +3,12 @@ import { dirname, join } from 'node:path';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
 import { ensurePrivateDir, makeFilesPrivate } from '../secrets/file-modes.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import { updateSqliteSecrets } from './sqlite-secrets.ts';
 import {
   INSERT_CHUNK_ROWS, asStoreError, centreSummary, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  SECRETS_KEY_CHECK, StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
   type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
@@ -81,44 +82,7 @@ export class SqliteSecretariatStore implements SecretariatStore {
   }
 
   async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
-    const { db, sql } = this.#open('updateSecrets');
-    let planError: unknown;
-    let rewrote = false;
-    // Secrets being replaced may be plaintext from an older version (or a rotated
-    // secret): with secure_delete SQLite zeroes the space it frees, and the table is
-    // rebuilt (every row deleted, then inserted again) so no page keeps an old copy.
-    db.pragma('secure_delete = ON');
-    try {
-      db.transaction(() => {
-        const keyCheck = (sql.getMeta.get(SECRETS_KEY_CHECK) as { value: string } | undefined)?.value ?? null;
-        const centres = sql.secrets.all() as StoredSecrets['centres'];
-        let update: SecretsUpdate;
-        try {
-          update = plan({ keyCheck, centres });
-        } catch (error) {
-          planError = error;
-          throw error;
-        }
-        if (update.keyCheck !== undefined) sql.setMeta.run(SECRETS_KEY_CHECK, update.keyCheck);
-        const replaced = new Map((update.secrets ?? []).map((entry) => [entry.centreId, entry.secret]));
-        if (replaced.size === 0) return;
-        rewrote = true;
-        const rows = db.prepare('SELECT * FROM centres').all() as Array<Record<string, unknown>>;
-        db.prepare('DELETE FROM centres').run();
-        for (const row of rows) {
-          const secret = replaced.get(row.centre_id as string);
-          if (secret !== undefined) row.secret = secret;
-          const columns = Object.keys(row);
-          db.prepare(`INSERT INTO centres (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row);
-        }
-      }).immediate();
-    } catch (error) {
-      throw planError ?? asStoreError(error, 'updateSecrets');
-    } finally {
-      db.pragma('secure_delete = OFF');
-    }
-    // The WAL still holds the pages as they were: fold it in and empty it.
-    if (rewrote) run('updateSecrets: checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
+    updateSqliteSecrets(this.#open('updateSecrets').db, plan);
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {
@@ -264,9 +228,6 @@ function prepareStatements(db: Database) {
   return {
     addCentre: db.prepare('INSERT INTO centres (centre_id, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (centre_id) DO NOTHING'),
     secret: db.prepare('SELECT secret FROM centres WHERE centre_id = ?'),
-    secrets: db.prepare('SELECT centre_id AS centreId, secret FROM centres ORDER BY centre_id'),
-    getMeta: db.prepare('SELECT value FROM secretariat_meta WHERE key = ?'),
-    setMeta: db.prepare('INSERT INTO secretariat_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     centre: db.prepare(`SELECT ${CENTRE_COLUMNS} FROM centres WHERE centre_id = ?`),
     position: db.prepare('SELECT acked_through_seq AS ackedThroughSeq, highest_seq AS highestSeq FROM centres WHERE centre_id = ?'),
     centres: db.prepare(`SELECT ${CENTRE_COLUMNS} FROM centres ORDER BY centre_id`),

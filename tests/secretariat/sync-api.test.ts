@@ -287,9 +287,12 @@ describe('NOC token', () => {
       const right = await getJson(sec.baseUrl, '/api/centres', { authorization: 'Bearer noc-token-0123456789' });
       expect(right.status).toBe(200);
       expect(right.json.centres.map((c: { centreId: string }) => c.centreId)).toEqual([A]);
-      // The page itself, /health and /metrics stay open (the page sends the token from #token=).
+      // The page itself and /health stay open (the page sends the token from #token=);
+      // /metrics has per-centre figures and is guarded like the API.
       expect((await fetch(`${sec.baseUrl}/noc`)).status).toBe(200);
       expect((await fetch(`${sec.baseUrl}/health`)).status).toBe(200);
+      expect((await fetch(`${sec.baseUrl}/metrics`)).status).toBe(401);
+      expect((await fetch(`${sec.baseUrl}/metrics`, { headers: { authorization: 'Bearer noc-token-0123456789' } })).status).toBe(200);
     } finally {
       await sec.stop();
     }
