@@ -29,7 +29,11 @@ export interface IntakeLimits {
   maxConnections: number;
   /** Time to receive a request's headers (node's headersTimeout). */
   headersTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this (node's keepAliveTimeout). */
+  /**
+   * An idle keep-alive connection is closed after this (node's keepAliveTimeout). Above a
+   * hub's heartbeat interval (60 s), so a hub's connection lives from one to the next
+   * instead of racing the close with its next request.
+   */
   keepAliveTimeoutMs: number;
 }
 
@@ -43,7 +47,7 @@ export const DEFAULT_INTAKE_LIMITS: IntakeLimits = {
   maxInFlightPerCentre: 4,
   maxConnections: 1024,
   headersTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
 };
 
 /** Node's default header limit (16 KiB), stated rather than inherited: sync headers are a few hundred bytes. */
