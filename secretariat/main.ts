@@ -2,6 +2,10 @@
 // signals, exit codes, stdio). Everything else receives what it needs.
 import { runCli } from './cli/run.ts';
 
+// Everything the Secretariat writes (its database, the secrets key, SQLite's -wal and
+// -shm) is for this user only (docs/security.md, "Secretariat").
+process.umask(0o077);
+
 const shutdownRequested = new Promise<string>((resolve) => {
   let asked = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -21,6 +25,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   pid: process.pid,
+  env: process.env,
   shutdownRequested,
 });
 process.exitCode = code;

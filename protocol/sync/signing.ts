@@ -34,8 +34,15 @@ export function bodyDigest(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** The signed parts with the body already digested: a receiver that hashes the body as it streams in. */
+export type DigestedParts = Omit<SignedParts, 'body'> & { bodySha256Hex: string };
+
 export function canonicalRequest(parts: SignedParts): string {
-  return [SCHEME, parts.method.toUpperCase(), parts.path, parts.centreId, String(parts.timestamp), parts.nonce, bodyDigest(parts.body)].join('\n');
+  return canonicalFromDigest({ ...parts, bodySha256Hex: bodyDigest(parts.body) });
+}
+
+function canonicalFromDigest(parts: DigestedParts): string {
+  return [SCHEME, parts.method.toUpperCase(), parts.path, parts.centreId, String(parts.timestamp), parts.nonce, parts.bodySha256Hex].join('\n');
 }
 
 export function signature(secret: string, parts: SignedParts): string {
@@ -79,7 +86,12 @@ export function readSignatureHeaders(headers: Record<string, string | string[] |
 
 /** Constant-time check of a received signature. */
 export function signatureMatches(secret: string, parts: SignedParts, received: string): boolean {
-  const expected = Buffer.from(signature(secret, parts), 'hex');
+  return digestSignatureMatches(secret, { ...parts, bodySha256Hex: bodyDigest(parts.body) }, received);
+}
+
+/** signatureMatches for a body hashed as it arrived (the receiver never holds an unhashed copy). */
+export function digestSignatureMatches(secret: string, parts: DigestedParts, received: string): boolean {
+  const expected = createHmac('sha256', secret).update(canonicalFromDigest(parts)).digest();
   const got = Buffer.from(received, 'hex');
   return got.length === expected.length && timingSafeEqual(got, expected);
 }

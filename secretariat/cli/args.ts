@@ -29,6 +29,14 @@ export function positiveIntFlag(name: string, value: string | undefined, max: nu
   return n;
 }
 
+/** Seconds (decimals allowed: tests shorten timeouts) from `min` to `max`, returned in ms. */
+export function secondsFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const s = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || s < min || s > max) throw new SecretariatError('usage', `${name} must be a number of seconds from ${min} to ${max}, got "${value}"`);
+  return Math.round(s * 1000);
+}
+
 export function onePositional(positionals: string[], what: string, usage: string): string {
   if (positionals.length !== 1) throw new SecretariatError('usage', `expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n\nusage: ${usage}`);
   return positionals[0]!;

@@ -5,6 +5,8 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   pid: number;
+  /** The environment: secrets may come from it (HUDUMA_NOC_TOKEN, CREDENTIALS_DIRECTORY, …; cli/secret-source.ts). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   shutdownRequested: Promise<string>;
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CentreView } from '../noc/centre-view.ts';
 import type { Admission } from './admission.ts';
+import type { IntakeGate } from './intake-gate.ts';
 
 /**
  * `GET /metrics`. Its own Registry (never prom-client's global one), so two
@@ -16,8 +17,10 @@ export class SecretariatMetrics {
   readonly eventsConflict: Counter;
   readonly eventsQuarantined: Counter;
   readonly batchApplySeconds: Histogram;
+  readonly uploadsDropped: Counter<'reason'>;
+  readonly intakeRefused: Counter<'limit'>;
 
-  constructor(deps: { admission: Admission; centres: () => Promise<CentreView[]> }) {
+  constructor(deps: { admission: Admission; gate: IntakeGate; centres: () => Promise<CentreView[]> }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'secretariat_' });
     this.syncRequests = new Counter({ name: 'secretariat_sync_requests_total', help: 'Sync requests answered, by route and outcome (ok or the error code)', labelNames: ['route', 'outcome'], registers });
@@ -31,7 +34,12 @@ export class SecretariatMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    const { admission } = deps;
+    this.uploadsDropped = new Counter({ name: 'secretariat_uploads_dropped_total', help: 'Sync uploads dropped before their end: idle (no byte for the idle timeout), slow (under the minimum rate), too_large, aborted (by the client)', labelNames: ['reason'], registers });
+    this.intakeRefused = new Counter({ name: 'secretariat_intake_refused_total', help: 'Sync requests refused for a limit (per_address, bodies, bytes: unverified uploads; per_centre; batches: admission)', labelNames: ['limit'], registers });
+    const { admission, gate } = deps;
+    new Gauge({ name: 'secretariat_unverified_bodies', help: 'Sync bodies being read whose signature is not verified yet', registers, collect() { this.set(gate.stats.unverifiedBodies); } });
+    new Gauge({ name: 'secretariat_unverified_bytes', help: 'Bytes reserved by unverified sync bodies (each its Content-Length)', registers, collect() { this.set(gate.stats.unverifiedBytes); } });
+    new Gauge({ name: 'secretariat_draining_bodies', help: 'Bodies of refused sync requests being read and dropped', registers, collect() { this.set(gate.stats.draining); } });
     new Gauge({ name: 'secretariat_batches_in_flight', help: 'Batch applications in flight now', registers, collect() { this.set(admission.inFlight); } });
     new Gauge({ name: 'secretariat_batches_in_flight_max', help: 'Most batch applications ever in flight at once (never above the admission limit)', registers, collect() { this.set(admission.inFlightMax); } });
 

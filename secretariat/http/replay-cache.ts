@@ -43,6 +43,15 @@ export class ReplayCache {
     return true;
   }
 
+  /**
+   * Read-only: was (centreId, nonce) seen and not yet expired? Checked before a body is
+   * read, so a replay costs no upload; only `remember`, after verification, writes.
+   */
+  seen(centreId: string, nonce: string, nowMs: number): boolean {
+    const expiresAt = this.#seen.get(centreId)?.get(nonce);
+    return expiresAt !== undefined && expiresAt > nowMs;
+  }
+
   size(centreId?: string): number {
     if (centreId !== undefined) return this.#seen.get(centreId)?.size ?? 0;
     let total = 0;

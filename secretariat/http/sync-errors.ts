@@ -6,6 +6,11 @@ import type { SyncErrorBody, SyncErrorCode } from '../../protocol/sync/index.ts'
  * log at the centre: it says what was wrong and what to do about it. Every refusal
  * carries the Secretariat's clock (`serverTime`) so a hub without NTP can correct its
  * offset from any answer, not only from a timestamp_skew.
+ *
+ * `reason` is for the Secretariat's own log and metrics and never leaves it: it keeps
+ * apart what the client must not be able to tell apart (an unknown centre and a bad
+ * signature answer alike; docs/security.md, "Secretariat"), and names the limit
+ * behind a rate_limited.
  */
 export class SyncRefusal extends Error {
   readonly statusCode: number;
@@ -13,14 +18,16 @@ export class SyncRefusal extends Error {
   readonly headers: Record<string, string>;
   /** Extra body fields (seq_conflict: conflicts, highestSeq). */
   readonly detail: Partial<Pick<SyncErrorBody, 'conflicts' | 'highestSeq'>>;
+  readonly reason: string;
 
-  constructor(statusCode: number, code: SyncErrorCode, message: string, headers: Record<string, string> = {}, detail: SyncRefusal['detail'] = {}) {
+  constructor(statusCode: number, code: SyncErrorCode, message: string, headers: Record<string, string> = {}, detail: SyncRefusal['detail'] = {}, reason: string = code) {
     super(message);
     this.name = 'SyncRefusal';
     this.statusCode = statusCode;
     this.code = code;
     this.headers = headers;
     this.detail = detail;
+    this.reason = reason;
   }
 }
 

@@ -1,11 +1,13 @@
 import pg, { type PoolClient, type QueryConfig } from 'pg';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
 import { EVENT_COLUMNS, META_TABLE_SQL, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-schema.ts';
+import { updatePostgresSecrets } from './postgres-secrets.ts';
 import {
   asStoreError, centreSummary, chunks, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore, type SyncPosition,
+  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
 const CENTRE_COLUMNS = `centre_id, created_at, epoch, events_total, acked_through_seq, highest_seq, last_sync_at,
@@ -61,6 +63,10 @@ export class PostgresSecretariatStore implements SecretariatStore {
   async centreSecret(centreId: string): Promise<string | undefined> {
     const result = await this.#query('centreSecret', 'SELECT secret FROM centres WHERE centre_id = $1', [centreId]);
     return (result.rows[0] as { secret: string } | undefined)?.secret;
+  }
+
+  async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
+    await updatePostgresSecrets({ transaction: (doing, work) => this.#transaction(doing, work), connect: () => this.#pool.connect() }, plan);
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {

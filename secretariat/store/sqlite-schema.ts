@@ -88,6 +88,18 @@ export const SQLITE_MIGRATIONS: SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: '002-meta',
+    // Settings of the database itself, as Postgres keeps them in secretariat_meta: the
+    // centre secrets key check (docs/security.md, "Secretariat").
+    sql: `
+      CREATE TABLE secretariat_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Column list of `events`, in the order the insert statements bind them. */

@@ -1,16 +1,20 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
+import { ensurePrivateDir, makeFilesPrivate } from '../secrets/file-modes.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import { updateSqliteSecrets } from './sqlite-secrets.ts';
 import {
   INSERT_CHUNK_ROWS, asStoreError, centreSummary, planBatch, seqsToLookUp, walkInserted, type CentreRow,
 } from './store-shared.ts';
 import {
-  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore, type SyncPosition,
+  StoreError, type BatchOutcome, type CentreSummary, type IncomingBatch, type IncomingEvent, type SecretariatStore,
+  type SecretsUpdate, type StoredSecrets, type SyncPosition,
 } from './store.ts';
 
 export const SECRETARIAT_DB_FILE = 'secretariat.db';
+/** The database and the files SQLite keeps beside it: all 0600 (docs/security.md, "Secretariat"). */
+export const SECRETARIAT_DB_FILES = [SECRETARIAT_DB_FILE, `${SECRETARIAT_DB_FILE}-wal`, `${SECRETARIAT_DB_FILE}-shm`, `${SECRETARIAT_DB_FILE}-journal`] as const;
 
 const CENTRE_COLUMNS = `centre_id AS centreId, created_at AS createdAt, epoch, events_total AS eventsTotal,
   acked_through_seq AS ackedThroughSeq, highest_seq AS highestSeq, last_sync_at AS lastSyncAt,
@@ -40,13 +44,17 @@ export class SqliteSecretariatStore implements SecretariatStore {
     if (this.#db) return;
     let db: Database | undefined;
     try {
-      mkdirSync(join(this.#path, '..'), { recursive: true });
+      const dir = dirname(this.#path);
+      ensurePrivateDir(dir);
       db = new BetterSqlite3(this.#path);
       db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
       // WAL + FULL: a batch we acknowledged survives power loss, not just a crash.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       migrate(db);
+      // SQLite creates -wal and -shm with the database file's mode, so 0600 here holds
+      // for the ones it makes later too.
+      makeFilesPrivate(dir, SECRETARIAT_DB_FILES);
       this.#sql = prepareStatements(db);
       this.#db = db;
     } catch (error) {
@@ -71,6 +79,10 @@ export class SqliteSecretariatStore implements SecretariatStore {
   async centreSecret(centreId: string): Promise<string | undefined> {
     const { sql } = this.#open('centreSecret');
     return run('centreSecret', () => (sql.secret.get(centreId) as { secret: string } | undefined)?.secret);
+  }
+
+  async updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void> {
+    updateSqliteSecrets(this.#open('updateSecrets').db, plan);
   }
 
   async applyBatch(batch: IncomingBatch): Promise<BatchOutcome> {

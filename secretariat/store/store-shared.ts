@@ -139,7 +139,9 @@ export function centreSummary(
   types: Array<{ type: string; count: number }>,
   feedback: Array<{ rating: number; misuse: boolean; count: number }>,
 ): CentreSummary {
-  const eventsByType: Record<string, number> = {};
+  // No prototype: a centre may send any type name, "__proto__" and "constructor"
+  // included, and each must be an ordinary key (on {} "__proto__" would vanish).
+  const eventsByType: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const { type, count } of types) eventsByType[type] = count;
   const byRating: Record<'1' | '2' | '3' | '4', number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
   let presses = 0;

@@ -19,8 +19,21 @@ export interface SecretariatStore {
 
   /** Registers a centre with its signing secret. Throws StoreError('centre_exists') when it is known. */
   addCentre(centreId: string, secret: string, nowMs: number): Promise<void>;
-  /** The centre's signing secret, or undefined for an unknown centre. */
+  /**
+   * The centre's signing secret as stored, or undefined for an unknown centre. The
+   * stores keep whatever they are given: openSecretariatStore wraps them so that what
+   * they are given is sealed (secrets/sealed-store.ts).
+   */
   centreSecret(centreId: string): Promise<string | undefined>;
+
+  /**
+   * Reads every centre's stored secret and the secrets key check, and writes back what
+   * `plan` returns, in one write transaction (Postgres: under the migration lock, so two
+   * receivers starting at once take turns). An error thrown by `plan` rolls back and
+   * reaches the caller as thrown. secrets/ decides what to write; the store only does
+   * the SQL, and scrubs the replaced values where the engine allows it.
+   */
+  updateSecrets(plan: (stored: StoredSecrets) => SecretsUpdate): Promise<void>;
 
   /**
    * Applies one batch in one transaction: every valid event not yet held is stored;
@@ -44,6 +57,21 @@ export interface SecretariatStore {
    * transaction, one multi-row insert per chunk, no dedup logic, no counters).
    */
   rawInsert(centreId: string, events: IncomingEvent[], receivedAtMs: number): Promise<void>;
+}
+
+/** Key of the secrets key check in the meta table (secretariat_meta, both engines). */
+export const SECRETS_KEY_CHECK = 'secrets_key_check';
+
+export interface StoredSecrets {
+  /** The secrets key check (secrets/secret-box.ts); null before the first sealing. */
+  keyCheck: string | null;
+  /** Every centre, with its secret as stored (sealed, or plaintext from an older version). */
+  centres: Array<{ centreId: string; secret: string }>;
+}
+
+export interface SecretsUpdate {
+  keyCheck?: string;
+  secrets?: Array<{ centreId: string; secret: string }>;
 }
 
 export interface IncomingBatch {

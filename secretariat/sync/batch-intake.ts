@@ -4,6 +4,7 @@ import { formatIssues } from '../../protocol/format-issues.ts';
 import { eventHash, SyncEvent, SyncEventSeq, type QuarantineReason } from '../../protocol/sync/index.ts';
 import { localDay } from '../local-day.ts';
 import type { IncomingEvent } from '../store/store.ts';
+import { MAX_DATA_DEPTH, type DeepRecord } from './json-depth.ts';
 
 export type IntakeResult = { ok: true; events: IncomingEvent[] } | { ok: false; message: string };
 
@@ -21,15 +22,18 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  *   seq, so `ackedThroughSeq` passes it and one bad event never stalls a centre
  *   (invariant 3).
  * Unknown event types are stored: schema evolution is additive, and a newer hub must
- * not be refused by an older Secretariat.
+ * not be refused by an older Secretariat. A record nesting deeper than the limit was
+ * cut out before parsing (json-depth.ts): it is quarantined as sent, by its seq.
  */
-export function intakeRecords(records: readonly unknown[], timeZone: string): IntakeResult {
+export function intakeRecords(records: readonly unknown[], timeZone: string, deep: ReadonlyMap<number, DeepRecord> = new Map()): IntakeResult {
   const events: IncomingEvent[] = [];
   let previous = 0;
   for (const [index, record] of records.entries()) {
-    const seqParsed = SyncEventSeq.safeParse(record, { reportInput: true });
+    const tooDeep = deep.get(index);
+    const seqParsed = SyncEventSeq.safeParse(tooDeep ? { seq: tooDeep.seq } : record, { reportInput: true });
     if (!seqParsed.success) {
-      return { ok: false, message: `events[${index}]: every record needs an integer seq ≥ 1 (${formatIssues(seqParsed.error).join('; ')}); nothing in this batch was stored` };
+      const what = tooDeep ? `nests deeper than ${MAX_DATA_DEPTH} levels and its seq cannot be read` : `every record needs an integer seq ≥ 1 (${formatIssues(seqParsed.error).join('; ')})`;
+      return { ok: false, message: `events[${index}]: ${what}; nothing in this batch was stored` };
     }
     const seq = seqParsed.data.seq;
     if (seq <= previous) {
@@ -37,7 +41,7 @@ export function intakeRecords(records: readonly unknown[], timeZone: string): In
       return { ok: false, message: `events[${index}].seq ${seq} ${what} the previous record's seq ${previous}; seqs must be strictly ascending; nothing in this batch was stored` };
     }
     previous = seq;
-    events.push(intakeOne(seq, record as Record<string, unknown>, timeZone));
+    events.push(tooDeep ? quarantinedDeep(seq, tooDeep) : intakeOne(seq, record as Record<string, unknown>, timeZone));
   }
   return { ok: true, events };
 }
@@ -78,4 +82,14 @@ function quarantined(seq: number, record: Record<string, unknown>, reason: Quara
   const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : '');
   const hash = typeof record.hash === 'string' && SHA256_HEX.test(record.hash) ? record.hash : '';
   return { seq, type: text(record.type), at: text(record.at), dataJson: JSON.stringify(record), hash, quarantine: { reason, message } };
+}
+
+/** A record too deep to parse safely: kept as the text it was sent as. */
+function quarantinedDeep(seq: number, record: DeepRecord): IncomingEvent {
+  const inData = record.field === 'data';
+  const where = inData ? 'data' : record.field ? `field "${record.field.slice(0, MAX_TEXT)}"` : 'the record';
+  return {
+    seq, type: '', at: '', dataJson: record.raw, hash: '',
+    quarantine: { reason: inData ? 'invalid_data' : 'invalid_event', message: `${where} nests deeper than ${MAX_DATA_DEPTH} levels (the limit); the record is kept as sent` },
+  };
 }

@@ -158,9 +158,18 @@ describe('huduma-secretariat CLI (its own processes)', () => {
   });
 
   it('never logs the database password', async () => {
+    // Postgres without the secrets key: refused before connecting, naming the flag and the fix.
+    const url = 'postgres://noc:s3cr3t-pw@127.0.0.1:1/secretariat';
+    const keyless = await runCli(['start', '--http-port', '0', '--database-url', url]);
+    expect(keyless.code).toBe(78);
+    expect(keyless.stderr).toMatch(/--secrets-key-file PATH/);
+    expect(keyless.stderr).toMatch(/huduma-secretariat key create PATH/);
+    expect(keyless.stderr).not.toContain('s3cr3t-pw');
     // Nothing listens on port 1: the store cannot open, and the error must not show the password.
-    const failed = await runCli(['start', '--data-dir', dir.path, '--http-port', '0', '--database-url', 'postgres://noc:s3cr3t-pw@127.0.0.1:1/secretariat']);
-    expect(failed.code).not.toBe(0);
+    const keyFile = `${dir.path}/secrets.key`;
+    expect((await runCli(['key', 'create', keyFile])).code).toBe(0);
+    const failed = await runCli(['start', '--data-dir', dir.path, '--http-port', '0', '--database-url', url, '--secrets-key-file', keyFile]);
+    expect(failed.code).toBe(69);
     expect(failed.stderr).toMatch(/127\.0\.0\.1:1/);
     expect(failed.stderr).not.toContain('s3cr3t-pw');
   });

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,8 +37,15 @@ describe('Secretariat on PostgreSQL', () => {
     await admin.end();
   });
 
-  it('receives a hub’s backlog and live presses exactly once', async () => {
-    const receiver = spawn(process.execPath, [BIN, 'start', '--database-url', url.toString(), '--http-port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  it('receives a hub’s backlog and live presses exactly once, with the centre secret sealed in the table', async () => {
+    // Postgres is never given a generated key: made once with `key create`, given to every process.
+    const keyDir = tempDir();
+    const keyFile = join(keyDir.path, 'secrets.key');
+    const created = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [BIN, 'key', 'create', keyFile], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    expect(JSON.parse(created)).toMatchObject({ keyFile, keyId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const receiver = spawn(process.execPath, [BIN, 'start', '--database-url', url.toString(), '--secrets-key-file', keyFile, '--http-port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     receiver.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
     const port = await new Promise<number>((resolve, reject) => {
@@ -47,9 +55,18 @@ describe('Secretariat on PostgreSQL', () => {
     const dir = tempDir();
     try {
       const added = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, [BIN, 'centre', 'add', 'demo-centre', '--database-url', url.toString()], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+        execFile(process.execPath, [BIN, 'centre', 'add', 'demo-centre', '--database-url', url.toString()], { env: { ...process.env, HUDUMA_SECRETARIAT_KEY_FILE: keyFile } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
       );
       const { secret } = JSON.parse(added) as { secret: string };
+      // At rest the table holds the secret sealed (docs/security.md): not in any column of any row.
+      const raw = new pg.Client({ connectionString: url.toString() });
+      await raw.connect();
+      const centreRows = (await raw.query<{ row: string }>('SELECT centres::text AS row FROM centres')).rows;
+      await raw.end();
+      expect(centreRows).toHaveLength(1);
+      expect(centreRows[0]!.row).toContain('demo-centre');
+      expect(centreRows[0]!.row).toMatch(/hsk1\.[0-9a-f]{16}\./);
+      expect(centreRows[0]!.row).not.toContain(secret);
       writeBacklog(dir.path, { count: 5000, spanMs: 3 * 86_400_000, endMs: Date.now() });
       const hub = await startHub({
         dataDir: dir.path,
@@ -83,6 +100,7 @@ describe('Secretariat on PostgreSQL', () => {
       receiver.kill('SIGTERM');
       await new Promise((resolve) => receiver.once('exit', resolve));
       dir.remove();
+      keyDir.remove();
     }
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { openSecretariatStore, type OpenStoreOptions } from '../../secretariat/s
 import { PostgresSecretariatStore } from '../../secretariat/store/postgres-store.ts';
 import { SECRETARIAT_DB_FILE, SqliteSecretariatStore } from '../../secretariat/store/sqlite-store.ts';
 import { StoreError, type IncomingBatch, type IncomingEvent, type SecretariatStore, type StoreErrorCode } from '../../secretariat/store/store.ts';
+import { createSecretsKeyFile } from '../../secretariat/secrets/secrets-key.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 /** Fresh, empty storage for one test: new store instances on it, and raw SQL for checks. */
@@ -296,6 +297,34 @@ function describeStoreContract(name: string, factory: StoreFactory): void {
       expect(await reopened.centreSecret('gamma')).toBe('secret-g');
     });
 
+    it('reads and rewrites the secrets and the key check in one transaction, keeping the rest of each row', async () => {
+      await store.addCentre('beta', 'secret-b', T0);
+      await store.applyBatch(batch('beta', range(1, 4)));
+      await store.recordHeartbeat('beta', heartbeat('beta'), T0 + 5);
+      const before = await store.getCentre('beta', { today: TODAY });
+      let seen: unknown;
+      await store.updateSecrets((stored) => {
+        seen = stored;
+        return { keyCheck: 'check-1', secrets: [{ centreId: 'beta', secret: 'sealed-b' }] };
+      });
+      expect(seen).toEqual({ keyCheck: null, centres: [{ centreId: 'alpha', secret: 'secret-a' }, { centreId: 'beta', secret: 'secret-b' }] });
+      expect(await store.centreSecret('beta')).toBe('sealed-b');
+      expect(await store.centreSecret('alpha')).toBe('secret-a');
+      expect(await store.getCentre('beta', { today: TODAY })).toEqual(before);
+      expect(await store.applyBatch(batch('beta', range(5, 6)))).toMatchObject({ stored: 2, ackedThroughSeq: 6 });
+
+      // An error from the plan rolls everything back and reaches the caller as thrown.
+      const refusal = new Error('the plan refuses');
+      await expect(store.updateSecrets(() => {
+        throw refusal;
+      })).rejects.toBe(refusal);
+      await store.updateSecrets((stored) => {
+        seen = stored;
+        return {};
+      });
+      expect(seen).toMatchObject({ keyCheck: 'check-1', centres: [{ centreId: 'alpha', secret: 'secret-a' }, { centreId: 'beta', secret: 'sealed-b' }] });
+    });
+
     it('is what openSecretariatStore opens; a closed store fails with store_unavailable', async () => {
       const viaOpen = await openSecretariatStore(backing.openOptions);
       opened.push(viaOpen);
@@ -337,6 +366,12 @@ describeStoreContract('SQLite', (() => {
 const ADMIN_URL = process.env.HUDUMA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** One database per run of this file; one schema per test (search_path in the URL). */
+/** Postgres is never given a generated key: the tests make one, as an operator would with `key create`. */
+const keyDir = tempDir('huduma-secretariat-key-');
+const POSTGRES_KEY = { path: join(keyDir.path, 'secrets.key'), from: 'the test' };
+createSecretsKeyFile(POSTGRES_KEY.path);
+afterAll(() => keyDir.remove());
+
 describeStoreContract('Postgres', (() => {
   const database = `huduma_test_${randomBytes(6).toString('hex')}`;
   let admin: pg.Client | undefined;
@@ -375,7 +410,7 @@ describeStoreContract('Postgres', (() => {
       const connectionString = url.toString();
       return {
         make: () => new PostgresSecretariatStore({ connectionString }),
-        openOptions: { dataDir: '/nonexistent', databaseUrl: connectionString },
+        openOptions: { dataDir: '/nonexistent', databaseUrl: connectionString, secretsKeyFile: POSTGRES_KEY },
         async sql(text: string) {
           await client!.query(`SET search_path TO ${schema}`);
           return (await client!.query(text)).rows as Array<Record<string, unknown>>;
@@ -405,7 +440,7 @@ describe('openSecretariatStore', () => {
   });
 
   it('reports an unreachable Postgres as store_unavailable without the password', async () => {
-    const error = await expectStoreError(openSecretariatStore({ dataDir: '/nonexistent', databaseUrl: 'postgresql://app:hunter2@127.0.0.1:1/huduma' }), 'store_unavailable');
+    const error = await expectStoreError(openSecretariatStore({ dataDir: '/nonexistent', databaseUrl: 'postgresql://app:hunter2@127.0.0.1:1/huduma', secretsKeyFile: POSTGRES_KEY }), 'store_unavailable');
     expect(error.message).toContain('postgresql://app:***@127.0.0.1:1/huduma');
     expect(error.message).not.toContain('hunter2');
   });

@@ -116,10 +116,16 @@ describe('Secretariat sync API (real HTTP, real SQLite)', () => {
     expect(unsigned.status).toBe(401);
     expect(unsigned.json.error).toMatchObject({ code: 'unauthenticated' });
     expect(unsigned.json.error.message).toMatch(/x-huduma-nonce/);
+    // An unknown centre is answered exactly like a wrong signature: the answer does not
+    // tell an outsider which centres exist (docs/security.md); the metrics still do.
     const stranger = await post(sec.baseUrl, SYNC_PATHS.batches, bare, syncHeaders(bare, { secret: 'whatever', centreId: 'centre-z', timestamp: at }));
-    expect(stranger.status).toBe(401);
-    expect(stranger.json.error.code).toBe('unknown_centre');
-    expect(stranger.json.error.message).toMatch(/centre add centre-z/);
+    expect(stranger.status).toBe(wrongKey.status);
+    expect(stranger.json.error.code).toBe('bad_signature');
+    expect(stranger.json.error.message.replace('"centre-z"', 'ID')).toBe(wrongKey.json.error.message.replace('"centre-a"', 'ID'));
+    expect(stranger.json.error.message).toMatch(/centre add/);
+    const metrics = await (await fetch(`${sec.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/secretariat_sync_requests_total\{route="batches",outcome="unknown_centre"\} 1\n/);
+    expect(metrics).toMatch(/secretariat_sync_requests_total\{route="batches",outcome="bad_signature"\} 3\n/);
 
     expect(await held()).toEqual(before);
     expect(await held(B)).toMatchObject({ eventsTotal: 0, ackedThroughSeq: 0 });
@@ -281,9 +287,12 @@ describe('NOC token', () => {
       const right = await getJson(sec.baseUrl, '/api/centres', { authorization: 'Bearer noc-token-0123456789' });
       expect(right.status).toBe(200);
       expect(right.json.centres.map((c: { centreId: string }) => c.centreId)).toEqual([A]);
-      // The page itself, /health and /metrics stay open (the page sends the token from #token=).
+      // The page itself and /health stay open (the page sends the token from #token=);
+      // /metrics has per-centre figures and is guarded like the API.
       expect((await fetch(`${sec.baseUrl}/noc`)).status).toBe(200);
       expect((await fetch(`${sec.baseUrl}/health`)).status).toBe(200);
+      expect((await fetch(`${sec.baseUrl}/metrics`)).status).toBe(401);
+      expect((await fetch(`${sec.baseUrl}/metrics`, { headers: { authorization: 'Bearer noc-token-0123456789' } })).status).toBe(200);
     } finally {
       await sec.stop();
     }

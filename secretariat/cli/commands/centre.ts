@@ -5,30 +5,36 @@ import { localDay } from '../../local-day.ts';
 import { StoreError } from '../../store/store.ts';
 import { parseCommandArgs, noPositionals, onePositional } from '../args.ts';
 import { printJson, type CliIo } from '../io.ts';
-import { withStore } from '../store-access.ts';
+import { chooseStore, STORE_FLAGS, STORE_USAGE, withStore } from '../store-access.ts';
 
 const USAGE = {
-  add: 'huduma-secretariat centre add CENTRE_ID [--data-dir DIR | --database-url URL]',
-  list: 'huduma-secretariat centre list [--data-dir DIR | --database-url URL]',
+  add: `huduma-secretariat centre add CENTRE_ID ${STORE_USAGE}`,
+  rotate: `huduma-secretariat centre rotate CENTRE_ID ${STORE_USAGE}`,
+  list: `huduma-secretariat centre list ${STORE_USAGE}`,
 };
 
-const STORE_FLAGS = { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } } as const;
-
-/** `centre add|list`: registers centres and their signing secrets. Works while the receiver runs. */
+/**
+ * `centre add|rotate|list`: registers centres and their signing secrets. Works while the
+ * receiver runs (it reads secrets per request). `rotate` issues a new secret for a
+ * registered centre: after a leak, or after the secrets key was lost
+ * (docs/security.md, "Secretariat").
+ */
 export async function centreCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
-    case 'add': {
-      const { values, positionals } = parseCommandArgs(rest, STORE_FLAGS, USAGE.add);
-      oneStore(values, USAGE.add);
-      const centreId = onePositional(positionals, 'CENTRE_ID', USAGE.add);
+    case 'add':
+    case 'rotate': {
+      const usage = USAGE[sub];
+      const { values, positionals } = parseCommandArgs(rest, STORE_FLAGS, usage);
+      const choice = chooseStore(values, io.env, usage);
+      const centreId = onePositional(positionals, 'CENTRE_ID', usage);
       if (!isId(centreId)) {
         throw new SecretariatError('id_invalid', `centre id ${JSON.stringify(centreId)} must match ^[a-z0-9][a-z0-9-]{0,31}$ (lower-case letters, digits, dashes; 1–32 chars), the same id the hub runs with (--centre)`);
       }
       const secret = generateSecret();
-      await withStore(values, (store) => store.addCentre(centreId, secret, Date.now())).catch((error: unknown) => {
+      await withStore(choice, io, (store) => (sub === 'add' ? store.addCentre(centreId, secret, Date.now()) : store.rotateSecret(centreId, secret))).catch((error: unknown) => {
         if (error instanceof StoreError && error.code === 'centre_exists') {
-          throw new StoreError('centre_exists', `centre "${centreId}" is already registered here; its secret was printed when it was added and is not shown again`, { cause: error });
+          throw new StoreError('centre_exists', `centre "${centreId}" is already registered here; its secret was printed when it was added and is not shown again (issue a new one with "huduma-secretariat centre rotate ${centreId}")`, { cause: error });
         }
         throw error;
       });
@@ -37,9 +43,12 @@ export async function centreCommand(args: string[], io: CliIo): Promise<number> 
     }
     case 'list': {
       const { values, positionals } = parseCommandArgs(rest, STORE_FLAGS, USAGE.list);
-      oneStore(values, USAGE.list);
+      const choice = chooseStore(values, io.env, USAGE.list);
       noPositionals(positionals, USAGE.list);
-      const centres = await withStore(values, (store) => store.listCentres({ today: localDay(Date.now()) }));
+      const { centres, unusable } = await withStore(choice, io, async (store) => ({
+        centres: await store.listCentres({ today: localDay(Date.now()) }),
+        unusable: new Set(store.secrets.unusable.map((entry) => entry.centreId)),
+      }));
       printJson(io, {
         centres: centres.map((c) => ({
           centreId: c.centreId,
@@ -48,18 +57,13 @@ export async function centreCommand(args: string[], io: CliIo): Promise<number> 
           ackedThroughSeq: c.ackedThroughSeq,
           lastSyncAt: c.lastSyncAt,
           lastHeartbeatAt: c.lastHeartbeatAt,
+          // false: its hub is refused until "centre rotate" (secrets key lost, or the row altered).
+          secretUsable: !unusable.has(c.centreId),
         })),
       });
       return 0;
     }
     default:
       throw new SecretariatError('usage', `unknown centre command "${sub ?? ''}"; one of:\n  ${Object.values(USAGE).join('\n  ')}`);
-  }
-}
-
-/** --data-dir and --database-url name two different stores: asking for both is a mistake. */
-function oneStore(values: { 'data-dir'?: string; 'database-url'?: string }, usage: string): void {
-  if (values['data-dir'] !== undefined && values['database-url'] !== undefined) {
-    throw new SecretariatError('usage', `give --data-dir or --database-url, not both\n\nusage: ${usage}`);
   }
 }
