@@ -31,7 +31,7 @@ Votes wait for the hub in DIR (default ./data/bridge).
 `;
 
 /** Where `start` finds the device password besides the config file (docs/security.md, "Secrets"). */
-const DEVICE_PASSWORD = { flag: '--password', env: 'HUDUMA_DEVICE_PASSWORD', credential: 'device-password' };
+const DEVICE_PASSWORD = { what: 'the device password', flag: '--password', fileFlag: '--password-file', env: 'HUDUMA_DEVICE_PASSWORD', credential: 'device-password' };
 
 export interface BridgeCliIo {
   stdout: Writable;
@@ -96,7 +96,7 @@ async function start(args: string[], io: BridgeCliIo): Promise<number> {
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
   });
   const log = createBridgeLogger(config.logLevel);
-  if (secret?.warning) log.warn(secret.warning);
+  for (const warning of secret?.warnings ?? []) log.warn(warning);
   let bridge: Bridge;
   try {
     bridge = new Bridge({ config, log });
@@ -115,7 +115,7 @@ function readPassword(value: string | undefined, file: string | undefined) {
   try {
     return resolveSecret(DEVICE_PASSWORD, { value, file });
   } catch (error) {
-    if (error instanceof SecretSourceError) throw new BridgeError('config_unreadable', error.message);
+    if (error instanceof SecretSourceError) throw new BridgeError(error.code === 'secret_ambiguous' ? 'usage' : 'config_unreadable', error.message);
     throw error;
   }
 }

@@ -1,34 +1,55 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Permission bits for group and others: none of them on anything a data dir holds. */
+/**
+ * Secrets at rest on the file system (docs/security.md, "Files"): data dirs are 0700
+ * and what the programs keep in them 0600. The programs run with umask 077 (each
+ * main.ts), so what they create is private from the start; the chmods here cover files
+ * made by an older version, by another process (a CLI command started from a shell
+ * with umask 022) or restored from a backup.
+ */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+/** Permission bits for group and others. */
 const GROUP_OR_OTHER = 0o077;
 
+/** Creates the directory if needed and makes it 0700. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
 /**
- * Makes `dir` (created if missing) 0700 and every file directly in it 0600, for data
- * dirs that hold databases, keys and credentials (docs/security.md, "Files"). New
- * files are private anyway when the process runs with umask 077 (the programs set it
- * at start); this tightens what an older version or a copy left open. Returns the
- * paths it changed.
+ * Makes the named files in `dir` 0600 (those that exist), or, without names, every
+ * regular file directly in it (for a dir the program owns whole, like the hub's data
+ * dir). Symbolic links are left alone: chmod would follow them out of the dir.
+ * Returns the paths it changed.
  */
-export function makePrivateDir(dir: string): string[] {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+export function makeFilesPrivate(dir: string, names?: readonly string[]): string[] {
   const changed: string[] = [];
-  const tighten = (path: string, mode: number) => {
-    const current = statSync(path).mode & 0o777;
-    if ((current & GROUP_OR_OTHER) === 0) return;
-    chmodSync(path, mode);
+  for (const name of names ?? readdirSync(dir)) {
+    const path = join(dir, name);
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile() || (stat.mode & 0o777) === PRIVATE_FILE_MODE) continue;
+    chmodSync(path, PRIVATE_FILE_MODE);
     changed.push(path);
-  };
-  tighten(dir, 0o700);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile()) tighten(join(dir, entry.name), 0o600);
-    else if (entry.isDirectory()) tighten(join(dir, entry.name), 0o700);
   }
   return changed;
 }
 
-/** True when `path` exists and group or others may read or write it. */
-export function isOpenToOthers(path: string): boolean {
-  return existsSync(path) && (statSync(path).mode & GROUP_OR_OTHER) !== 0;
+/** ensurePrivateDir, then every file in it private: for a data dir the program owns whole. */
+export function makePrivateDir(dir: string): string[] {
+  ensurePrivateDir(dir);
+  return makeFilesPrivate(dir);
+}
+
+/** A warning naming the fix when a file holding a secret is open to group or others; undefined when it is not. */
+export function openToOthersWarning(path: string, mode: number, what: string): string | undefined {
+  if ((mode & GROUP_OR_OTHER) === 0) return undefined;
+  return `${what} ${path} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); run: chmod 600 ${path}`;
 }

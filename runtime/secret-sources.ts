@@ -1,60 +1,88 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isOpenToOthers } from './private-files.ts';
+import { openToOthersWarning } from './private-files.ts';
 
-/** A secret named on a command line could not be read from where it was said to be. */
+/**
+ * A secret given to a program could not be taken: its file is unreadable or not one
+ * line (`secret_unreadable`), or it was given twice (`secret_ambiguous`).
+ */
 export class SecretSourceError extends Error {
-  readonly code = 'secret_unreadable';
+  readonly code: 'secret_unreadable' | 'secret_ambiguous';
+
+  constructor(code: SecretSourceError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SecretSourceError';
+    this.code = code;
+  }
 }
 
-/** Where a program looks for one secret, besides its flag (docs/security.md, "Secrets"). */
+/**
+ * Where a program looks for one secret (docs/security.md, "Secrets"). Each secret has
+ * four forms; the first one present wins, in this order:
+ *
+ *   1. the flag itself (`--noc-token TOKEN`): kept for compatibility, visible in `ps`;
+ *   2. a file flag (`--noc-token-file PATH`): the file holds the secret (one line);
+ *   3. an environment variable (`HUDUMA_NOC_TOKEN`);
+ *   4. a systemd credential (`$CREDENTIALS_DIRECTORY/noc-token`, from LoadCredential=).
+ */
 export interface SecretSpec {
-  /** The flag that takes the secret itself, e.g. `--secretariat-secret`; `${flag}-file` takes a path. */
+  /** For messages: "the NOC token". */
+  what: string;
   flag: string;
-  /** The environment variable, e.g. `HUDUMA_SECRETARIAT_SECRET`. */
+  fileFlag: string;
   env: string;
-  /** The file name under `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`). */
   credential: string;
 }
 
 export interface ResolvedSecret {
   value: string;
-  source: 'flag' | 'file' | 'env' | 'credential';
-  /** Set when the secret's file is open to group or others. */
-  warning?: string;
+  /** Which form gave it, for the log (never the value): "--noc-token-file /etc/…", "HUDUMA_NOC_TOKEN", "systemd credential noc-token". */
+  source: string;
+  /** Set when the secret's file is open to group or others, naming the chmod. */
+  warnings: string[];
 }
 
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
- * A secret from the first of: its flag (visible in `ps`: kept for compatibility and
- * the demo), `${flag}-file PATH`, the environment, systemd's credentials directory.
- * Files are read whole, one trailing newline dropped. Undefined when none is given.
+ * The secret from the first form given (see SecretSpec), undefined when none is. Giving
+ * both the flag and the file flag is refused: two answers to one question.
  */
-export function resolveSecret(spec: SecretSpec, given: { value?: string | undefined; file?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ResolvedSecret | undefined {
-  if (given.value !== undefined) return { value: given.value, source: 'flag' };
-  if (given.file !== undefined) return fromFile(given.file, `${spec.flag}-file`, 'file');
-  const fromEnv = env[spec.env];
-  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: 'env' };
-  const credentials = env.CREDENTIALS_DIRECTORY;
-  if (credentials) {
-    const path = join(credentials, spec.credential);
-    try {
-      return fromFile(path, `credential ${spec.credential}`, 'credential');
-    } catch (error) {
-      if ((error as { cause?: { code?: string } }).cause?.code !== 'ENOENT') throw error;
-    }
+export function resolveSecret(spec: SecretSpec, given: { value?: string | undefined; file?: string | undefined }, env: Environment = process.env): ResolvedSecret | undefined {
+  if (given.value !== undefined && given.file !== undefined) {
+    throw new SecretSourceError('secret_ambiguous', `give ${spec.flag} or ${spec.fileFlag}, not both (prefer ${spec.fileFlag}: a flag's value shows in ps)`);
   }
+  if (given.value !== undefined) return { value: given.value, source: spec.flag, warnings: [] };
+  if (given.file !== undefined) return readSecretFile(given.file, spec, `${spec.fileFlag} ${given.file}`);
+  const fromEnv = env[spec.env];
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: spec.env, warnings: [] };
+  const credential = credentialPath(env, spec.credential);
+  if (credential) return readSecretFile(credential, spec, `systemd credential ${spec.credential}`);
   return undefined;
 }
 
-function fromFile(path: string, what: string, source: 'file' | 'credential'): ResolvedSecret {
+/** `$CREDENTIALS_DIRECTORY/NAME` when systemd handed the service that credential. */
+export function credentialPath(env: Environment, name: string): string | undefined {
+  const dir = env.CREDENTIALS_DIRECTORY;
+  if (!dir) return undefined;
+  const path = join(dir, name);
+  return existsSync(path) ? path : undefined;
+}
+
+function readSecretFile(path: string, spec: SecretSpec, source: string): ResolvedSecret {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SecretSourceError(`${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path and that this user may read it`, { cause: error });
+    const code = (error as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this user' : `cannot be read (${(error as Error).message})`;
+    throw new SecretSourceError('secret_unreadable', `${spec.what} file ${path} (${source}) ${why}; write ${spec.what} into it on one line and chmod 600 it`, { cause: error });
   }
-  const value = text.replace(/\r?\n$/, '');
-  if (value === '' || /[\r\n]/.test(value)) throw new SecretSourceError(`${what}: ${path} must hold the secret alone on one line`);
-  const warning = isOpenToOthers(path) ? `${path} is readable by group or others; chmod 600 ${path}` : undefined;
-  return { value, source, ...(warning && { warning }) };
+  // One line; the newline an editor or `echo` adds is not part of the secret.
+  const value = text.replace(/\r?\n$/, '').trim();
+  if (value === '' || value.includes('\n')) {
+    throw new SecretSourceError('secret_unreadable', `${spec.what} file ${path} (${source}) must hold ${spec.what} on one line${value === '' ? '; it is empty' : ''}`);
+  }
+  const warning = openToOthersWarning(path, statSync(path).mode, `${spec.what} file`);
+  return { value, source, warnings: warning ? [warning] : [] };
 }

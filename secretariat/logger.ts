@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { boundedLogOptions } from '../runtime/log-bounds.ts';
 
 export type { Logger };
 
@@ -26,13 +27,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** JSON logs to stderr: commands that print JSON keep stdout for that JSON only. */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
-  return pino(
-    {
-      level: options.level ?? 'info',
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    },
-    options.destination ?? pino.destination({ fd: 2, sync: false }),
-  );
+  // Every field bounded: header values and URLs come from anyone on the internet (docs/security.md, "Logs").
+  return pino(boundedLogOptions(options.level ?? 'info', REDACT_PATHS), options.destination ?? pino.destination({ fd: 2, sync: false }));
 }
 
 export function silentLogger(): Logger {

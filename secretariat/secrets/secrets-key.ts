@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, stat
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SecretariatError } from '../errors.ts';
-import { groupOrOtherWarning } from './file-modes.ts';
+import { openToOthersWarning } from '../../runtime/private-files.ts';
 import { newSecretsKey, SecretBox, SECRETS_KEY_BYTES } from './secret-box.ts';
 
 /**
@@ -59,7 +59,7 @@ export function readSecretsKeyFile(choice: KeyFileChoice): LoadedSecretsKey {
   if (!key) {
     throw new SecretariatError('secrets_key', `the centre secrets key file ${choice.path} (from ${choice.from}) does not hold a key: expected ${SECRETS_KEY_BYTES} bytes as 43 base64url characters (what "huduma-secretariat key create" writes) or 64 hex digits`);
   }
-  const warning = groupOrOtherWarning(choice.path, statSync(choice.path).mode, 'the centre secrets key file');
+  const warning = openToOthersWarning(choice.path, statSync(choice.path).mode, 'the centre secrets key file');
   return { box: new SecretBox(key), path: choice.path, from: choice.from, created: false, warnings: warning ? [warning] : [] };
 }
 

@@ -1,7 +1,7 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { dirname, join } from 'node:path';
 import type { SyncHeartbeat } from '../../protocol/sync/index.ts';
-import { ensurePrivateDir, makeFilesPrivate } from '../secrets/file-modes.ts';
+import { ensurePrivateDir, makeFilesPrivate } from '../../runtime/private-files.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import { updateSqliteSecrets } from './sqlite-secrets.ts';
 import {

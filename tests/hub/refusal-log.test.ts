@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hub/clock.ts';
 import { RefusalLog } from '../../hub/ingest/refusal-log.ts';
-import { boundForLog, LOG_STRING_LIMIT } from '../../hub/logger.ts';
+import { boundForLog, LOG_STRING_LIMIT } from '../../runtime/log-bounds.ts';
 import { capturingLogger } from '../helpers/log-capture.ts';
 
 describe('log lines an attacker cannot inflate', () => {

@@ -14,7 +14,7 @@ export const START_USAGE =
   '  (--secretariat-secret SECRET works too, but shows it in ps)';
 
 /** Where `start` finds the Secretariat secret besides the config file (docs/security.md, "Secrets"). */
-const SECRETARIAT_SECRET = { flag: '--secretariat-secret', env: 'HUDUMA_SECRETARIAT_SECRET', credential: 'secretariat-secret' };
+const SECRETARIAT_SECRET = { what: 'the Secretariat secret', flag: '--secretariat-secret', fileFlag: '--secretariat-secret-file', env: 'HUDUMA_SECRETARIAT_SECRET', credential: 'secretariat-secret' };
 
 /** `start`: runs the hub until SIGINT/SIGTERM. Flags override the config file. */
 export async function startCommand(args: string[], io: CliIo): Promise<number> {
@@ -60,7 +60,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   });
   const log = createLogger({ level: loaded.config.logLevel });
   log.info({ source: loaded.source, ...(secret && { secretariatSecretFrom: secret.source }) }, 'config loaded');
-  if (secret?.warning) log.warn(secret.warning);
+  for (const warning of secret?.warnings ?? []) log.warn(warning);
   const hub = new Hub({ config: loaded.config, explicitPorts: loaded.explicitPorts, log, pid: io.pid });
   await hub.start();
   const signal = await io.shutdownRequested;
@@ -75,7 +75,7 @@ function readSecretariatSecret(value: string | undefined, file: string | undefin
   try {
     return resolveSecret(SECRETARIAT_SECRET, { value, file });
   } catch (error) {
-    if (error instanceof SecretSourceError) throw new HubError('secret_unreadable', error.message);
+    if (error instanceof SecretSourceError) throw new HubError(error.code === 'secret_ambiguous' ? 'usage' : 'secret_unreadable', error.message);
     throw error;
   }
 }
