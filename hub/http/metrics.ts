@@ -21,6 +21,18 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
         this.inc(read(take()));
       },
     });
+  /** A counter per reason, from a `{reason: total}` map of the snapshot. */
+  const byReason = (name: string, help: string, read: (h: HealthSnapshot) => Record<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, value] of Object.entries(read(take()))) this.inc({ reason }, value);
+      },
+    });
   const gauge = (name: string, help: string, read: (h: HealthSnapshot) => number | null) =>
     new Gauge({
       name,
@@ -46,32 +58,14 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   counter('huduma_ingest_presses_total', 'Distinct valid presses stored (misuse-flagged included)', (h) => h.ingest.pressesTotal);
   counter('huduma_ingest_duplicates_total', 'Presses received again (same device, boot, seq): acknowledged, not stored twice', (h) => h.ingest.duplicatesTotal);
   counter('huduma_ingest_misuse_total', 'Stored presses flagged as repeats inside the lock-out window', (h) => h.ingest.misuseTotal);
-  new Counter({
-    name: 'huduma_ingest_rejected_total',
-    help: 'Connections, subscriptions and messages refused, by reason',
-    labelNames: ['reason'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [reason, value] of Object.entries(take().ingest.rejectedByReason)) this.inc({ reason }, value);
-    },
-  });
+  byReason('huduma_ingest_rejected_total', 'Connections, subscriptions and messages refused, by reason', (h) => h.ingest.rejectedByReason);
   gauge('huduma_devices_provisioned', 'Active provisioned devices', (h) => h.devices.total);
   gauge('huduma_devices_online', 'Devices that reported online on their current connection', (h) => h.devices.online);
   gauge('huduma_devices_connected', 'Devices with an MQTT connection', (h) => h.devices.connected);
   gauge('huduma_mqtt_connections', 'Open MQTT TCP connections', (h) => h.mqtt.connections);
   gauge('huduma_http_connections', 'Open HTTP connections (capped per address and in all, docs/security.md)', (h) => h.http.connections);
   gauge('huduma_http_streams', 'Open queue event streams', (h) => h.http.streams);
-  new Counter({
-    name: 'huduma_http_refused_total',
-    help: 'HTTP connections and requests refused by the limits in docs/security.md, by reason',
-    labelNames: ['reason'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [reason, value] of Object.entries(take().http.refusedByReason)) this.inc({ reason }, value);
-    },
-  });
+  byReason('huduma_http_refused_total', 'HTTP connections and requests refused by the limits in docs/security.md, by reason', (h) => h.http.refusedByReason);
   counter('huduma_officer_pin_hashes_total', 'Officer PIN checks that ran the hash (at most the lock-out limit per officer per lock-out)', (h) => h.http.pinHashes);
   gauge('huduma_outbox_last_seq', 'Highest outbox seq', (h) => h.store.outboxLastSeq);
   gauge('huduma_sync_backlog_events', 'Events not yet acknowledged by the Secretariat', (h) => h.sync.backlogEvents);

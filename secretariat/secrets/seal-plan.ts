@@ -30,20 +30,14 @@ export function planSealing(stored: StoredSecrets, key: LoadedSecretsKey, report
   if (stored.keyCheck !== null && !box.matchesKeyCheck(stored.keyCheck)) throw keyMismatch(key, sealedKeyId(stored.keyCheck));
   const secrets: NonNullable<SecretsUpdate['secrets']> = [];
   for (const { centreId, secret } of stored.centres) {
-    if (secret === LOST_SECRET) {
-      report.unusable.push({ centreId, why: 'its secret was sealed with a key declared lost' });
-    } else if (!isSealed(secret)) {
-      secrets.push({ centreId, secret: box.seal(centreId, secret) });
-      report.sealedNow.push(centreId);
-    } else {
-      try {
-        box.open(centreId, secret);
-      } catch (error) {
-        const failure = error as SealOpenError;
-        // Sealed rows and no key check: a database sealed by hand; the key decides alone.
-        if (stored.keyCheck === null && failure.failure === 'other_key') throw keyMismatch(key, failure.sealedWith);
-        report.unusable.push({ centreId, why: failure.failure === 'other_key' ? `its secret is sealed with another key (${failure.sealedWith})` : 'its sealed secret does not authenticate (altered, or copied from another centre)' });
-      }
+    if (lostOrPlaintext(key, centreId, secret, secrets, report)) continue;
+    try {
+      box.open(centreId, secret);
+    } catch (error) {
+      const failure = error as SealOpenError;
+      // Sealed rows and no key check: a database sealed by hand; the key decides alone.
+      if (stored.keyCheck === null && failure.failure === 'other_key') throw keyMismatch(key, failure.sealedWith);
+      report.unusable.push({ centreId, why: failure.failure === 'other_key' ? `its secret is sealed with another key (${failure.sealedWith})` : 'its sealed secret does not authenticate (altered, or copied from another centre)' });
     }
   }
   return { ...(stored.keyCheck === null ? { keyCheck: box.keyCheck() } : {}), secrets };
@@ -55,20 +49,15 @@ export function planSealing(stored: StoredSecrets, key: LoadedSecretsKey, report
  * until `centre rotate` gives them a new secret); plaintext ones are sealed.
  */
 export function planReplaceLostKey(stored: StoredSecrets, key: LoadedSecretsKey, report: SealReport): SecretsUpdate {
-  const { box } = key;
   const secrets: NonNullable<SecretsUpdate['secrets']> = [];
   for (const { centreId, secret } of stored.centres) {
-    if (secret === LOST_SECRET) {
-      report.unusable.push({ centreId, why: 'its secret was sealed with a key declared lost' });
-    } else if (!isSealed(secret)) {
-      secrets.push({ centreId, secret: box.seal(centreId, secret) });
-      report.sealedNow.push(centreId);
-    } else if (!opens(key, centreId, secret)) {
+    if (lostOrPlaintext(key, centreId, secret, secrets, report)) continue;
+    if (!opens(key, centreId, secret)) {
       secrets.push({ centreId, secret: LOST_SECRET });
       report.unusable.push({ centreId, why: 'its secret was sealed with the lost key' });
     }
   }
-  return { keyCheck: box.keyCheck(), secrets };
+  return { keyCheck: key.box.keyCheck(), secrets };
 }
 
 /** The key id the rows are sealed with (key check first), or undefined when nothing is sealed yet. */
@@ -86,6 +75,21 @@ export function keyMismatch(key: LoadedSecretsKey, databaseKeyId: string | undef
       'If it is lost for good, run "huduma-secretariat key replace-lost" and then "huduma-secretariat centre rotate CENTRE_ID" for every centre, ' +
       'giving each hub its new secret (docs/security.md, "Secretariat")',
   );
+}
+
+/**
+ * The two cases both plans treat alike: a secret already declared lost (reported), and
+ * a plaintext one from an older version (sealed now). True when `secret` was one of them.
+ */
+function lostOrPlaintext(key: LoadedSecretsKey, centreId: string, secret: string, secrets: NonNullable<SecretsUpdate['secrets']>, report: SealReport): boolean {
+  if (secret === LOST_SECRET) {
+    report.unusable.push({ centreId, why: 'its secret was sealed with a key declared lost' });
+    return true;
+  }
+  if (isSealed(secret)) return false;
+  secrets.push({ centreId, secret: key.box.seal(centreId, secret) });
+  report.sealedNow.push(centreId);
+  return true;
 }
 
 function opens(key: LoadedSecretsKey, centreId: string, secret: string): boolean {
