@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { statSync, statfsSync } from 'node:fs';
 import type { Clock } from './clock.ts';
-import { readMeta } from './store/database.ts';
+import { readOutboxEpoch } from './store/outbox.ts';
+import { readSyncPosition } from './sync/sync-meta.ts';
 import type { Outbox } from './store/outbox.ts';
 import { readStats } from './store/stats.ts';
-import type { WriterStats } from './store/writer/ops.ts';
+import type { WriterStats } from './store/writer/writer-protocol.ts';
 import type { DiskReading } from './store/disk-budget.ts';
 import type { SyncStatus } from './sync/sync-client.ts';
 import type { QueueHealth } from './queue/queue-part.ts';
@@ -75,6 +76,8 @@ export interface HealthSnapshot {
   queue: QueueHealth | null;
   /** Hall boards and counter displays, and whether each answers. */
   displays: SignHealth[];
+  /** Event-bus listeners that threw since start (each logged; the event still reached the others). */
+  eventListenerFailures: number;
 }
 
 export interface HealthSources {
@@ -97,6 +100,7 @@ export interface HealthSources {
   storeWriterAvailable: () => boolean;
   queue?: () => QueueHealth;
   displays?: () => SignHealth[];
+  listenerFailures?: () => number;
 }
 
 const CONNECTION_REFUSALS = ['unknown_device', 'bad_password', 'client_id_mismatch', 'connection_limit'];
@@ -115,8 +119,9 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const lastSeq = s.outbox.head().lastSeq;
   const sync = s.sync();
   const disk = s.disk();
-  const ackedThroughSeq = sync?.ackedThroughSeq ?? Number(readMeta(s.db, 'sync_acked_through_seq') ?? 0);
-  const lastSyncAt = sync?.lastSyncAt ?? readMeta(s.db, 'sync_last_at') ?? null;
+  const position = readSyncPosition(s.db);
+  const ackedThroughSeq = sync?.ackedThroughSeq ?? position.ackedThroughSeq;
+  const lastSyncAt = sync?.lastSyncAt ?? position.lastSyncAt;
   const backlogEvents = Math.max(0, lastSeq - ackedThroughSeq);
   const oldestAt = backlogEvents > 0 ? s.outbox.firstAtAfter(ackedThroughSeq) : undefined;
   const problems = s.storeWriterAvailable() ? [] : ['store writer is restarting: presses are not being acknowledged'];
@@ -153,7 +158,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       quarantineNotKeptTotal: counters['quarantine.not_kept'] ?? 0,
     },
     store: {
-      outboxEpoch: readMeta(s.db, 'outbox_epoch') ?? '',
+      outboxEpoch: readOutboxEpoch(s.db),
       outboxLastSeq: lastSeq,
       dbBytes: fileSize(s.databasePath),
       walBytes: fileSize(`${s.databasePath}-wal`),
@@ -169,7 +174,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
       oldestUnsyncedAgeS: oldestAt === undefined ? 0 : Math.max(0, Math.round((now - oldestAt) / 1000)),
       lastSyncAt,
       ackedThroughSeq,
-      highestSeq: sync?.highestSeq ?? Number(readMeta(s.db, 'sync_highest_seq') ?? 0),
+      highestSeq: sync?.highestSeq ?? position.highestSeq,
       lastError: sync?.lastError ?? null,
       consecutiveFailures: sync?.consecutiveFailures ?? 0,
       nextAttemptAt: sync?.nextAttemptAt ?? null,
@@ -182,6 +187,7 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
     },
     queue,
     displays,
+    eventListenerFailures: s.listenerFailures?.() ?? 0,
   };
 }
 

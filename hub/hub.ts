@@ -17,6 +17,7 @@ import { EventBus } from './event-bus.ts';
 import { healthSnapshot, type HealthSnapshot } from './health.ts';
 import { buildHttpApp, HttpServer } from './http/server.ts';
 import { PressIngest } from './ingest/press-ingest.ts';
+import { hubWriterFeatures } from './writer-features.ts';
 import { ensureHubTls, type HubTlsMaterial } from './tls/hub-tls.ts';
 import { Rejections } from './ingest/rejections.ts';
 import type { Logger } from './logger.ts';
@@ -71,6 +72,7 @@ export class Hub {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log;
+    this.bus.useLogger(options.log.child({ part: 'bus' }));
   }
 
   async start(): Promise<HubPorts> {
@@ -99,7 +101,7 @@ export class Hub {
 
     // Every ingest write goes through the writer thread. This thread reads, and makes
     // only rare admin writes (counters at start, tokens, provisioning from the demo).
-    const writer = new StoreWriter({ dataDir: config.dataDir, log, clock, queueRules: queueRulesOf(config) });
+    const writer = new StoreWriter({ dataDir: config.dataDir, log, clock, features: hubWriterFeatures({ queueRules: queueRulesOf(config) }) });
     await writer.start();
     this.#onStop('store writer', () => writer.stop());
     const outbox = new Outbox(db);
@@ -269,6 +271,7 @@ export class Hub {
       storeWriterAvailable: () => parts.writer.available,
       queue: () => parts.queue.health(),
       displays: () => parts.displays.health(),
+      listenerFailures: () => this.bus.listenerFailures,
     });
   }
 

@@ -66,6 +66,7 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   gauge('huduma_http_connections', 'Open HTTP connections (capped per address and in all, docs/security.md)', (h) => h.http.connections);
   gauge('huduma_http_streams', 'Open queue event streams', (h) => h.http.streams);
   byReason('huduma_http_refused_total', 'HTTP connections and requests refused by the limits in docs/security.md, by reason', (h) => h.http.refusedByReason);
+  counter('huduma_event_listener_failures_total', 'In-process event listeners that threw (logged; the event still reached the others)', (h) => h.eventListenerFailures);
   counter('huduma_officer_pin_hashes_total', 'Officer PIN checks that ran the hash (at most the lock-out limit per officer per lock-out)', (h) => h.http.pinHashes);
   gauge('huduma_outbox_last_seq', 'Highest outbox seq', (h) => h.store.outboxLastSeq);
   gauge('huduma_sync_backlog_events', 'Events not yet acknowledged by the Secretariat', (h) => h.sync.backlogEvents);

@@ -3,7 +3,7 @@ import { PressMessage } from '../../protocol/messages/press.ts';
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { PressOutcome } from '../store/writer/ops.ts';
+import type { PressOutcome } from './ingest-writes.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import { parseJsonPayload } from './parse-payload.ts';
 import { reconstructPressTime } from './press-time.ts';
@@ -98,13 +98,14 @@ export class PressIngest {
       },
       (error, result) => {
         if (error) return done(error);
+        // The PUBACK first: what listeners do with the news cannot delay or stop it.
+        done(null, result.outcome);
         if (result.outcome === 'stored') {
           this.#bus.emit('press.stored', { eventSeq: result.eventSeq!, press: { ...data, misuse: result.misuse ?? false } });
         } else if (result.outcome === 'refused') {
           this.#warnRefused(deviceId, result.reason!, receivedAt);
           this.#bus.emit('ingest.rejected', { reason: result.reason!, deviceId });
         }
-        done(null, result.outcome);
       },
     );
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { QUARANTINE_PAYLOAD_LIMIT, QuarantineKeepCap } from '../store/quarantine.ts';
+import { QUARANTINE_PAYLOAD_LIMIT, QuarantineKeepCap } from './quarantine.ts';
 import { RefusalLog } from './refusal-log.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 

@@ -74,7 +74,7 @@ export class QueueService {
     } catch (error) {
       throw new QueueUnavailableError(`the queue could not be updated: ${(error as Error).message}`, { cause: error });
     }
-    if (result.error || !result.queue) throw new QueueUnavailableError(`the queue could not be updated: ${result.error?.message ?? 'no answer from the store'}`);
+    if (!result.queue) throw new QueueUnavailableError('the queue could not be updated: no answer from the store');
     const answer = result.queue;
     // Print bookkeeping changes nothing a page, a sign or the outbox shows: no snapshot for it.
     if (answer.ok && command.kind !== 'print_done' && command.kind !== 'print_failed') {

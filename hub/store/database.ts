@@ -1,10 +1,11 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { makePrivateDir } from '../../runtime/private-files.ts';
 import { migrate } from './migrate.ts';
+import { ensureOutboxEpoch } from './outbox.ts';
 
 export type { Database };
+export { readMeta } from './meta.ts';
 
 export const HUB_DB_FILE = 'hub.db';
 
@@ -43,18 +44,4 @@ export function openHubDatabase(dataDir: string, options: OpenOptions): Database
   // The WAL and shared-memory files exist now: private too (docs/security.md, "Files").
   makePrivateDir(dataDir);
   return db;
-}
-
-/**
- * The outbox epoch: a UUID made once when the store is created. Every sync batch
- * carries it, so a restored or re-created database is told apart from the original.
- */
-export function ensureOutboxEpoch(db: Database): string {
-  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('outbox_epoch', ?)").run(randomUUID());
-  return readMeta(db, 'outbox_epoch')!;
-}
-
-export function readMeta(db: Database, key: string): string | undefined {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-  return row?.value;
 }

@@ -1,5 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { FeedbackToday } from '../../protocol/sync/heartbeat.ts';
+import { FeedbackQueries } from '../ingest/feedback-queries.ts';
 
 /**
  * Today's presses at the centre, counted from the presses table (indexed by
@@ -7,11 +8,11 @@ import type { FeedbackToday } from '../../protocol/sync/heartbeat.ts';
  * last week's events are still draining.
  */
 export class FeedbackTodayCounter {
-  readonly #byRating: Statement<[number, number]>;
+  readonly #feedback: FeedbackQueries;
   readonly #timezone: string;
 
   constructor(db: Database, timezone: string) {
-    this.#byRating = db.prepare('SELECT rating, misuse, COUNT(*) AS n FROM presses WHERE pressed_at >= ? AND pressed_at < ? GROUP BY rating, misuse');
+    this.#feedback = new FeedbackQueries(db);
     this.#timezone = timezone;
   }
 
@@ -19,10 +20,10 @@ export class FeedbackTodayCounter {
     const { day, startMs, endMs } = localDay(nowMs, this.#timezone);
     const byRating: FeedbackToday['byRating'] = { '1': 0, '2': 0, '3': 0, '4': 0 };
     let presses = 0;
-    for (const row of this.#byRating.all(startMs, endMs) as Array<{ rating: 1 | 2 | 3 | 4; misuse: number; n: number }>) {
-      presses += row.n;
+    for (const row of this.#feedback.countsByRating(startMs, endMs)) {
+      presses += row.count;
       // Misuse-flagged repeats are kept (invariant 6) but are not votes.
-      if (row.misuse === 0) byRating[String(row.rating) as '1'] += row.n;
+      if (!row.misuse) byRating[String(row.rating) as '1'] += row.count;
     }
     return { day, presses, byRating };
   }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { Outbox } from '../store/outbox.ts';
 
 export interface OutboxSlice {
   /** Each event's JSON text as sent: {"seq","type","at","data","hash"}. */
@@ -25,21 +26,19 @@ const EMPTY: OutboxSlice = { events: [], firstSeq: 0, lastSeq: 0, bytes: 0 };
  * re-serialised: the data text is exactly what the event hash covers.
  */
 export class OutboxReader {
+  readonly #outbox: Outbox;
   readonly #rows: Statement<[number, number, number]>;
-  readonly #at: Statement<[number]>;
-  readonly #head: Statement<[]>;
   readonly #avgBytes: Statement<[number]>;
 
   constructor(db: Database) {
+    this.#outbox = new Outbox(db);
     this.#rows = db.prepare('SELECT seq, type, at, data, hash FROM outbox WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?');
-    this.#at = db.prepare('SELECT at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1');
-    this.#head = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS seq");
     this.#avgBytes = db.prepare('SELECT AVG(length(data)) AS avg FROM (SELECT data FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1000)');
   }
 
   /** Highest seq ever appended. */
   lastSeq(): number {
-    return (this.#head.get() as { seq: number }).seq;
+    return this.#outbox.head().lastSeq;
   }
 
   /** Events after `afterSeq` and before `beforeSeq`, at most `maxEvents` and (but for the first) `maxBytes`. */
@@ -60,7 +59,7 @@ export class OutboxReader {
 
   /** Hub-clock time of the first event after `seq` (the oldest unsynced), if any. */
   firstAtAfter(seq: number): number | undefined {
-    return (this.#at.get(seq) as { at: number } | undefined)?.at;
+    return this.#outbox.firstAtAfter(seq);
   }
 
   /**

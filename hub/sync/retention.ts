@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { StoreConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import type { PruneOp } from '../store/writer/ops.ts';
+import type { PruneOp } from './sync-writes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -15,13 +15,13 @@ export class RetentionPruner {
   readonly #settings: StoreConfig;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #prune: (op: PruneOp) => Promise<{ outbox: number; presses: number }>;
+  readonly #prune: (op: PruneOp) => Promise<{ outbox: number; presses?: number }>;
   readonly #ackedThroughSeq: () => number;
   #cancel: (() => void) | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
 
-  constructor(options: { settings: StoreConfig; clock: Clock; log: Logger; ackedThroughSeq: () => number; prune: (op: PruneOp) => Promise<{ outbox: number; presses: number }> }) {
+  constructor(options: { settings: StoreConfig; clock: Clock; log: Logger; ackedThroughSeq: () => number; prune: (op: PruneOp) => Promise<{ outbox: number; presses?: number }> }) {
     this.#settings = options.settings;
     this.#clock = options.clock;
     this.#log = options.log;
@@ -54,8 +54,8 @@ export class RetentionPruner {
         const op: PruneOp = { kind: 'prune', ackedThroughSeq: this.#ackedThroughSeq(), outboxBeforeMs: before, pressesBeforeMs: before, limit: this.#settings.pruneBatch };
         const pruned = await this.#prune(op);
         totals.outbox += pruned.outbox;
-        totals.presses += pruned.presses;
-        if (pruned.outbox < op.limit && pruned.presses < op.limit) break;
+        totals.presses += pruned.presses ?? 0;
+        if (pruned.outbox < op.limit && (pruned.presses ?? 0) < op.limit) break;
       }
       if (totals.outbox + totals.presses > 0) this.#log.info({ ...totals, olderThan: new Date(before).toISOString() }, 'pruned acknowledged rows past retention');
     } catch (error) {

@@ -3,7 +3,7 @@ import { SyncHeartbeatAck, type SyncHeartbeat } from '../../protocol/sync/heartb
 import type { Clock } from '../clock.ts';
 import type { SecretariatConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import type { SyncAckOp } from '../store/writer/ops.ts';
+import type { SyncAckOp } from './sync-writes.ts';
 import { BatchSizer, SyncBackoff } from './backoff.ts';
 import { encodeBatchBody } from './batch-body.ts';
 import type { OutboxReader, OutboxSlice } from './outbox-reader.ts';

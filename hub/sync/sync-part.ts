@@ -5,6 +5,8 @@ import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { readMeta } from '../store/database.ts';
+import { readOutboxEpoch } from '../store/outbox.ts';
+import { readSyncPosition, SYNC_META } from './sync-meta.ts';
 import type { DiskBudget } from '../store/disk-budget.ts';
 import { readStats } from '../store/stats.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
@@ -29,7 +31,6 @@ export interface SyncPartOptions {
 }
 
 /** Meta key a technician's `huduma-hub sync drain` bumps to make the hub try at once. */
-export const SYNC_KICK_KEY = 'sync_kick_at';
 
 /**
  * Everything sync, wired: the sender (when a Secretariat is configured), the
@@ -55,7 +56,7 @@ export class SyncPart {
       clock: options.clock,
       log: options.log,
       ackedThroughSeq: () => this.#acked(),
-      prune: async (op) => (await options.writer.write(op)).pruned ?? { outbox: 0, presses: 0 },
+      prune: async (op) => (await options.writer.write(op)).pruned,
     });
   }
 
@@ -72,7 +73,7 @@ export class SyncPart {
     const exchange = new SignedExchange({ transport: this.#transport, pathFor: (p) => this.#transport!.pathFor(p), centreId: config.centre.id, secret, clock, timeoutMs: config.secretariat.requestTimeoutMs });
     this.#client = new SyncClient({
       centreId: config.centre.id,
-      epoch: () => readMeta(db, 'outbox_epoch')!,
+      epoch: () => readOutboxEpoch(db),
       settings: config.secretariat,
       reader: this.reader,
       exchange,
@@ -80,17 +81,13 @@ export class SyncPart {
       rebase: async (highestSeq) => void (await this.#o.writer.write({ kind: 'rebase', highestSeq, epoch: randomUUID() })),
       renumber: async (fromSeq, afterSeq) => void (await this.#o.writer.write({ kind: 'renumber', fromSeq, afterSeq, epoch: randomUUID() })),
       heartbeat: () => this.heartbeat(),
-      initial: {
-        ackedThroughSeq: this.#acked(),
-        highestSeq: Number(readMeta(db, 'sync_highest_seq') ?? 0),
-        lastSyncAt: readMeta(db, 'sync_last_at') ?? null,
-      },
+      initial: { ...readSyncPosition(db), ackedThroughSeq: this.#acked() },
       clock,
       log,
       ...(this.#o.random ? { random: this.#o.random } : {}),
     });
     this.#client.start();
-    this.#lastKick = readMeta(db, SYNC_KICK_KEY);
+    this.#lastKick = readMeta(db, SYNC_META.kickAt);
     this.#cancelKickPoll = clock.setRepeating(() => this.#pollKick(), 250);
     log.info({ url: redactUrl(url) }, 'syncing to the Secretariat');
   }
@@ -135,7 +132,7 @@ export class SyncPart {
     return {
       v: 1,
       centreId: config.centre.id,
-      epoch: readMeta(db, 'outbox_epoch')!,
+      epoch: readOutboxEpoch(db),
       at: new Date(now).toISOString(),
       version: HUB_VERSION,
       lastSeq,
@@ -143,7 +140,7 @@ export class SyncPart {
       backlogEvents,
       backlogBytes: this.reader.estimateBytes(acked, backlogEvents),
       oldestUnsyncedAgeS: oldestAt === undefined ? 0 : Math.max(0, Math.round((now - oldestAt) / 1000)),
-      lastSyncAt: status?.lastSyncAt ?? readMeta(db, 'sync_last_at') ?? null,
+      lastSyncAt: status?.lastSyncAt ?? readSyncPosition(db).lastSyncAt,
       devicesOnline: devices.online,
       devicesTotal: devices.total,
       clockOffsetMs: status?.clockOffsetMs ?? null,
@@ -155,11 +152,11 @@ export class SyncPart {
   }
 
   #acked(): number {
-    return this.#client?.status().ackedThroughSeq ?? Number(readMeta(this.#o.db, 'sync_acked_through_seq') ?? 0);
+    return this.#client?.status().ackedThroughSeq ?? readSyncPosition(this.#o.db).ackedThroughSeq;
   }
 
   #pollKick(): void {
-    const kick = readMeta(this.#o.db, SYNC_KICK_KEY);
+    const kick = readMeta(this.#o.db, SYNC_META.kickAt);
     if (kick === this.#lastKick) return;
     this.#lastKick = kick;
     this.#o.log.info('sync drain requested: trying the Secretariat now');

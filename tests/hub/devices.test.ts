@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { DeviceConfigMessage } from '../../protocol/messages/config.ts';
@@ -97,7 +96,7 @@ describe('provisioning changes reach the running hub', () => {
     cli.close();
     await dropped;
     client.end(true);
-    const changed = once(fx.hub.bus, 'ingest.rejected');
+    const changed = fx.hub.bus.next('ingest.rejected');
     await expect(connectDevice(fx.ports.mqtt, creds)).rejects.toThrow(/bad username or password/i);
     expect((await changed)[0]).toEqual({ reason: 'bad_password', deviceId: 'eifd-24' });
     const again = await connectDevice(fx.ports.mqtt, fresh);

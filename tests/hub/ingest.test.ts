@@ -1,5 +1,4 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceTopic } from '../../protocol/topics.ts';
 import { hubDatabasePath } from '../../hub/store/database.ts';
@@ -74,15 +73,15 @@ describe('durable press ingest over a real broker', () => {
 
   it('refuses an unknown device and a wrong password, counts them, and keeps serving others', async () => {
     const good = fx.addDevice('eifd-03');
-    const rejected = once(fx.hub.bus, 'ingest.rejected');
+    const rejected = fx.hub.bus.next('ingest.rejected');
     await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-99', password: 'x'.repeat(43) })).rejects.toThrow(/bad username or password/i);
     await rejected;
-    const rejected2 = once(fx.hub.bus, 'ingest.rejected');
+    const rejected2 = fx.hub.bus.next('ingest.rejected');
     // One character off (and never the same: the secret is random).
     const wrong = `${good.password.slice(0, -1)}${good.password.endsWith('A') ? 'B' : 'A'}`;
     await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-03', password: wrong })).rejects.toThrow(/bad username or password/i);
     await rejected2;
-    const rejected3 = once(fx.hub.bus, 'ingest.rejected');
+    const rejected3 = fx.hub.bus.next('ingest.rejected');
     await expect(connectDevice(fx.ports.mqtt, { deviceId: 'eifd-03', password: good.password }, { clientId: 'someone-else' })).rejects.toThrow(/identifier rejected/i);
     await rejected3;
 
@@ -104,7 +103,7 @@ describe('durable press ingest over a real broker', () => {
     const mallory = fx.addDevice('eifd-04');
     const victim = fx.addDevice('eifd-05');
     const client = await connectDevice(fx.ports.mqtt, mallory);
-    const rejected = once(fx.hub.bus, 'ingest.rejected');
+    const rejected = fx.hub.bus.next('ingest.rejected');
     const dropped = closed(client);
     client.publish(deviceTopic(CENTRE, 'eifd-05', 'press'), JSON.stringify({ seq: 1, boot: newBootId(), rating: 1, upMs: 1 }), { qos: 1 });
     await dropped;
@@ -175,7 +174,7 @@ describe('durable press ingest over a real broker', () => {
   it('closes a connection that sends a packet over the socket limit', async () => {
     const creds = fx.addDevice('eifd-08');
     const client = await connectDevice(fx.ports.mqtt, creds);
-    const rejected = once(fx.hub.bus, 'ingest.rejected');
+    const rejected = fx.hub.bus.next('ingest.rejected');
     const dropped = closed(client);
     client.publish(deviceTopic(CENTRE, 'eifd-08', 'press'), Buffer.alloc(fx.config.mqtt.maxPacketBytes + 1, 0x41), { qos: 1 });
     await dropped;

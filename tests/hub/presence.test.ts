@@ -1,5 +1,4 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceTopic } from '../../protocol/topics.ts';
 import { ManualClock } from '../../hub/clock.ts';
@@ -35,21 +34,21 @@ describe('device presence', () => {
     const creds = fx.addDevice('eifd-11');
     const client = await connectDevice(fx.ports.mqtt, creds, { will: offlineWill('eifd-11') });
     expect(fx.hub.health().devices).toMatchObject({ total: 1, connected: 1, online: 0 });
-    const online = once(fx.hub.bus, 'device.presence');
-    const onlineStored = once(fx.hub.bus, 'device.presenceStored');
+    const online = fx.hub.bus.next('device.presence');
+    const onlineStored = fx.hub.bus.next('device.presenceStored');
     await client.publishAsync(statusTopic('eifd-11'), JSON.stringify({ state: 'online', fw: 'eifd-bridge/0.1.0', boot: 'b00710000000' }), { qos: 1, retain: true });
     expect((await online)[0]).toMatchObject({ deviceId: 'eifd-11', online: true });
     expect(fx.hub.health().devices.online).toBe(1);
     await onlineStored;
 
     // An unclean drop: the broker publishes the will.
-    const offline = once(fx.hub.bus, 'device.presence');
+    const offline = fx.hub.bus.next('device.presence');
     (client as unknown as { stream: { destroy(): void } }).stream.destroy();
     expect((await offline)[0]).toMatchObject({ deviceId: 'eifd-11', online: false });
     client.end(true);
     expect(fx.hub.health().devices).toMatchObject({ online: 0, connected: 0 });
     // Within the pacing interval of the last write, the change waits for the device to settle.
-    const offlineStored = once(fx.hub.bus, 'device.presenceStored');
+    const offlineStored = fx.hub.bus.next('device.presenceStored');
     clock.advance(5_000);
     await offlineStored;
     expect(presenceEvents()).toEqual([
@@ -61,7 +60,7 @@ describe('device presence', () => {
   it('is not marked offline when a new connection of the same device takes the session over', async () => {
     const creds = fx.addDevice('eifd-12');
     const first = await connectDevice(fx.ports.mqtt, creds, { will: offlineWill('eifd-12') });
-    const online = once(fx.hub.bus, 'device.presenceStored');
+    const online = fx.hub.bus.next('device.presenceStored');
     await first.publishAsync(statusTopic('eifd-12'), '{"state":"online"}', { qos: 1, retain: true });
     await online;
 
@@ -77,7 +76,7 @@ describe('device presence', () => {
     clock.advance(60_000);
     expect(presenceEvents().map((e) => e.type)).toEqual(['device.online']);
 
-    const offline = once(fx.hub.bus, 'device.presenceStored');
+    const offline = fx.hub.bus.next('device.presenceStored');
     await second.endAsync();
     expect((await offline)[0]).toMatchObject({ deviceId: 'eifd-12', online: false });
     expect(presenceEvents().map((e) => `${e.type}:${e.data.reason ?? ''}`)).toEqual(['device.online:', 'device.offline:disconnect']);
@@ -86,7 +85,7 @@ describe('device presence', () => {
   it('writes a flapping device\'s presence at most once per interval, and only the state it settles on', async () => {
     const creds = fx.addDevice('eifd-14');
     const client = await connectDevice(fx.ports.mqtt, creds);
-    const first = once(fx.hub.bus, 'device.presenceStored');
+    const first = fx.hub.bus.next('device.presenceStored');
     await client.publishAsync(statusTopic('eifd-14'), '{"state":"online"}', { qos: 1 });
     await first;
     for (let i = 0; i < 200; i++) {
@@ -95,7 +94,7 @@ describe('device presence', () => {
     // 200 changes, live; it ends online, as it started: nothing more to write.
     clock.advance(5_000);
     await client.publishAsync(statusTopic('eifd-14'), '{"state":"offline"}', { qos: 1 });
-    const settled = once(fx.hub.bus, 'device.presenceStored');
+    const settled = fx.hub.bus.next('device.presenceStored');
     clock.advance(5_000);
     expect((await settled)[0]).toMatchObject({ online: false });
     await client.endAsync();
@@ -105,7 +104,7 @@ describe('device presence', () => {
   it('marks devices that were online when the hub died offline at the next start', async () => {
     const creds = fx.addDevice('eifd-13');
     const client = await connectDevice(fx.ports.mqtt, creds);
-    const online = once(fx.hub.bus, 'device.presenceStored');
+    const online = fx.hub.bus.next('device.presenceStored');
     await client.publishAsync(statusTopic('eifd-13'), '{"state":"online"}', { qos: 1, retain: true });
     await online;
     // Simulate a crash: the stored presence says online, the hub restarts.

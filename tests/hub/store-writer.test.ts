@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../hub/clock.ts';
 import { openHubDatabase } from '../../hub/store/database.ts';
-import type { WriteOp } from '../../hub/store/writer/ops.ts';
+import type { WriteOp } from '../../hub/store/writer/write-operations.ts';
 import { StoreWriter } from '../../hub/store/writer/store-writer.ts';
 import { capturingLogger } from '../helpers/log-capture.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -38,6 +38,37 @@ describe('StoreWriter (the main thread side of the writer thread)', () => {
     expect(db.prepare('SELECT name, value FROM stats ORDER BY name').all()).toEqual([{ name: 'a', value: 2 }, { name: 'b', value: 1 }]);
     db.close();
     expect(await submit(writer, count('a'))).toEqual(new Error('the store is closed'));
+  });
+
+  it('a callback that throws does not keep the other ops of its batch from being released', async () => {
+    const logs = capturingLogger();
+    const writer = new StoreWriter({ dataDir: dir.path, log: logs.log, clock: new ManualClock(0) });
+    await writer.start();
+    const released: string[] = [];
+    await new Promise<void>((resolve) => {
+      writer.submit(count('a'), () => {
+        released.push('first');
+        throw new Error('a listener bug');
+      });
+      writer.submit(count('b'), () => {
+        released.push('second');
+        resolve();
+      });
+    });
+    expect(released).toEqual(['first', 'second']);
+    expect(logs.lines().some((line) => String(line.msg).includes('a store write callback threw'))).toBe(true);
+    await writer.stop();
+  });
+
+  it('an op no feature registered fails alone, its neighbours commit', async () => {
+    const writer = new StoreWriter({ dataDir: dir.path, log: capturingLogger().log, clock: new ManualClock(0) });
+    await writer.start();
+    const unknown = { kind: 'no_such_op' } as unknown as WriteOp;
+    const results = await Promise.all([submit(writer, count('a')), submit(writer, unknown), submit(writer, count('a'))]);
+    expect(results[0]).toBeNull();
+    expect(results[1]?.message).toMatch(/unknown write op "no_such_op"/);
+    expect(results[2]).toBeNull();
+    await writer.stop();
   });
 
   it('when the thread dies: fails its pending ops, fails new ones at once, restarts with backoff', async () => {

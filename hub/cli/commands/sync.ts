@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { HubError } from '../../errors.ts';
 import type { HealthSnapshot } from '../../health.ts';
-import { readMeta } from '../../store/database.ts';
+import { writeMeta } from '../../store/meta.ts';
+import { Outbox, readOutboxEpoch } from '../../store/outbox.ts';
+import { readSyncPosition, readSyncQuarantine, SYNC_META } from '../../sync/sync-meta.ts';
 import { runningHub } from '../../store/instance-lock.ts';
 import { readStats } from '../../store/stats.ts';
-import { SYNC_KICK_KEY } from '../../sync/sync-part.ts';
 import { parseCommandArgs } from '../args.ts';
 import { printJson, type CliIo } from '../io.ts';
 import { dataDirOf, withStore } from '../store-access.ts';
@@ -47,7 +48,7 @@ async function drain(rest: string[], io: CliIo): Promise<number> {
   const first = await liveHealth(dataDir);
   if (!first) throw new HubError('hub_not_running', `no hub is running on data dir ${dataDir}; start it (huduma-hub start) and run sync drain again`);
   if (first.sync.state === 'not_configured') throw new HubError('sync_not_configured', 'this hub has no Secretariat configured (secretariat.url and secretariat.secret, or --secretariat-url and --secretariat-secret)');
-  withStore(values, (db) => db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SYNC_KICK_KEY, new Date().toISOString()));
+  withStore(values, (db) => writeMeta(db, SYNC_META.kickAt, new Date().toISOString()));
 
   const startedAt = Date.now();
   const startBacklog = first.sync.backlogEvents;
@@ -73,19 +74,20 @@ async function drain(rest: string[], io: CliIo): Promise<number> {
 }
 
 function storedSyncState(db: Database) {
-  const lastSeq = (db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS n").get() as { n: number }).n;
-  const ackedThroughSeq = Number(readMeta(db, 'sync_acked_through_seq') ?? 0);
-  const oldest = db.prepare('SELECT at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1').get(ackedThroughSeq) as { at: number } | undefined;
+  const outbox = new Outbox(db);
+  const { lastSeq } = outbox.head();
+  const { ackedThroughSeq, lastSyncAt } = readSyncPosition(db);
+  const oldestAt = outbox.firstAtAfter(ackedThroughSeq);
   const stats = readStats(db);
   return {
-    outboxEpoch: readMeta(db, 'outbox_epoch') ?? null,
+    outboxEpoch: readOutboxEpoch(db) || null,
     lastSeq,
     ackedThroughSeq,
     backlogEvents: Math.max(0, lastSeq - ackedThroughSeq),
-    oldestUnsyncedAt: oldest ? new Date(oldest.at).toISOString() : null,
-    lastSyncAt: readMeta(db, 'sync_last_at') ?? null,
+    oldestUnsyncedAt: oldestAt === undefined ? null : new Date(oldestAt).toISOString(),
+    lastSyncAt,
     quarantinedTotal: stats['sync.quarantined'] ?? 0,
-    quarantined: db.prepare('SELECT seq, reason, message, reported_at AS reportedAt FROM sync_quarantine ORDER BY seq DESC LIMIT 20').all(),
+    quarantined: readSyncQuarantine(db, 20),
     prunedOutboxTotal: stats['sync.pruned_outbox'] ?? 0,
   };
 }

@@ -5,22 +5,12 @@ import type { AccessTokens } from '../../auth/access-tokens.ts';
 import { CommandOp } from '../../../protocol/messages/command.ts';
 import type { DeviceCommands } from '../../devices/device-commands.ts';
 import type { PresenceTracker } from '../../devices/presence.ts';
+import { DeviceQueries } from '../../devices/device-queries.ts';
 import { readDeviceRefusals } from '../../ingest/device-refusals.ts';
+import { readQuarantine } from '../../ingest/quarantine.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody, parseQuery } from '../validation.ts';
-
-interface DeviceRow {
-  deviceId: string;
-  counterId: string;
-  createdAt: number;
-  revokedAt: number | null;
-  since: number | null;
-  fw: string | null;
-  boot: string | null;
-  telemetry: string | null;
-  telemetryAt: number | null;
-}
 
 const QuarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 const CommandBody = z.strictObject({ op: CommandOp });
@@ -30,11 +20,7 @@ const CommandBody = z.strictObject({ op: CommandOp });
  * quarantine (messages acknowledged but set aside), so nothing refused is invisible.
  */
 export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker; commands: DeviceCommands }): void {
-  const list = deps.db.prepare(`SELECT d.device_id AS deviceId, d.counter_id AS counterId, d.created_at AS createdAt, d.revoked_at AS revokedAt,
-      s.since, s.fw, s.boot, s.telemetry, s.telemetry_at AS telemetryAt
-    FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id ORDER BY d.device_id`);
-  const quarantine = deps.db.prepare(`SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail,
-      payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?`);
+  const devices = new DeviceQueries(deps.db);
   const technician = { onRequest: requireRole(deps.tokens, 'technician', 'manager') };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -43,7 +29,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
     const refusedBy = (deviceId: string) =>
       Object.fromEntries(Object.entries(refusals.get(deviceId) ?? {}).map(([reason, r]) => [reason, { count: r.count, lastAt: iso(r.lastAt), lastDetail: r.lastDetail }]));
     return {
-      devices: (list.all() as DeviceRow[]).map((row) => ({
+      devices: devices.list().map((row) => ({
         deviceId: row.deviceId,
         counterId: row.counterId,
         revoked: row.revokedAt !== null,
@@ -73,7 +59,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
 
   app.get('/api/quarantine', technician, async (request) => {
     const { limit } = parseQuery(QuarantineQuery, request.query);
-    const rows = quarantine.all(limit) as Array<{ id: number; receivedAt: number; deviceId: string | null; topic: string; reason: string; detail: string; payloadBytes: number; payload: Buffer }>;
+    const rows = readQuarantine(deps.db, limit);
     return {
       messages: rows.map((row) => ({
         id: row.id,

@@ -2,17 +2,18 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
-import type { QueueRules } from '../../queue/engine/queue-engine.ts';
-import type { FromWriter, ToWriter, WriteOp, WriteResult, WriterStats } from './ops.ts';
+import type { ResultOf, WriteFailure, WriteOp } from './write-operations.ts';
+import type { FromWriter, ToWriter, WriterFeatures, WriterStats } from './writer-protocol.ts';
 
-export type WriteCallback = (error: Error | null, result: WriteResult) => void;
+/** `result` is the op's result when `error` is null (an empty object otherwise). */
+export type WriteCallback<O extends WriteOp = WriteOp> = (error: Error | null, result: ResultOf<O>) => void;
 
 /** A write that did not happen; `wholeBatch` when its transaction failed (disk full …). */
 export class StoreWriteError extends Error {
   readonly code: string | null;
   readonly wholeBatch: boolean;
 
-  constructor(failure: NonNullable<WriteResult['error']>) {
+  constructor(failure: WriteFailure) {
     super(failure.message);
     this.name = 'StoreWriteError';
     this.code = failure.code;
@@ -39,7 +40,7 @@ const RESTART_BACKOFF_MS = [100, 500, 2_000, 5_000];
 export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }> {
   readonly stats: WriterStats = { commits: 0, items: 0, failedCommits: 0, setAside: 0, largestBatch: 0 };
   readonly #dataDir: string;
-  readonly #queueRules: QueueRules | null;
+  readonly #features: WriterFeatures | null;
   readonly #log: Logger;
   readonly #clock: Clock;
   /** Set only while a writer thread is running and ready. */
@@ -54,11 +55,15 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
 
   readonly #spawn: (workerData: unknown) => Worker;
 
-  /** `spawn` starts the thread (tests pass a misbehaving one); by default the real writer. */
-  constructor(options: { dataDir: string; log: Logger; clock: Clock; queueRules?: QueueRules; spawn?: (workerData: unknown) => Worker }) {
+  /**
+   * `features`: the module that registers the features' write operations in the thread
+   * (without it only the store's own: `count`, `event`). `spawn` starts the thread
+   * (tests pass a misbehaving one); by default the real writer.
+   */
+  constructor(options: { dataDir: string; log: Logger; clock: Clock; features?: WriterFeatures; spawn?: (workerData: unknown) => Worker }) {
     super();
     this.#dataDir = options.dataDir;
-    this.#queueRules = options.queueRules ?? null;
+    this.#features = options.features ?? null;
     this.#log = options.log;
     this.#clock = options.clock;
     this.#spawn = options.spawn ?? ((workerData) => new Worker(WRITER_THREAD_URL, { workerData }));
@@ -69,7 +74,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   }
 
   async start(): Promise<void> {
-    const worker = this.#spawn({ dataDir: this.#dataDir, logLevel: this.#log.level, queueRules: this.#queueRules });
+    const worker = this.#spawn({ dataDir: this.#dataDir, logLevel: this.#log.level, ...(this.#features && { features: this.#features }) });
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`store writer exited (${code}) before it was ready`));
       worker.once('error', reject);
@@ -88,12 +93,12 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     this.emit('available');
   }
 
-  submit(op: WriteOp, callback: WriteCallback): void {
+  submit<O extends WriteOp>(op: O, callback: WriteCallback<O>): void {
     if (!this.#worker) {
-      callback(new Error(this.#stopping ? 'the store is closed' : 'the store writer is restarting'), {});
+      callback(new Error(this.#stopping ? 'the store is closed' : 'the store writer is restarting'), {} as ResultOf<O>);
       return;
     }
-    this.#queue.push({ op, callback });
+    this.#queue.push({ op, callback: callback as WriteCallback });
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.#flush());
@@ -101,7 +106,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   }
 
   /** submit() as a promise: resolves with the committed result, rejects if nothing was written. */
-  write(op: WriteOp): Promise<WriteResult> {
+  write<O extends WriteOp>(op: O): Promise<ResultOf<O>> {
     return new Promise((resolve, reject) => this.submit(op, (error, result) => (error ? reject(error) : resolve(result))));
   }
 
@@ -129,7 +134,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     this.#queue = [];
     if (batch.length === 0) return;
     if (!this.#worker) {
-      for (const entry of batch) entry.callback(new Error('the store writer is restarting'), {});
+      for (const entry of batch) entry.callback(new Error('the store writer is restarting'), {} as never);
       return;
     }
     const id = this.#nextId++;
@@ -143,11 +148,23 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
       const callbacks = this.#pending.get(message.id) ?? [];
       this.#pending.delete(message.id);
       callbacks.forEach((callback, i) => {
-        const result = message.results[i] ?? {};
-        callback(result.error ? new StoreWriteError(result.error) : null, result);
+        const reply = message.replies[i] ?? {};
+        this.#release(callback, reply.error ? new StoreWriteError(reply.error) : null, reply.result ?? {});
       });
     } else if (message.type === 'log') {
       this.#relayLog(message.line);
+    }
+  }
+
+  /**
+   * Runs one op's callback on its own: a callback that throws must not keep the rest
+   * of its batch from being released (their PUBACKs, their HTTP answers).
+   */
+  #release(callback: WriteCallback, error: Error | null, result: unknown): void {
+    try {
+      callback(error, result as never);
+    } catch (thrown) {
+      this.#log.error({ err: thrown }, 'a store write callback threw; the other writes of its batch are released');
     }
   }
 
@@ -165,8 +182,8 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     this.#pending.clear();
     const queued = this.#queue;
     this.#queue = [];
-    for (const callback of callbacks) callback(error, {});
-    for (const entry of queued) entry.callback(error, {});
+    for (const callback of callbacks) this.#release(callback, error, {});
+    for (const entry of queued) this.#release(entry.callback, error, {});
   }
 
   #onExit(worker: Worker, code: number): void {

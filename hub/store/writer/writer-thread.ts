@@ -1,18 +1,20 @@
-// The writer thread: its connection makes every write of the hub's ingest path
-// (presses, quarantine, counters, presence, telemetry), group-committed here, so SQLite's fsyncs and WAL checkpoints never
-// stall the main event loop that serves MQTT and HTTP (ARCHITECTURE, known traps:
-// "move writes to a worker"). The main thread releases PUBACKs on our replies.
+// The writer thread: its connection makes every write of the hub (presses, quarantine,
+// counters, presence, the queue, sync bookkeeping), group-committed here, so SQLite's
+// fsyncs and WAL checkpoints never stall the main event loop that serves MQTT and HTTP
+// (docs/performance.md, "Ingest"). The main thread releases PUBACKs on our replies.
+// Which operations exist is up to the features the composition root names
+// (workerData.features); this file knows none of them.
 import { pino } from 'pino';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { hubLogOptions } from '../../logger.ts';
 import { openHubDatabase } from '../database.ts';
 import { BatchFailedError, GroupCommit } from '../group-commit.ts';
-import type { QueueRules } from '../../queue/engine/queue-engine.ts';
-import { OpApplier } from './op-applier.ts';
-import type { FromWriter, ToWriter, WriteResult } from './ops.ts';
+import { createWriterContext } from './writer-context.ts';
+import { registerStoreOperations, WriteOperationRegistry, type WriterContext } from './write-operations.ts';
+import type { FromWriter, OpReply, ToWriter, WriterFeatures } from './writer-protocol.ts';
 
 const port = parentPort!;
-const { dataDir, logLevel, queueRules } = workerData as { dataDir: string; logLevel: string; queueRules?: QueueRules };
+const { dataDir, logLevel, features } = workerData as { dataDir: string; logLevel: string; features?: WriterFeatures };
 const send = (message: FromWriter) => port.postMessage(message);
 
 // Log lines go to the main thread, which writes them with its own logger.
@@ -24,8 +26,13 @@ const log = pino({ ...hubLogOptions(logLevel), base: { part: 'writer' } }, { wri
 // under sustained load (a checkpointer racing a busy writer never catches up).
 const db = openHubDatabase(dataDir, { role: 'writer' });
 const commit = new GroupCommit({ db, log });
-const applier = new OpApplier(db, queueRules ?? null);
-for (const participant of applier.participants) commit.addParticipant(participant);
+const context = createWriterContext(db, commit);
+const registry = new WriteOperationRegistry();
+registerStoreOperations(registry, context);
+if (features) {
+  const loaded = (await import(features.module)) as { registerWriterFeatures: (registry: WriteOperationRegistry, context: WriterContext, config: unknown) => void };
+  loaded.registerWriterFeatures(registry, context, features.config);
+}
 
 function handle(message: ToWriter): void {
   if (message.type === 'close') {
@@ -36,17 +43,18 @@ function handle(message: ToWriter): void {
     return;
   }
   const { id, ops } = message;
-  const results: WriteResult[] = new Array(ops.length);
+  const replies: OpReply[] = new Array(ops.length);
   let remaining = ops.length;
   ops.forEach((op, i) => {
     commit.submit(
-      applier.item(op, (error, result) => {
+      registry.item(op, (error, result) => {
         if (error) {
           const wholeBatch = error instanceof BatchFailedError;
-          result.error = { message: error.message, code: wholeBatch ? error.code : null, wholeBatch };
+          replies[i] = { error: { message: error.message, code: wholeBatch ? error.code : null, wholeBatch } };
+        } else {
+          replies[i] = { result };
         }
-        results[i] = result;
-        if (--remaining === 0) send({ type: 'done', id, results, stats: { ...commit.stats } });
+        if (--remaining === 0) send({ type: 'done', id, replies, stats: { ...commit.stats } });
       }),
     );
   });

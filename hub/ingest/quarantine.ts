@@ -20,6 +20,25 @@ export interface QuarantineRecord {
  * Messages the hub acknowledged but could not accept are kept here, raw and counted,
  * never silently dropped (invariant 3) and never retried forever by the sender.
  */
+/** A quarantined message as technicians see it. */
+export interface QuarantinedMessage {
+  id: number;
+  receivedAt: number;
+  deviceId: string | null;
+  topic: string;
+  reason: string;
+  detail: string;
+  payloadBytes: number;
+  payload: Buffer;
+}
+
+/** The newest `limit` quarantined messages, newest first. */
+export function readQuarantine(db: Database, limit: number): QuarantinedMessage[] {
+  return db
+    .prepare('SELECT id, received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_bytes AS payloadBytes, payload FROM quarantine ORDER BY id DESC LIMIT ?')
+    .all(limit) as QuarantinedMessage[];
+}
+
 export class Quarantine {
   readonly #insert: Statement<[number, string | null, string, string, string, number, Buffer]>;
 
