@@ -1,7 +1,5 @@
-import { parseArgs } from 'node:util';
-import { bindDashValues } from '../protocol/process-args.ts';
+import { noPositionals, parseCommandArgs, UsageError, type CliIo } from '../runtime/cli.ts';
 import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
-import type { Writable } from 'node:stream';
 import { Bridge } from './bridge.ts';
 import { loadBridgeConfig } from './config.ts';
 import { BridgeError, isBridgeError, type BridgeErrorCode } from './errors.ts';
@@ -33,13 +31,7 @@ Votes wait for the hub in DIR (default ./data/bridge).
 /** Where `start` finds the device password besides the config file (docs/security.md, "Secrets"). */
 const DEVICE_PASSWORD = { what: 'the device password', flag: '--password', fileFlag: '--password-file', env: 'HUDUMA_DEVICE_PASSWORD', credential: 'device-password' };
 
-export interface BridgeCliIo {
-  stdout: Writable;
-  stderr: Writable;
-  shutdownRequested: Promise<string>;
-}
-
-export async function runBridgeCli(argv: string[], io: BridgeCliIo): Promise<number> {
+export async function runBridgeCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === '--version' || command === 'version') {
@@ -53,7 +45,7 @@ export async function runBridgeCli(argv: string[], io: BridgeCliIo): Promise<num
     if (command !== 'start') throw new BridgeError('usage', `unknown command "${command}"\n\n${USAGE}`);
     return await start(rest, io);
   } catch (error) {
-    if (isBridgeError(error)) {
+    if (isBridgeError(error) || error instanceof UsageError) {
       io.stderr.write(`huduma-bridge: ${error.message}\n`);
       return BRIDGE_EXIT_CODES[error.code];
     }
@@ -62,27 +54,23 @@ export async function runBridgeCli(argv: string[], io: BridgeCliIo): Promise<num
   }
 }
 
-async function start(args: string[], io: BridgeCliIo): Promise<number> {
-  let values;
-  try {
-    const options = {
-      config: { type: 'string' },
-      'data-dir': { type: 'string' },
-      serial: { type: 'string' },
-      hub: { type: 'string' },
-      centre: { type: 'string' },
-      device: { type: 'string' },
-      password: { type: 'string' },
-      'password-file': { type: 'string' },
-      'hub-ca': { type: 'string' },
-      'log-level': { type: 'string' },
-    } as const;
-    ({ values } = parseArgs({ args: bindDashValues(args, options), strict: true, options }));
-  } catch (error) {
-    throw new BridgeError('usage', `${(error as Error).message}\n\n${USAGE}`);
-  }
+async function start(args: string[], io: CliIo): Promise<number> {
+  const options = {
+    config: { type: 'string' },
+    'data-dir': { type: 'string' },
+    serial: { type: 'string' },
+    hub: { type: 'string' },
+    centre: { type: 'string' },
+    device: { type: 'string' },
+    password: { type: 'string' },
+    'password-file': { type: 'string' },
+    'hub-ca': { type: 'string' },
+    'log-level': { type: 'string' },
+  } as const;
+  const { values, positionals } = parseCommandArgs(args, options, USAGE);
+  noPositionals(positionals, USAGE);
   // The password from file, environment or credentials only completes a board given by flags.
-  const secret = values.serial !== undefined || values.device !== undefined ? readPassword(values.password, values['password-file']) : undefined;
+  const secret = values.serial !== undefined || values.device !== undefined ? readPassword(values.password, values['password-file'], io.env) : undefined;
   const password = secret?.value ?? values.password;
   const config = loadBridgeConfig({
     ...(values.config !== undefined && { config: values.config }),
@@ -111,9 +99,9 @@ async function start(args: string[], io: BridgeCliIo): Promise<number> {
   return 0;
 }
 
-function readPassword(value: string | undefined, file: string | undefined) {
+function readPassword(value: string | undefined, file: string | undefined, env: CliIo['env']) {
   try {
-    return resolveSecret(DEVICE_PASSWORD, { value, file });
+    return resolveSecret(DEVICE_PASSWORD, { value, file }, env);
   } catch (error) {
     if (error instanceof SecretSourceError) throw new BridgeError(error.code === 'secret_ambiguous' ? 'usage' : 'config_unreadable', error.message);
     throw error;

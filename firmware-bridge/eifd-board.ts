@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { SerialPort } from 'serialport';
 import type { FirmataTransport } from '../hardware/firmata/simulated-board.ts';
 import type { Rating } from '../protocol/messages/press.ts';
-import { Backoff } from './backoff.ts';
+import { ExponentialBackoff } from '../runtime/backoff.ts';
 import { PWM_PINS, type BoardProfile } from './board-profile.ts';
 import type { BridgeClock } from './clock.ts';
 import { createFirmataHost, type FirmataIo } from './firmata-host.ts';
@@ -65,7 +65,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
   readonly #clock: BridgeClock;
   readonly #log: Logger;
   readonly #probeIntervalMs: number;
-  readonly #backoff = new Backoff({ initialMs: 500, maxMs: 5000 });
+  readonly #backoff = new ExponentialBackoff({ initialMs: 500, maxMs: 5000 });
   #session: Session | null = null;
   #armed = false;
   #stopped = true;

@@ -7,7 +7,7 @@ import type { PressMessage } from '../protocol/messages/press.ts';
 import type { DeviceStatusMessage } from '../protocol/messages/status.ts';
 import type { TelemetryMessage } from '../protocol/messages/telemetry.ts';
 import { deviceTopic } from '../protocol/topics.ts';
-import { Backoff } from './backoff.ts';
+import { ExponentialBackoff } from '../runtime/backoff.ts';
 import type { BridgeClock } from './clock.ts';
 
 export interface HubLinkOptions {
@@ -51,7 +51,7 @@ const OFFLINE = JSON.stringify({ state: 'offline' } satisfies DeviceStatusMessag
  */
 export class HubLink extends EventEmitter<HubLinkEvents> {
   readonly #options: HubLinkOptions;
-  readonly #backoff: Backoff;
+  readonly #backoff: ExponentialBackoff;
   #client: MqttClient | null = null;
   #connected = false;
   #stopped = true;
@@ -61,7 +61,7 @@ export class HubLink extends EventEmitter<HubLinkEvents> {
   constructor(options: HubLinkOptions) {
     super();
     this.#options = options;
-    this.#backoff = new Backoff(options.reconnect);
+    this.#backoff = new ExponentialBackoff(options.reconnect);
   }
 
   get connected(): boolean {

@@ -1,7 +1,9 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { DestinationStream, LoggerOptions } from 'pino';
 import { boundedLogOptions } from '../runtime/log-bounds.ts';
+import { createJsonLogger, type Logger } from '../runtime/logger.ts';
 
 export type { Logger };
+export { silentLogger } from '../runtime/logger.ts';
 
 /**
  * Paths pino redacts wherever they appear in a log line: device secrets, bearer
@@ -25,15 +27,10 @@ export const REDACT_PATHS = [
  * that JSON only (process contract). Every field is bounded (runtime/log-bounds.ts).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
-  return pino(hubLogOptions(options.level ?? 'info'), options.destination ?? pino.destination({ fd: 2, sync: false }));
+  return createJsonLogger({ level: options.level ?? 'info', redactPaths: REDACT_PATHS, ...(options.destination && { destination: options.destination }) });
 }
 
 /** What every hub logger is made with (the main thread's, the writer thread's, tests'): redaction and bounds. */
 export function hubLogOptions(level: string): LoggerOptions {
   return boundedLogOptions(level, REDACT_PATHS);
-}
-
-/** A logger that discards everything (tests that do not assert on logs). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
 }

@@ -14,5 +14,4 @@ export * from './sync/index.ts';
 export * from './events/queue.ts';
 export * from './queue/ticket.ts';
 export * from './queue/api.ts';
-export * from './process-args.ts';
 export * from './events/peripherals.ts';

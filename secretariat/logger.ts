@@ -1,7 +1,8 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
-import { boundedLogOptions } from '../runtime/log-bounds.ts';
+import type { DestinationStream } from 'pino';
+import { createJsonLogger, type Logger } from '../runtime/logger.ts';
 
 export type { Logger };
+export { LOG_LEVELS, silentLogger } from '../runtime/logger.ts';
 
 /**
  * Keys pino redacts wherever they appear: centre signing secrets, the NOC token,
@@ -23,16 +24,10 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 /** JSON logs to stderr: commands that print JSON keep stdout for that JSON only. */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   // Every field bounded: header values and URLs come from anyone on the internet (docs/security.md, "Logs").
-  return pino(boundedLogOptions(options.level ?? 'info', REDACT_PATHS), options.destination ?? pino.destination({ fd: 2, sync: false }));
-}
-
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return createJsonLogger({ level: options.level ?? 'info', redactPaths: REDACT_PATHS, ...(options.destination && { destination: options.destination }) });
 }
 
 /**

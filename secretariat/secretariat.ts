@@ -8,7 +8,7 @@ import { SecretariatMetrics } from './http/metrics.ts';
 import { ReplayCache } from './http/replay-cache.ts';
 import { DEFAULT_TIMEZONE } from './local-day.ts';
 import { describeDatabase, type Logger } from './logger.ts';
-import { listenWithFallback } from './net/listen.ts';
+import { listenWithFallback } from '../runtime/listen.ts';
 import { CentreDirectory } from './noc/centre-directory.ts';
 import type { KeyFileChoice } from './secrets/secrets-key.ts';
 import { openSecretariatStore } from './store/open-store.ts';

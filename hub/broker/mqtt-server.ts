@@ -2,7 +2,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.ts';
-import { listenWithFallback } from '../net/listen.ts';
+import { listenWithFallback } from '../../runtime/listen.ts';
 import { MqttFrameScanner } from './packet-size-guard.ts';
 
 /** The errors aedes closes a connection with when a PUBLISH topic is one it never accepts. */

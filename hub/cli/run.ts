@@ -1,10 +1,11 @@
+import { PortInUseError } from '../../runtime/listen.ts';
 import { isHubError, type HubErrorCode } from '../errors.ts';
 import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
 import { officerCommand } from './commands/officer.ts';
 import { tlsCommand } from './commands/tls.ts';
 import { tokenCommand } from './commands/token.ts';
-import type { CliIo } from './io.ts';
+import { UsageError, type CliIo } from '../../runtime/cli.ts';
 
 /** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
 export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
@@ -94,7 +95,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT_CODES.usage;
     }
   } catch (error) {
-    if (isHubError(error)) {
+    // HubErrors, and the shared plumbing's errors with codes of their own (PortInUseError).
+    if (isHubError(error) || error instanceof PortInUseError || error instanceof UsageError) {
       io.stderr.write(`huduma-hub: ${error.message}\n`);
       return EXIT_CODES[error.code];
     }

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * store them (no dictionary to defend against), and checking 500 reconnecting devices
  * costs microseconds, not the seconds scrypt would (ARCHITECTURE, known traps).
  */
-export { generateSecret } from '../../protocol/process-args.ts';
+export { generateSecret } from '../../runtime/process-args.ts';
 
 export function digestSecret(secret: string | Buffer): Buffer {
   return createHash('sha256').update(secret).digest();

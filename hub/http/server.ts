@@ -7,7 +7,7 @@ import type { DeviceCommands } from '../devices/device-commands.ts';
 import type { PresenceTracker } from '../devices/presence.ts';
 import type { HealthSnapshot } from '../health.ts';
 import type { Logger } from '../logger.ts';
-import { listenWithFallback } from '../net/listen.ts';
+import { listenWithFallback } from '../../runtime/listen.ts';
 import { registerErrorHandlers } from './error-handler.ts';
 import { ConnectionGuard } from './limits/connection-guard.ts';
 import { registerJsonBodyParser } from './limits/json-body.ts';

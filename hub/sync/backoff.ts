@@ -1,3 +1,5 @@
+import { ExponentialBackoff } from '../../runtime/backoff.ts';
+
 export interface BackoffSettings {
   initialMs: number;
   maxMs: number;
@@ -14,22 +16,21 @@ export interface BackoffSettings {
 export class SyncBackoff {
   readonly #settings: BackoffSettings;
   readonly #random: () => number;
-  #failures = 0;
+  readonly #exponential: ExponentialBackoff;
 
   constructor(settings: BackoffSettings, random: () => number = Math.random) {
     this.#settings = settings;
     this.#random = random;
+    this.#exponential = new ExponentialBackoff({ initialMs: settings.initialMs, maxMs: settings.maxMs, jitter: 'equal', random });
   }
 
   get failures(): number {
-    return this.#failures;
+    return this.#exponential.attempts;
   }
 
   /** The wait after one more failure in a row. */
   failure(): number {
-    this.#failures++;
-    const step = Math.min(this.#settings.maxMs, this.#settings.initialMs * 2 ** Math.min(this.#failures - 1, 30));
-    return Math.max(this.#settings.holdDownMs, Math.round(step / 2 + this.#random() * (step / 2)));
+    return Math.max(this.#settings.holdDownMs, this.#exponential.next());
   }
 
   /**
@@ -38,12 +39,13 @@ export class SyncBackoff {
    */
   rateLimited(retryAfterMs: number | null): number {
     if (retryAfterMs === null) return this.failure();
-    this.#failures++;
+    // A failure too (the next one waits longer), but this wait is the Secretariat's.
+    this.#exponential.skip();
     return Math.round(Math.min(this.#settings.maxMs, retryAfterMs) * (1 + 0.25 * this.#random()));
   }
 
   success(): void {
-    this.#failures = 0;
+    this.#exponential.reset();
   }
 }
 

@@ -1,9 +1,10 @@
+import { PortInUseError } from '../../runtime/listen.ts';
 import { SecretariatError, type SecretariatErrorCode } from '../errors.ts';
 import { StoreError, type StoreErrorCode } from '../store/store.ts';
 import { SECRETARIAT_VERSION } from '../version.ts';
 import { centreCommand } from './commands/centre.ts';
 import { keyCommand } from './commands/key.ts';
-import type { CliIo } from './io.ts';
+import { UsageError, type CliIo } from '../../runtime/cli.ts';
 
 /** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
 export const EXIT_CODES: Record<'ok' | 'failure' | SecretariatErrorCode | StoreErrorCode, number> = {
@@ -77,7 +78,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT_CODES.usage;
     }
   } catch (error) {
-    if (error instanceof SecretariatError || error instanceof StoreError) {
+    if (error instanceof SecretariatError || error instanceof StoreError || error instanceof PortInUseError || error instanceof UsageError) {
       io.stderr.write(`huduma-secretariat: ${withoutPasswords(error.message)}\n`);
       return EXIT_CODES[error.code];
     }

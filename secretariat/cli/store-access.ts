@@ -2,7 +2,7 @@ import { SecretariatError } from '../errors.ts';
 import type { SealedSecretsStore } from '../secrets/sealed-store.ts';
 import type { KeyFileChoice } from '../secrets/secrets-key.ts';
 import { openSecretariatStore } from '../store/open-store.ts';
-import type { CliIo } from './io.ts';
+import type { CliIo } from '../../runtime/cli.ts';
 import { DATABASE_URL, resolveKeyFile, resolveSecret, type Environment } from './secret-source.ts';
 
 export const DEFAULT_DATA_DIR = './data/secretariat';

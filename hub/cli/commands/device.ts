@@ -1,8 +1,7 @@
 import { systemClock } from '../../clock.ts';
 import { DeviceStore } from '../../devices/device-store.ts';
 import { HubError } from '../../errors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { onePositional, parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { withStore } from '../store-access.ts';
 
 const COMMON = { 'data-dir': { type: 'string' }, config: { type: 'string' } } as const;

@@ -2,8 +2,7 @@ import { isId } from '../../../protocol/ids.ts';
 import { OfficerPins } from '../../auth/officer-pins.ts';
 import { systemClock } from '../../clock.ts';
 import { HubError } from '../../errors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { onePositional, parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { withStore, withStoreAsync } from '../store-access.ts';
 
 const USAGE = {

@@ -3,8 +3,7 @@ import { HubError } from '../../errors.ts';
 import { loadHubConfig } from '../../config/load.ts';
 import { Hub } from '../../hub.ts';
 import { createLogger } from '../../logger.ts';
-import { parseCommandArgs, portFlag } from '../args.ts';
-import type { CliIo } from '../io.ts';
+import { noPositionals, parseCommandArgs, portFlag, type CliIo } from '../../../runtime/cli.ts';
 
 export const START_USAGE =
   'huduma-hub start [--config FILE] [--data-dir DIR] [--mqtt-port N] [--http-port N] [--host ADDR] [--centre ID] ' +
@@ -38,8 +37,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     },
     START_USAGE,
   );
-  if (positionals.length > 0) throw new HubError('usage', `unexpected argument "${positionals[0]}"\n\nusage: ${START_USAGE}`);
-  const secret = readSecretariatSecret(values['secretariat-secret'], values['secretariat-secret-file']);
+  noPositionals(positionals, START_USAGE);
+  const secret = readSecretariatSecret(values['secretariat-secret'], values['secretariat-secret-file'], io.env);
   const loaded = loadHubConfig({
     ...(values.config === undefined ? {} : { configPath: values.config }),
     overrides: {
@@ -71,9 +70,9 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function readSecretariatSecret(value: string | undefined, file: string | undefined) {
+function readSecretariatSecret(value: string | undefined, file: string | undefined, env: CliIo['env']) {
   try {
-    return resolveSecret(SECRETARIAT_SECRET, { value, file });
+    return resolveSecret(SECRETARIAT_SECRET, { value, file }, env);
   } catch (error) {
     if (error instanceof SecretSourceError) throw new HubError(error.code === 'secret_ambiguous' ? 'usage' : 'secret_unreadable', error.message);
     throw error;

@@ -6,8 +6,7 @@ import { Outbox, readOutboxEpoch } from '../../store/outbox.ts';
 import { readSyncPosition, readSyncQuarantine, SYNC_META } from '../../sync/sync-meta.ts';
 import { runningHub } from '../../store/instance-lock.ts';
 import { readStats } from '../../store/stats.ts';
-import { parseCommandArgs } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { dataDirOf, withStore } from '../store-access.ts';
 import { renderProgress } from './progress-bar.ts';
 

@@ -3,8 +3,7 @@ import { loadHubConfig } from '../../config/load.ts';
 import { HubError } from '../../errors.ts';
 import { certificateNames } from '../../tls/centre-certificates.ts';
 import { defaultCertificateNames, ensureHubTls, readHubTls, tlsPaths } from '../../tls/hub-tls.ts';
-import { parseCommandArgs } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { dataDirOf } from '../store-access.ts';
 
 const USAGE = {

@@ -1,8 +1,7 @@
 import { AccessTokens, DEFAULT_TTL_MS, MAX_TTL_MS, Role } from '../../auth/access-tokens.ts';
 import { systemClock } from '../../clock.ts';
 import { HubError } from '../../errors.ts';
-import { parseCommandArgs } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { withStore } from '../store-access.ts';
 
 const USAGE = {

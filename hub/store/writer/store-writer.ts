@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
+import { ExponentialBackoff } from '../../../runtime/backoff.ts';
 import type { ResultOf, WriteFailure, WriteOp } from './write-operations.ts';
 import type { FromWriter, ToWriter, WriterFeatures, WriterStats } from './writer-protocol.ts';
 
@@ -27,7 +28,6 @@ const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fa
  * sources, the thread needs its own tsx registration first (the entry .mjs).
  */
 const WRITER_THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./writer-thread-entry.mjs', import.meta.url) : new URL('./writer-thread.js', import.meta.url);
-const RESTART_BACKOFF_MS = [100, 500, 2_000, 5_000];
 
 /**
  * The main thread's side of the writer thread. Ops submitted during one event-loop
@@ -50,7 +50,8 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   #nextId = 1;
   readonly #pending = new Map<number, WriteCallback[]>();
   #stopping = false;
-  #restarts = 0;
+  /** A crashed writer thread is restarted after 100 ms, then 200, 400 … at most 5 s apart (nobody to collide with: no jitter). */
+  readonly #restartBackoff = new ExponentialBackoff({ initialMs: 100, maxMs: 5_000, jitter: 'none' });
   #cancelRestart: (() => void) | null = null;
 
   readonly #spawn: (workerData: unknown) => Worker;
@@ -89,7 +90,7 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
       });
     });
     this.#worker = worker;
-    this.#restarts = 0;
+    this.#restartBackoff.reset();
     this.emit('available');
   }
 
@@ -197,13 +198,12 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
   }
 
   #scheduleRestart(): void {
-    const delay = RESTART_BACKOFF_MS[Math.min(this.#restarts, RESTART_BACKOFF_MS.length - 1)]!;
-    this.#restarts++;
+    const delay = this.#restartBackoff.next();
     this.#cancelRestart = this.#clock.setTimer(() => {
       this.#cancelRestart = null;
       if (this.#stopping) return;
       this.start().catch((error: Error) => {
-        this.#log.error({ err: error, attempt: this.#restarts }, 'could not restart the store writer; will retry');
+        this.#log.error({ err: error, attempt: this.#restartBackoff.attempts }, 'could not restart the store writer; will retry');
         this.#scheduleRestart();
       });
     }, delay);

@@ -1,10 +1,9 @@
-import { generateSecret } from '../../../protocol/process-args.ts';
+import { generateSecret } from '../../../runtime/process-args.ts';
 import { isId } from '../../../protocol/ids.ts';
 import { SecretariatError } from '../../errors.ts';
 import { localDay } from '../../local-day.ts';
 import { StoreError } from '../../store/store.ts';
-import { parseCommandArgs, noPositionals, onePositional } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { parseCommandArgs, noPositionals, onePositional, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { chooseStore, STORE_FLAGS, STORE_USAGE, withStore } from '../store-access.ts';
 
 const USAGE = {

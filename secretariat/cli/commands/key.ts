@@ -1,7 +1,6 @@
 import { SecretariatError } from '../../errors.ts';
 import { createSecretsKeyFile } from '../../secrets/secrets-key.ts';
-import { parseCommandArgs, noPositionals, onePositional } from '../args.ts';
-import { printJson, type CliIo } from '../io.ts';
+import { parseCommandArgs, noPositionals, onePositional, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { chooseStore, STORE_FLAGS, STORE_USAGE, withStore } from '../store-access.ts';
 
 const USAGE = {

@@ -2,8 +2,7 @@ import { SecretariatError } from '../../errors.ts';
 import type { IntakeLimits } from '../../http/intake-limits.ts';
 import { createLogger, LOG_LEVELS } from '../../logger.ts';
 import { Secretariat } from '../../secretariat.ts';
-import { noPositionals, parseCommandArgs, portFlag, positiveIntFlag, secondsFlag } from '../args.ts';
-import type { CliIo } from '../io.ts';
+import { noPositionals, parseCommandArgs, portFlag, positiveIntFlag, secondsFlag, type CliIo } from '../../../runtime/cli.ts';
 import { NOC_TOKEN, resolveSecret } from '../secret-source.ts';
 import { chooseStore, STORE_FLAGS } from '../store-access.ts';
 

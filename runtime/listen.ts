@@ -1,6 +1,10 @@
 import type { Server } from 'node:net';
-import type { Logger } from '../logger.ts';
-import { HubError } from '../errors.ts';
+import type { Logger } from 'pino';
+
+/** A port someone chose is taken (code `port_in_use`); the programs map it to their exit code. */
+export class PortInUseError extends Error {
+  readonly code = 'port_in_use';
+}
 
 export interface ListenRequest {
   /** What listens, for messages: "MQTT", "HTTP". */
@@ -23,7 +27,7 @@ export async function listenWithFallback(server: Server, request: ListenRequest,
   } catch (error) {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
     if (request.explicit || request.port === 0) {
-      throw new HubError('port_in_use', `${request.what} port ${request.port} on ${request.host} is already in use; choose another with ${request.flag} N, or ${request.flag} 0 for any free port`, { cause: error });
+      throw new PortInUseError(`${request.what} port ${request.port} on ${request.host} is already in use; choose another with ${request.flag} N, or ${request.flag} 0 for any free port`, { cause: error });
     }
     const port = await listenOnce(server, request.host, 0);
     log.warn({ requested: request.port, port }, `${request.what} default port ${request.port} is taken (another service is using it); listening on ${port} instead`);

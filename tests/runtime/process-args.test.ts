@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bindDashValues, generateSecret } from '../../protocol/process-args.ts';
+import { bindDashValues, generateSecret } from '../../runtime/process-args.ts';
 
 const options = { password: { type: 'string' }, config: { type: 'string' }, verbose: { type: 'boolean' } } as const;
 const parse = (args: string[]) => parseArgs({ args: bindDashValues(args, options), options, strict: true, allowPositionals: true });
