@@ -76,7 +76,7 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
   config.secretariat.heartbeatIntervalMs = 5000;
   const signs = await startDemoSigns(config);
   const hub = new Hub({ config, explicitPorts: loaded.explicitPorts, log: options.log, pid: options.pid });
-  const ports = await hub.start().catch(async (error: unknown) => {
+  const { ports, admin } = await hub.start().catch(async (error: unknown) => {
     await signs?.close();
     await secretariat.stop();
     throw error;
@@ -88,9 +88,9 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     for (const counter of config.counters.slice(0, options.devices)) {
       const deviceId = `eifd-${counter.id}`;
       // Only digests are stored, so each run issues fresh secrets to its devices.
-      const existing = hub.devices.get(deviceId);
+      const existing = admin.devices.get(deviceId);
       const credentials =
-        existing && existing.revokedAt === null ? hub.devices.rekey(deviceId) : hub.devices.add(deviceId, counter.id, counters);
+        existing && existing.revokedAt === null ? admin.devices.rekey(deviceId) : admin.devices.add(deviceId, counter.id, counters);
       devices.push(
         new SimulatedEifd({
           brokerUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
@@ -102,10 +102,10 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
         }),
       );
     }
-    hub.refreshDevices();
+    admin.refreshDevices();
     await Promise.all(devices.map((device) => device.start()));
-    const technicianToken = hub.tokens.create('technician', null, counters).token;
-    const kioskToken = hub.tokens.create('kiosk', null, counters).token;
+    const technicianToken = admin.tokens.create('technician', null, counters).token;
+    const kioskToken = admin.tokens.create('kiosk', null, counters).token;
     // A fresh PIN each run: only its hash is kept.
     const officer = await hub.queue.officers.add('demo-officer', 'Demo Officer', undefined, true);
     // Counters c01 and c02 are left to a person at the console; the others work by themselves.

@@ -44,6 +44,24 @@ export interface HubOptions {
   random?: () => number;
 }
 
+/**
+ * What an embedding process (the demo, the benches, tests) may do with a running hub,
+ * handed over by `start()`: provisioning and tokens as the CLI makes them on the data
+ * dir, and a nudge to sync. The CLI's own start command needs none of it.
+ */
+export interface HubAdmin {
+  devices: DeviceStore;
+  tokens: AccessTokens;
+  /** Applies device changes made through `devices` now instead of at the next poll. */
+  refreshDevices(): void;
+  sync: { kick(): void; pruneNow(): Promise<void> };
+}
+
+export interface RunningHub {
+  ports: HubPorts;
+  admin: HubAdmin;
+}
+
 export interface HubPorts {
   /** 0 when only MQTT over TLS is served. */
   mqtt: number;
@@ -75,7 +93,7 @@ export class Hub {
     this.bus.useLogger(options.log.child({ part: 'bus' }));
   }
 
-  async start(): Promise<HubPorts> {
+  async start(): Promise<RunningHub> {
     try {
       return await this.#start();
     } catch (error) {
@@ -84,7 +102,7 @@ export class Hub {
     }
   }
 
-  async #start(): Promise<HubPorts> {
+  async #start(): Promise<RunningHub> {
     const config = this.#options.config;
     const log = this.#log;
     const clock = this.#clock;
@@ -227,7 +245,15 @@ export class Hub {
     lock.describe({ pid: this.#options.pid, httpPort, mqttPort });
     const tlsPorts = tls ? { mqttsPort: mqtt.tlsPort, httpsPort: http.httpsPort, caSha256: tls.summary.caSha256 } : {};
     log.info({ centreId: config.centre.id, mqttPort, httpPort, ...tlsPorts, dataDir: config.dataDir, devices: registry.size, version: HUB_VERSION }, 'hub ready');
-    return { mqtt: mqttPort, http: httpPort, ...(tls && { mqtts: mqtt.tlsPort, https: http.httpsPort }) };
+    return {
+      ports: { mqtt: mqttPort, http: httpPort, ...(tls && { mqtts: mqtt.tlsPort, https: http.httpsPort }) },
+      admin: {
+        devices: parts.deviceStore,
+        tokens: parts.tokens,
+        refreshDevices: () => registry.refresh(),
+        sync: { kick: () => sync.kick(), pruneNow: () => sync.pruneNow() },
+      },
+    };
   }
 
   /** Stops everything that started, newest first. Safe to call more than once. */
@@ -275,28 +301,9 @@ export class Hub {
     });
   }
 
-  /** Provisioning and tokens for an embedding process (the demo, tests). */
-  get devices(): DeviceStore {
-    return this.#requireParts().deviceStore;
-  }
-
-  get tokens(): AccessTokens {
-    return this.#requireParts().tokens;
-  }
-
   /** The queue, its printer and officer PINs, for tests and the demo. */
   get queue(): QueuePart {
     return this.#requireParts().queue;
-  }
-
-  /** The sync part, for tests and the demo (kick, prune, heartbeat). */
-  get sync(): SyncPart {
-    return this.#requireParts().sync;
-  }
-
-  /** Applies device changes made by CLI commands now instead of at the next poll. */
-  refreshDevices(): void {
-    this.#requireParts().registry.refresh();
   }
 
   #applyDeviceChange(change: DeviceChange): void {

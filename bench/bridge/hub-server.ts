@@ -22,15 +22,16 @@ config.feedback.lockoutMs = 0;
 config.feedback.pressBudgetPerMinute = 6000;
 config.feedback.debounceMs = Number(debounceArg);
 const hub = new Hub({ config, log: createLogger({ level: 'error' }), pid: process.pid });
-const port = (await hub.start()).mqtt;
+const { ports, admin } = await hub.start();
+const port = ports.mqtt;
 const counters = new Set(config.counters.map((c) => c.id));
 const counterIds = [...counters];
 const devices: Array<{ deviceId: string; password: string }> = [];
 for (let i = 0; i < Number(devicesArg); i++) {
-  const credentials = hub.devices.add(`eifd-b${i + 1}`, counterIds[i % counterIds.length]!, counters);
+  const credentials = admin.devices.add(`eifd-b${i + 1}`, counterIds[i % counterIds.length]!, counters);
   devices.push({ deviceId: credentials.deviceId, password: credentials.password });
 }
-hub.refreshDevices();
+admin.refreshDevices();
 
 // Outcomes, so the bench can check that every press it timed was really stored.
 const outcomes = { stored: 0, misuse: 0, rejected: 0 };

@@ -39,14 +39,15 @@ if (mode === 'bare') {
   // Every simulated device connects from loopback.
   config.mqtt.maxConnectionsPerAddress = config.mqtt.maxConnections;
   const hub = new Hub({ config, log: createLogger({ level: 'error' }), pid: process.pid });
-  port = (await hub.start()).mqtt;
+  const { ports, admin } = await hub.start();
+  port = ports.mqtt;
   const counters = new Set(config.counters.map((c) => c.id));
   const counterIds = [...counters];
   for (let i = 0; i < deviceCount; i++) {
-    const credentials = hub.devices.add(`eifd-${i + 1}`, counterIds[i % counterIds.length]!, counters);
+    const credentials = admin.devices.add(`eifd-${i + 1}`, counterIds[i % counterIds.length]!, counters);
     devices.push({ deviceId: credentials.deviceId, password: credentials.password });
   }
-  hub.refreshDevices();
+  admin.refreshDevices();
   commitStats = () => hub.health().store;
   stop = async () => {
     await hub.stop();

@@ -43,7 +43,7 @@ describe('hall board and counter display over PTYs', () => {
     });
     cleanup.push(() => fixture.stop());
     const api = new QueueClient(fixture.ports.http);
-    const tokens = tokensFor(fixture.hub, COUNTERS);
+    const tokens = tokensFor(fixture, COUNTERS);
 
     // The counter display greets until its counter calls.
     await expect.poll(() => display.text()).toEqual(['Counter 3', 'Karibu / Welcome']);

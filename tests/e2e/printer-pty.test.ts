@@ -48,7 +48,7 @@ describe('ticket printer over a PTY', () => {
     });
     cleanup.push(() => fixture.stop());
     const api = new QueueClient(fixture.ports.http);
-    const tokens = tokensFor(fixture.hub, COUNTERS);
+    const tokens = tokensFor(fixture, COUNTERS);
     const printerState = () => fixture.hub.health().queue!.printer;
     return { emulator, plug, pull, fixture, api, tokens, printerState };
   }

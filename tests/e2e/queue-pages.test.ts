@@ -24,7 +24,7 @@ describe('queue flow in Chromium: kiosk → printer → console → board → fe
   beforeAll(async () => {
     fixture = await startHub();
     base = `http://127.0.0.1:${fixture.ports.http}`;
-    kioskToken = fixture.hub.tokens.create('kiosk', null, new Set(['c04'])).token;
+    kioskToken = fixture.admin.tokens.create('kiosk', null, new Set(['c04'])).token;
     await fixture.hub.queue.officers.add('amina', 'Amina Otieno', '2468');
     browser = await launchBrowser();
   });

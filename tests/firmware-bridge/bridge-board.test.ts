@@ -100,7 +100,7 @@ describe('bridge ↔ board: real firmware, replugging, technician commands', () 
   it('technician commands: identify blinks and beeps; selftest reports the buttons and flags a stuck one; an offline device is a 409', async () => {
     const h = await hub();
     const creds = h.addDevice('eifd-c09', 'c09');
-    const technician = h.hub.tokens.create('technician', null, new Set(h.config.counters.map((c) => c.id))).token;
+    const technician = h.admin.tokens.create('technician', null, new Set(h.config.counters.map((c) => c.id))).token;
     const command = (deviceId: string, body: unknown) =>
       fetch(`http://127.0.0.1:${h.ports.http}/api/devices/${deviceId}/commands`, {
         method: 'POST',

@@ -1,7 +1,7 @@
 import { loadHubConfig, type ConfigOverrides } from '../../hub/config/load.ts';
 import type { HubConfig } from '../../hub/config/schema.ts';
 import type { IssuedCredentials } from '../../hub/devices/device-store.ts';
-import { Hub, type HubPorts } from '../../hub/hub.ts';
+import { Hub, type HubAdmin, type HubPorts } from '../../hub/hub.ts';
 import type { Clock } from '../../hub/clock.ts';
 import { capturingLogger } from './log-capture.ts';
 import { tempDir } from './temp-dir.ts';
@@ -10,6 +10,8 @@ export interface HubFixture {
   hub: Hub;
   config: HubConfig;
   ports: HubPorts;
+  /** What start() handed over: provisioning, tokens, a sync nudge. */
+  admin: HubAdmin;
   dataDir: string;
   logs: ReturnType<typeof capturingLogger>;
   /** Provisions a device through the same store the CLI uses and applies it at once. */
@@ -32,17 +34,18 @@ export async function startHub(options: { dataDir?: string; overrides?: ConfigOv
   const hub = new Hub({ config, log: logs.log, pid: process.pid, ...(options.clock ? { clock: options.clock } : {}) });
   // E.g. subscribe to the bus before devices waiting to reconnect can get in.
   options.beforeStart?.(hub);
-  const ports = await hub.start();
+  const { ports, admin } = await hub.start();
   const validCounters = new Set(config.counters.map((c) => c.id));
   return {
     hub,
     config,
     ports,
+    admin,
     dataDir,
     logs,
     addDevice(deviceId, counterId = 'c01') {
-      const credentials = hub.devices.add(deviceId, counterId, validCounters);
-      hub.refreshDevices();
+      const credentials = admin.devices.add(deviceId, counterId, validCounters);
+      admin.refreshDevices();
       return credentials;
     },
     async stop() {

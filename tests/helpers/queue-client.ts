@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { hubDatabasePath } from '../../hub/store/database.ts';
-import type { Hub } from '../../hub/hub.ts';
+import type { HubAdmin } from '../../hub/hub.ts';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
@@ -52,16 +52,17 @@ export interface ApiErrorBody {
   messages?: { en: string; sw: string };
 }
 
-/** Tokens for each role, made through the hub's own token store. */
-export function tokensFor(hub: Hub, counterIds: string[]): { kiosk: string; manager: string; technician: string; officer: (counterId: string) => string } {
+/** Tokens for each role, made through the running hub's own token store. */
+export function tokensFor(fixture: { admin: HubAdmin }, counterIds: string[]): { kiosk: string; manager: string; technician: string; officer: (counterId: string) => string } {
+  const tokens = fixture.admin.tokens;
   const valid = new Set(counterIds);
   const officers = new Map<string, string>();
   return {
-    kiosk: hub.tokens.create('kiosk', null, valid).token,
-    manager: hub.tokens.create('manager', null, valid).token,
-    technician: hub.tokens.create('technician', null, valid).token,
+    kiosk: tokens.create('kiosk', null, valid).token,
+    manager: tokens.create('manager', null, valid).token,
+    technician: tokens.create('technician', null, valid).token,
     officer(counterId) {
-      if (!officers.has(counterId)) officers.set(counterId, hub.tokens.create('officer', counterId, valid).token);
+      if (!officers.has(counterId)) officers.set(counterId, tokens.create('officer', counterId, valid).token);
       return officers.get(counterId)!;
     },
   };

@@ -52,7 +52,7 @@ describe('officer sign-in rules on the injected clock', () => {
     expect(taken.json.error.message).toMatch(/^counter c05 is signed in by Wanjiru K\. until 20:00/);
     expect((await login('wanjiru', '4821', 'c05')).status).toBe(200);
     // A token from `token create --role officer` is not an officer's session.
-    fixture.hub.tokens.create('officer', 'c06', new Set(['c06']));
+    fixture.admin.tokens.create('officer', 'c06', new Set(['c06']));
     expect((await login('otieno', '1357', 'c06')).status).toBe(200);
     clock.advance(12 * 3_600_000 - 1);
     expect((await login('otieno', '1357', 'c05')).status).toBe(409);

@@ -15,8 +15,8 @@ describe('hub HTTP API', () => {
     fx = await startHub();
     base = `http://127.0.0.1:${fx.ports.http}`;
     const counters = new Set(fx.config.counters.map((c) => c.id));
-    technician = fx.hub.tokens.create('technician', null, counters).token;
-    kiosk = fx.hub.tokens.create('kiosk', null, counters).token;
+    technician = fx.admin.tokens.create('technician', null, counters).token;
+    kiosk = fx.admin.tokens.create('kiosk', null, counters).token;
     const client = await connectDevice(fx.ports.mqtt, fx.addDevice('eifd-41', 'c06'));
     const boot = newBootId();
     for (let seq = 1; seq <= 3; seq++) {

@@ -21,7 +21,7 @@ describe('a failing event listener cannot break an acknowledgement (issue 13, it
     const device = await connectDevice(fx.ports.mqtt, fx.addDevice('eifd-01', 'c01'));
     await publishPress(device, 'demo-centre', 'eifd-01', { seq: 1, boot: newBootId(), rating: 4, upMs: 1000, sentUpMs: 1000 });
     await device.endAsync();
-    const tokens = tokensFor(fx.hub, ['c01']);
+    const tokens = tokensFor(fx, ['c01']);
     const issued = await new QueueClient(fx.ports.http).issue(tokens.kiosk, 'id-new');
     expect(issued.status).toBe(201);
     const health = fx.hub.health();

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function hub(dataDir?: string) {
   const fixture = await startHub(dataDir ? { dataDir } : {});
   fixtures.push(fixture);
-  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture.hub, COUNTERS), printer: fixture.hub.queue.printer as EmulatedTicketPrinter };
+  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture, COUNTERS), printer: fixture.hub.queue.printer as EmulatedTicketPrinter };
 }
 
 /** Resolves once `test` holds for the hub's health (the spooler works in the background). */

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function hub(clock?: ManualClock) {
   fixture = await startHub(clock ? { clock } : {});
-  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture.hub, COUNTERS) };
+  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture, COUNTERS) };
 }
 
 const digits = (number: string) => Number(number.replace(/^[A-Z]+/, ''));

@@ -20,7 +20,7 @@ describe('queue, live', () => {
   it('pushes a snapshot at connect and after each change, with the call on the board list', async () => {
     fixture = await startHub();
     const api = new QueueClient(fixture.ports.http);
-    const tokens = tokensFor(fixture.hub, COUNTERS);
+    const tokens = tokensFor(fixture, COUNTERS);
     const stream = await SseReader.open(`${api.base}/api/queue/stream`);
     cleanups.push(() => stream.close());
     const first = await stream.next<QueueSnapshot>('state', () => true);
@@ -67,7 +67,7 @@ describe('queue, live', () => {
     const clock = new ManualClock(Date.parse('2026-12-07T07:00:00Z'));
     fixture = await startHub({ clock });
     const api = new QueueClient(fixture.ports.http);
-    const tokens = tokensFor(fixture.hub, COUNTERS);
+    const tokens = tokensFor(fixture, COUNTERS);
     const device = await connectDevice(fixture.ports.mqtt, fixture.addDevice('eifd-c04', 'c04'));
     cleanups.push(() => device.endAsync());
     const boot = newBootId();

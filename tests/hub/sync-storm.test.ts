@@ -57,7 +57,7 @@ describe('reconnect storm against a Secretariat shedding load', () => {
       await waitUntil(async () => hubs.map((hub) => hub.hub.health().sync.consecutiveFailures), (f) => f.every((n) => n >= 1), 'every hub to see the WAN down');
 
       wan.setPlan(() => ({ kind: 'pass' }));
-      for (const hub of hubs) hub.hub.sync.kick();
+      for (const hub of hubs) hub.admin.sync.kick();
       await waitUntil(async () => hubs.map((hub) => hub.hub.health().sync.backlogEvents), (b) => b.every((n) => n === 0), 'all hubs to drain', 120_000);
 
       const health = await sec.health();

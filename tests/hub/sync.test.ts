@@ -173,7 +173,7 @@ describe('sync to the Secretariat', () => {
     await pressMany(hub, 'eifd-01', 2, 5, boot);
     const acked = hub.hub.health().sync.ackedThroughSeq;
     hub.config.store.retentionDays = 0;
-    await hub.hub.sync.pruneNow();
+    await hub.admin.sync.pruneNow();
     const db = new BetterSqlite3(hubDatabasePath(hub.dataDir), { readonly: true });
     cleanups.push(() => void db.close());
     const remaining = db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as Array<{ seq: number }>;
