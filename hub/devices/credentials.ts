@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 /**
  * Device secrets are random 256-bit strings, so a plain SHA-256 digest is enough to
  * store them (no dictionary to defend against), and checking 500 reconnecting devices
- * costs microseconds, not the seconds scrypt would (ARCHITECTURE, known traps).
+ * costs microseconds, not the seconds scrypt would (docs/architecture.md, "Device secrets").
  */
 export { generateSecret } from '../../runtime/process-args.ts';
 

@@ -20,7 +20,7 @@ interface Connection {
  * Device presence from the retained status topic, the last will and the connection
  * itself. The last will belongs to one connection: when a device's new connection
  * takes its session over, the old connection's will and disconnect are ignored, so
- * the device is never marked offline by its own reconnect (ARCHITECTURE, known traps).
+ * the device is never marked offline by its own reconnect (docs/architecture.md, "Presence").
  */
 export class PresenceTracker {
   readonly #connections = new Map<string, Connection>();

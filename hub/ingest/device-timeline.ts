@@ -45,8 +45,8 @@ export type Placement =
 export type ClockRefusal = 'clock_ahead' | 'boot_overlap';
 
 /**
- * A device's timeline on the hub's clock (ARCHITECTURE invariant 5: clocks are not
- * trusted). A press is judged for lock-out and budget where it falls on this
+ * A device's timeline on the hub's clock (docs/architecture.md, invariant 5: clocks
+ * are not trusted). A press is judged for lock-out and budget where it falls on this
  * timeline, so the timeline itself must be something a device cannot stretch:
  *
  * - A boot is anchored by `sentUpMs` (its uptime when a copy was sent). From then on

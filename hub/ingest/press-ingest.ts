@@ -26,8 +26,8 @@ export interface PressIngestSettings {
  * written by the store writer in one group-committed transaction (dedup on
  * (deviceId, boot, seq), budget, lock-out, the `feedback.pressed` event and the press
  * row); the callback (the PUBACK) runs only after COMMIT. A payload that cannot be a
- * press is acknowledged and quarantined, never retried forever (ARCHITECTURE, known
- * traps).
+ * press is acknowledged and quarantined, never retried forever (docs/architecture.md,
+ * "Refusals in authorizePublish").
  */
 export class PressIngest {
   readonly #writer: StoreWriter;

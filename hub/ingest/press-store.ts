@@ -25,7 +25,7 @@ export interface PressRow {
  * these tables, and this is the one place that writes them. The rows refer to their
  * `feedback.pressed` event by outbox seq, so they follow a renumbering, and are pruned
  * once the Secretariat holds the event (retention), keeping a per-(device, boot)
- * watermark so a late replay of a pruned press is still recognised (ARCHITECTURE,
+ * watermark so a late replay of a pruned press is still recognised (docs/architecture.md,
  * "Dedup horizon").
  */
 export class PressStore implements OutboxReferrer {

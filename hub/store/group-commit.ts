@@ -58,7 +58,7 @@ export function isEnvironmentError(error: unknown): boolean {
 }
 
 /**
- * Adaptive group commit (platform-notes §10.4): items submitted during one event-loop
+ * Adaptive group commit (docs/performance.md, "Ingest"): items submitted during one event-loop
  * turn are written in one IMMEDIATE transaction at `setImmediate` (or at once, with
  * `flushNow`, as the writer thread does after taking every queued message), and only
  * after COMMIT returns are their callbacks released (for presses: the PUBACKs). Under light

@@ -9,9 +9,9 @@ export interface BackoffSettings {
 /**
  * When to try the Secretariat again. Exponential with "equal jitter" (half the step
  * fixed, half random), so fifty centres whose WAN returns at the same second spread
- * out instead of arriving together (anchors F: reconnect storms); never sooner than
+ * out instead of arriving together (docs/sync-contract.md, "Reconnect storms"); never sooner than
  * the hold-down after a failure; and no attempt limit: a centre never gives up
- * (anchors E: IoT Edge stuck retrying 429 until restarted).
+ * (docs/sync-contract.md, "Never give up").
  */
 export class SyncBackoff {
   readonly #settings: BackoffSettings;

@@ -11,7 +11,7 @@ const gzipAsync = promisify(gzip);
  * One signed, gzip-compressed POST to the Secretariat, with the clock correction the
  * contract asks for: every answer carries the Secretariat's time, and a request
  * refused for its timestamp is signed again once with the corrected clock, so a hub
- * without NTP (anchors G: gateways booted before the Internet) syncs instead of
+ * without NTP (docs/sync-contract.md, "No NTP") syncs instead of
  * being locked out. Event times stay on the hub clock; the offset is reported.
  */
 export class SignedExchange {

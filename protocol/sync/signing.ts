@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed sync requests (ARCHITECTURE "Signed sync"): HMAC-SHA256 with the centre's
+ * Signed sync requests (docs/architecture.md, "Signed sync"): HMAC-SHA256 with the centre's
  * secret over the method, path, centre id, timestamp, a nonce and the SHA-256 of the
  * body bytes exactly as sent (compressed). The receiver also checks that the body's
  * centre id is the key's, refuses timestamps outside its window, and refuses a nonce

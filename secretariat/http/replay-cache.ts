@@ -1,7 +1,7 @@
 /**
  * Remembers the nonces of verified sync requests so an exact copy of a request
  * (captured on the wire, or resent by a confused proxy) is refused inside the
- * signature window (ARCHITECTURE "Signed sync"). A nonce only needs remembering while
+ * signature window (docs/architecture.md, "Signed sync"). A nonce only needs remembering while
  * its timestamp could still pass the skew check, i.e. up to 2× the window after
  * it was seen; after that the timestamp check refuses the copy on its own.
  *

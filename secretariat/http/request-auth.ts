@@ -6,7 +6,7 @@ import type { ReplayCache } from './replay-cache.ts';
 import { quote, SyncRefusal } from './sync-errors.ts';
 
 /**
- * The signature checks of a sync request (ARCHITECTURE "Signed sync";
+ * The signature checks of a sync request (docs/architecture.md, "Signed sync";
  * docs/security.md, "Secretariat", gives the whole order). Split in three because the
  * body is read between them:
  *

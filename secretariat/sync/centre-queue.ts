@@ -1,6 +1,6 @@
 /**
- * Per-centre serialisation inside this process (ARCHITECTURE "The Secretariat
- * serialises each centre's writes"): a promise chain per centre, so two requests of
+ * Per-centre serialisation inside this process (docs/architecture.md,
+ * "Per-centre serialisation at the Secretariat"): a promise chain per centre, so two requests of
  * one centre never apply concurrently while different centres proceed in parallel.
  * The stores lock too (that is what holds across several receiver processes); this
  * only spares them pointless contention and keeps a centre's batches in arrival order.

@@ -12,8 +12,8 @@ const BACKLOG = 3000;
 
 /**
  * Ten centres whose WAN comes back at the same moment, each with a backlog, against a
- * Secretariat that admits one batch at a time and answers 429 beyond it (anchors E/F:
- * IoT Edge devices retrying 429 for hours until restarted; reconnect storms). All
+ * Secretariat that admits one batch at a time and answers 429 beyond it
+ * (docs/sync-contract.md, "Reconnect storms", "Never give up"). All
  * must drain, none may give up, and the Secretariat must never run more batches
  * than it admits.
  */

@@ -14,7 +14,7 @@ import type { StatsCounters } from '../stats.ts';
  *   }
  *
  * and implements them in the writer thread through `WriteOperationRegistry.register`.
- * So the store runs transactions and knows no feature (ARCHITECTURE, hub sketch).
+ * So the store runs transactions and knows no feature (docs/architecture.md, "Layout").
  */
 export interface WriteOperations {
   /** A counter increment with nothing else to store (refused connections …). */
