@@ -9,5 +9,14 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: the e2e suites spawn hubs and load generators of their own.
     maxWorkers: 2,
+    coverage: {
+      provider: 'v8',
+      // What runs in the test processes. Code that runs only in spawned processes (the
+      // bins, the demo) is exercised by the e2e suites but not counted here.
+      include: ['runtime/**/*.ts', 'protocol/**/*.ts', 'hardware/**/*.ts', 'hub/**/*.ts', 'firmware-bridge/**/*.ts', 'secretariat/**/*.ts'],
+      exclude: ['**/*.d.ts', 'protocol/json-schema/generate.ts', 'hub/main.ts', 'secretariat/main.ts', 'firmware-bridge/main.ts', 'runtime/main.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'test-artifacts/coverage',
+    },
   },
 });

@@ -41,14 +41,15 @@ hub.bus.on('press.stored', ({ press }) => {
 });
 hub.bus.on('ingest.rejected', () => (outcomes.rejected += 1));
 
-process.on('message', async (message: { type: string }) => {
+process.on('message', (message: { type: string }) => {
   if (message.type === 'outcomes') {
     send({ type: 'outcomes', ...outcomes, rssBytes: process.memoryUsage().rss });
   } else if (message.type === 'stop') {
-    await hub.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    send({ type: 'stopped' });
-    process.exit(0);
+    void hub.stop().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      send({ type: 'stopped' });
+      process.exit(0);
+    });
   }
 });
 // The parent may die without saying stop (Ctrl-C): do not outlive it.

@@ -55,7 +55,7 @@ if (mode === 'bare') {
   };
 }
 
-process.on('message', async (message: { type: string }) => {
+process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') {
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
@@ -74,9 +74,10 @@ process.on('message', async (message: { type: string }) => {
     loopDelay.reset();
     send({ type: 'reset' });
   } else if (message.type === 'stop') {
-    await stop();
-    send({ type: 'stopped' });
-    process.exit(0);
+    void stop().finally(() => {
+      send({ type: 'stopped' });
+      process.exit(0);
+    });
   }
 });
 send({ type: 'ready', port, devices });

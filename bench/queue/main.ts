@@ -54,7 +54,6 @@ const row = (label: string, l: Latency, extra = '') =>
 const f1 = (x: number) => x.toFixed(1);
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(Math.floor(minute % 60)).padStart(2, '0')}`;
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const spread = (xs: readonly number[], digits = 1) => (xs.length === 1 ? xs[0]!.toFixed(digits) : `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`);
 
 function reportHttp(r: HttpResult) {

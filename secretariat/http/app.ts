@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SYNC_PATHS } from '../../protocol/sync/index.ts';
-import type { Logger } from '../logger.ts';
 import type { CentreDirectory } from '../noc/centre-directory.ts';
 import { centreRoutes } from './centre-routes.ts';
 import { MAX_HEADER_BYTES, requestTimeoutMs } from './intake-limits.ts';

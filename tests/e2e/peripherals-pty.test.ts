@@ -66,7 +66,9 @@ describe('hall board and counter display over PTYs', () => {
     board.setAnswering(true);
     await within(nextEvent<AlphaShown | null>(board, 'shown', (shown) => shown?.text === `${second.number} -> 3`), 'the retried call', 10_000);
     await expect.poll(() => fixture.hub.health().displays.find((d) => d.id === 'hall-1')?.healthy, { timeout: 10_000 }).toBe(true);
-    // Each sign's line opening, then the board's outage and recovery.
+    // Each sign's line opening, then the board's outage and recovery (the recovery's event is
+    // written through the store writer just after /health shows it: wait for it).
+    await expect.poll(() => outboxEvents(fixture.dataDir, 'board.status').filter((e) => e.boardId === 'hall-1').length).toBe(3);
     const statuses = outboxEvents(fixture.dataDir, 'board.status');
     expect(statuses.filter((e) => e.boardId === 'hall-1').map((e) => [e.healthy, e.reason])).toEqual([
       [true, null],

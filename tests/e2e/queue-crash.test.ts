@@ -31,7 +31,8 @@ describe('queue: SIGKILL mid-load', () => {
 
     // Kiosks keep asking; the hub is killed once 40 of 120 requests have been answered.
     const answered: Ticket[] = [];
-    let killed: Promise<unknown> | null = null;
+    // Assigned in a callback: `as` keeps TypeScript from narrowing it to null below.
+    let killed = null as Promise<unknown> | null;
     const requests = Array.from({ length: 120 }, (_, i) =>
       api.issue(kiosk, i % 2 ? 'id-new' : 'id-duplicate').then(
         (answer) => {

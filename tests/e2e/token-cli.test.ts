@@ -21,7 +21,6 @@ describe('huduma-hub token create | list | revoke (its own processes, a running 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     // The CLI's JSON; fields are checked one by one.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return JSON.parse(result.stdout) as any;
   };
   const recent = (token: string) => lanRequest(hub.httpPort, { path: '/api/feedback/recent', headers: { authorization: `Bearer ${token}` } });

@@ -7,7 +7,7 @@ import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { startHub } from '../helpers/hub-fixture.ts';
 import { freePort, waitUntil } from '../helpers/hub-process.ts';
 
-const { hub, bridge, emulator, cleanups } = bridgeScenario();
+const { hub, bridge, emulator } = bridgeScenario();
 
 describe('bridge ↔ hub with an emulated EIFD', () => {
   it('through a real PTY: a press is stored once with its rating, and the LED and buzzer acknowledge it', async () => {

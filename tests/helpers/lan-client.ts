@@ -17,7 +17,6 @@ export interface LanAnswer {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   // Tests read fields of the JSON body they expect; its static type does not matter.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
   ms: number;
 }

@@ -34,7 +34,6 @@ describe('hub HTTP API', () => {
 
   const get = (path: string, token?: string) => fetch(`${base}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   // Response bodies are checked field by field below; their static type does not matter here.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const body = async (response: Response): Promise<any> => response.json();
 
   it('serves /health without a token, with every field of the process contract', async () => {

@@ -17,7 +17,7 @@ export function registerJsonBodyParser(app: FastifyInstance, maxDepth: number): 
       done(new ApiError(400, 'json_too_deep', `the JSON body nests deeper than ${maxDepth} levels; no request needs that`), undefined);
       return;
     }
-    parse(request, text, done);
+    void parse(request, text, done);
   });
 }
 
