@@ -3,7 +3,7 @@ import { AlphaBus, type AlphaBusSerialOptions } from './alpha-bus.ts';
 import { ACK, ALL_SIGN_TYPES, addressMatches, isGroupAddress, NAK, normaliseAddress, PACKET_GAP_MS } from './alpha-frame.ts';
 import { AlphaPacketParser, type DecodedAlphaBlock, type DecodedAlphaPacket } from './alpha-parser.ts';
 import { decodeWriteText, PRIORITY_FILE, WRITE_SPECIAL, WRITE_TEXT, type DecodedTextField } from './alpha-text.ts';
-import { systemLineClock, type LineClock } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
 
 /**
  * A behaving Alpha sign (hardware-protocols.md §2 "Emulator"): skips NULs, takes packets
@@ -24,7 +24,7 @@ export interface AlphaSignEmulatorOptions {
   /** Type codes taken besides `Z` (all sign types). */
   typeCodes?: readonly string[];
   /** Times the inter-byte gap that ends a packet (§2: ~1 s). */
-  clock?: LineClock;
+  clock?: Clock;
   gapMs?: number;
 }
 
@@ -57,7 +57,7 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
   #ackNak: boolean;
   #answering = true;
   readonly #types: ReadonlySet<string>;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #gapMs: number;
   readonly #parser: AlphaPacketParser;
   readonly #files = new Map<string, AlphaTextFile>();
@@ -76,7 +76,7 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
     this.#address = normaliseAddress(options.address ?? '01');
     this.#ackNak = options.ackNak ?? false;
     this.#types = new Set([ALL_SIGN_TYPES, ...(options.typeCodes ?? [])]);
-    this.#clock = options.clock ?? systemLineClock;
+    this.#clock = options.clock ?? systemClock;
     this.#gapMs = options.gapMs ?? PACKET_GAP_MS;
     this.#parser = new AlphaPacketParser({ gapMs: this.#gapMs, accept: (address) => addressMatches(address, this.#address) });
   }

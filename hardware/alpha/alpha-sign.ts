@@ -2,15 +2,17 @@ import { EventEmitter } from 'node:events';
 import { AlphaError } from './alpha-errors.ts';
 import { ACK, encodePacketSegments, isGroupAddress, NAK, NESTING_PAUSE_MS, normaliseAddress, type AlphaPacket } from './alpha-frame.ts';
 import { DEFAULT_FILE, fieldsForLines, writeTextPacket, type AlphaMode, type AlphaPositionName } from './alpha-text.ts';
-import { SerialLine, systemLineClock, type LineClock, type OpenSerialPort } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
+import { doublingDelays, SerialLine } from '../serial/serial-line.ts';
 
 /**
- * Driver for Alpha Sign protocol hall boards on one RS-485 line (hardware-protocols.md §2):
+ * Driver for Alpha Sign protocol hall boards on one RS-485 line (docs/protocols/alpha-sign.md):
  * layered framing (alpha-frame.ts) → payload codec (alpha-text.ts) → this device. Sends
  * the latest text per address and file, one packet at a time (RS-485 is half duplex and
  * an ACK names no sender), and resends it after the line comes back.
  *
- * ACK/NAK mode (the signs must have it enabled, §2): a packet to one sign waits for `06`;
+ * ACK/NAK mode (the signs must have it enabled, docs/protocols/alpha-sign.md §"ACK and NAK"): a packet to one sign waits for `06`;
  * `15` (NAK: the sign saw a bad checksum) or silence is retried with backoff. When the
  * retries run out the sign is reported `unhealthy` and retried with longer backoff until
  * it ACKs (`healthy`) or newer text replaces it. Broadcast and wildcard packets are never
@@ -20,7 +22,7 @@ import { SerialLine, systemLineClock, type LineClock, type OpenSerialPort } from
 export interface AlphaSignOptions {
   /** Serial device of the RS-485 adapter (a `/dev/serial/by-id/…` path in production). */
   path: string;
-  /** §2 defaults: 9600 baud, 7E1. */
+  /** Defaults 9600 baud, 7E1 (docs/protocols/alpha-sign.md §"Serial settings"). */
   baudRate?: number;
   dataBits?: 7 | 8;
   parity?: 'none' | 'even' | 'odd';
@@ -40,13 +42,15 @@ export interface AlphaSignOptions {
   position?: AlphaPositionName;
   /** Send ETX + checksum (default true: a sign drops a corrupted packet instead of showing it). */
   checksum?: boolean;
-  clock?: LineClock;
+  clock?: Clock;
+  /** First reopen delay after the line drops; doubles per failed attempt up to `maxReconnectMs`. Defaults 500 / 10 000. */
   reconnectMs?: number;
   maxReconnectMs?: number;
-  /** Idle NUL probe that notices a vanished line (NULs are the auto-baud preamble, §2). Default 5000; 0 = off. */
-  probeIntervalMs?: number;
+  /** How often the idle line is checked for a vanished device (docs/protocols/serial-lines.md). Default 5000; 0 = off. */
+  lineCheckMs?: number;
   writeTimeoutMs?: number;
-  openPort?: OpenSerialPort;
+  /** Default: serialport on the OS. Tests pass a `LoopbackBinding`. */
+  binding?: SerialBinding;
 }
 
 export interface AlphaBoardHealth {
@@ -85,7 +89,7 @@ type Outcome = 'ack' | 'nak' | 'timeout' | 'sent' | 'line';
 
 export class AlphaSign extends EventEmitter<AlphaSignEvents> {
   readonly #options: AlphaSignOptions;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #line: SerialLine;
   /** Latest content per key not yet delivered, in submission order. */
   readonly #jobs = new Map<string, Job>();
@@ -99,17 +103,18 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
   constructor(options: AlphaSignOptions) {
     super();
     this.#options = options;
-    this.#clock = options.clock ?? systemLineClock;
+    this.#clock = options.clock ?? systemClock;
     this.#line = new SerialLine({
       path: options.path,
       baudRate: options.baudRate ?? 9600,
       dataBits: options.dataBits ?? 7,
       parity: options.parity ?? 'even',
       stopBits: options.stopBits ?? 1,
-      dtr: false, // §2: "Open with DTR off (some signs reset on DTR)"
+      dtr: false, // some signs reset when DTR rises (docs/protocols/alpha-sign.md §"Serial settings")
       clock: this.#clock,
-      probeBytes: Buffer.alloc(1),
-      ...pick(options, ['reconnectMs', 'maxReconnectMs', 'probeIntervalMs', 'writeTimeoutMs', 'openPort']),
+      reconnectDelaysMs: doublingDelays(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
+      lineCheckMs: options.lineCheckMs ?? 5000,
+      ...pick(options, ['writeTimeoutMs', 'binding']),
     });
     this.#line.on('open', () => this.#opened());
     this.#line.on('close', (error) => {

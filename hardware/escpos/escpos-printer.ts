@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { PrinterClock } from './clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
+import { SerialLine } from '../serial/serial-line.ts';
 import { enableAsb, initialise, paperStatusBarrier, realtimeStatus } from './commands.ts';
 import { EscposError } from './errors.ts';
-import { watchLine } from './line-watch.ts';
 import { PrinterLine } from './printer-line.ts';
 import { resolveOptions, type EscposPrinterEvents, type EscposPrinterOptions, type PrinterStatus, type ResolvedOptions } from './printer-options.ts';
-import type { PrinterPort } from './printer-port.ts';
 import { ReplyFramer } from './reply-framer.ts';
 import { ReplyQueue } from './reply-queue.ts';
 import { conditionFromAsb, conditionFromEot, decodeAsb, decodeEot2, printerState, sameCondition, type PrinterCondition, type PrinterState } from './status.ts';
@@ -28,7 +27,8 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   readonly path: string;
   readonly baudRate: number;
   readonly #options: ResolvedOptions;
-  readonly #clock: PrinterClock;
+  readonly #clock: Clock;
+  readonly #serial: SerialLine;
   readonly #framer = new ReplyFramer();
   readonly #eot: ReplyQueue<number>;
   readonly #barriers: ReplyQueue<number>;
@@ -37,8 +37,8 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   #status: PrinterStatus;
   #started = false;
   #closed = false;
-  #attempt = 0;
-  #cancelReconnect: (() => void) | undefined;
+  /** Settles `start()` with the outcome of the first attempt. */
+  #firstAttempt: ((connected: boolean) => void) | undefined;
   readonly #counters = { lateReplies: 0, unexpectedReplies: 0 };
 
   /** Only assigns (and checks the options); `start()` opens the port. */
@@ -51,6 +51,24 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     this.#eot = new ReplyQueue(this.#clock, this.#options.statusTimeoutMs);
     this.#barriers = new ReplyQueue(this.#clock, this.#options.staleReplyMs);
     this.#status = { state: 'offline', condition: undefined, source: 'line', at: this.#clock.now() };
+    this.#serial = new SerialLine({
+      path: this.path,
+      baudRate: this.baudRate,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      binding: this.#options.binding,
+      clock: this.#clock,
+      reconnectDelaysMs: this.#options.reconnectDelaysMs,
+      lineCheckMs: this.#options.lineCheckMs,
+      // A job waits for its barrier (and XOFF) with its own timeouts; a write itself never gives up.
+      writeTimeoutMs: 0,
+    });
+    this.#serial.on('open', () => this.#opened());
+    this.#serial.on('data', (chunk) => this.#line && this.#received(this.#line, chunk));
+    this.#serial.on('close', (error) => this.#lost(error));
+    this.#serial.on('openFailed', () => this.#settleFirstAttempt(false));
+    this.#serial.on('retry', (retry) => this.emit('retry', retry));
   }
 
   get connected(): boolean {
@@ -79,7 +97,9 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     if (this.#closed) throw new EscposError('printer_closed', 'the printer driver is closed');
     if (this.#started) return this.connected;
     this.#started = true;
-    return this.#connect();
+    const first = new Promise<boolean>((resolve) => (this.#firstAttempt = resolve));
+    this.#serial.start();
+    return first;
   }
 
   /**
@@ -149,14 +169,11 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#cancelReconnect?.();
     const closed = new EscposError('printer_closed', 'the printer driver is closed');
     this.#eot.clear(closed);
     this.#barriers.clear(closed);
-    const line = this.#line;
-    if (!line) return;
-    await new Promise<void>((resolve) => (line.port.isOpen ? line.port.close(() => resolve()) : resolve()));
-    this.#lost(line, undefined);
+    this.#settleFirstAttempt(false);
+    await this.#serial.stop();
   }
 
   /** Runs `task` after every earlier one: one writer on the line at a time. */
@@ -166,63 +183,29 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     return result;
   }
 
-  async #connect(): Promise<boolean> {
-    this.#cancelReconnect = undefined;
-    if (this.#closed) return false;
-    let port: PrinterPort;
-    try {
-      port = this.#options.openPort({ path: this.path, baudRate: this.baudRate });
-      await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
-    } catch (error) {
-      this.#scheduleReconnect(asError(error));
-      return false;
-    }
-    if (this.#closed) {
-      port.close(noop);
-      return false;
-    }
-    const line = this.#attach(port);
-    try {
-      // §1.6 step 2: reset, then Automatic Status Back for online/error/paper.
-      await this.#exclusive(() => line.send(Buffer.concat([initialise(), enableAsb(this.#options.asbMask)])));
-    } catch {
-      return false; // the line dropped at once; #lost scheduled the next attempt
-    }
-    this.#attempt = 0;
-    this.emit('connected');
-    // A printer without ASB still gets a state; one with ASB answers both.
-    this.checkStatus().catch(noop);
-    return true;
-  }
-
-  #attach(port: PrinterPort): PrinterLine {
-    const line = new PrinterLine(port, this.#clock, this.#options.writeChunkBytes);
+  /** The port opened: a new session; reset the printer and turn on ASB, then report. */
+  #opened(): void {
+    const line = new PrinterLine(this.#serial, this.#clock, this.#options.writeChunkBytes);
     this.#line = line;
     this.#framer.reset();
-    let failure: Error | undefined;
-    port.on('data', (chunk) => {
-      if (this.#line === line) this.#received(line, chunk);
-    });
-    port.on('error', (error) => {
-      failure ??= error;
-      if (port.isOpen) port.close(noop);
-      else this.#lost(line, failure);
-    });
-    // serialport 13 closes with a DisconnectedError when a read fails (a PTY whose
-    // far side closed gives EIO), without an 'error' event.
-    port.on('close', (error) => this.#lost(line, failure ?? error ?? undefined));
-    // Often no read fails at all when the device goes: watch for it.
-    const stopWatching = watchLine(port, this.#clock, this.#options.lineCheckMs, (error) => this.#lost(line, failure ?? error));
-    void line.lost.then(stopWatching);
-    return line;
+    // docs/protocols/escpos.md §6 step 2: reset, then Automatic Status Back for online/error/paper.
+    this.#exclusive(() => line.send(Buffer.concat([initialise(), enableAsb(this.#options.asbMask)]))).then(
+      () => {
+        if (this.#line !== line) return this.#settleFirstAttempt(false);
+        this.emit('connected');
+        this.#settleFirstAttempt(true);
+        // A printer without ASB still gets a state; one with ASB answers both.
+        this.checkStatus().catch(noop);
+      },
+      () => this.#settleFirstAttempt(false), // the line dropped at once; the serial line retries
+    );
   }
 
-  #lost(line: PrinterLine, error: Error | undefined): void {
-    if (this.#line !== line) return;
+  /** The line closed (error: why it was lost) or `close()` closed it. */
+  #lost(error: Error | undefined): void {
+    const line = this.#line;
+    if (!line) return;
     this.#line = undefined;
-    line.port.removeAllListeners();
-    line.port.on('error', noop); // a late error on a dead port must not crash the hub
-    if (line.port.isOpen) line.port.close(noop);
     const dropped = this.#closed
       ? new EscposError('printer_closed', 'the printer driver is closed')
       : new EscposError('line_dropped', `the serial line to the printer at ${this.path} ${error ? `failed: ${error.message}` : 'closed'}`, { cause: error });
@@ -231,16 +214,12 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     this.#barriers.clear(dropped);
     this.#setStatus(undefined, 'line');
     this.emit('disconnected', error);
-    if (!this.#closed) this.#scheduleReconnect(error);
   }
 
-  #scheduleReconnect(error: Error | undefined): void {
-    if (this.#closed || this.#cancelReconnect) return;
-    const delays = this.#options.reconnectDelaysMs;
-    const delayMs = delays[Math.min(this.#attempt, delays.length - 1)]!;
-    this.#attempt++;
-    this.#cancelReconnect = this.#clock.setTimer(() => void this.#connect(), delayMs);
-    this.emit('retry', { attempt: this.#attempt, delayMs, error });
+  #settleFirstAttempt(connected: boolean): void {
+    const settle = this.#firstAttempt;
+    this.#firstAttempt = undefined;
+    settle?.(connected);
   }
 
   #received(line: PrinterLine, chunk: Buffer): void {

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { EscposError } from './errors.ts';
+import { openDeviceEnd } from '../serial/device-end.ts';
+import type { LoopbackDevice } from '../serial/loopback-binding.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
 import { EscposParser, type EscposCommand } from './escpos-parser.ts';
-import { LoopbackPort } from './loopback-port.ts';
 import { PrintModel, type PrintedTicket } from './print-model.ts';
 import { RealtimeScanner } from './realtime-scanner.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
-import { openSerialDevice } from './serial-device.ts';
 import { asbFrameBytes, eotReplyByte, paperStatusByte, type PrinterMechanism } from './status-bytes.ts';
 
 export type PaperLevel = 'ok' | 'nearEnd' | 'end';
@@ -163,35 +164,45 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#run();
   }
 
-  /** The in-process line for `EscposPrinter`'s `openPort` option (one at a time). */
-  openPort(): LoopbackPort {
-    return new LoopbackPort(
-      (bytes) => this.receive(bytes),
-      (port) => {
-        if (this.#link) return new EscposError('emulator_attached', 'something is already attached to the emulated printer');
-        this.#attach({ deliver: (bytes) => port.deliver(bytes), close: async () => port.lost() });
-        return undefined;
-      },
-      () => this.#detach(undefined),
-    );
+  /**
+   * Serves the printer at an in-process loopback port: each time a host opens it, that
+   * host is attached (one at a time: while something else is attached the host is hung
+   * up on with `emulator_attached`), and its closing detaches it.
+   */
+  attachLoopback(device: LoopbackDevice): void {
+    let link: Link | undefined;
+    device.on('hostOpen', () => {
+      if (this.#link) return device.hangUp(new EscposError('emulator_attached', 'something is already attached to the emulated printer'));
+      const attached: Link = { deliver: (bytes) => device.toHost(bytes), close: async () => device.hangUp() };
+      link = attached;
+      this.#attach(attached);
+    });
+    device.on('hostBytes', (bytes) => link && this.#link === link && this.receive(bytes));
+    device.on('hostClose', () => {
+      if (link && this.#link === link) this.#detach(undefined);
+      link = undefined;
+    });
   }
 
-  /** Serves the printer on a serial device (the device end of a PTY pair). */
-  async attachSerial(path: string, options: { baudRate?: number } = {}): Promise<{ close(): Promise<void> }> {
+  /** Serves the printer on a serial device (the device end of a PTY pair, or an adapter wired to a real host). */
+  async attachSerial(path: string, options: { baudRate?: number; binding?: SerialBinding } = {}): Promise<{ close(): Promise<void> }> {
     if (this.#link) throw new EscposError('emulator_attached', 'something is already attached to the emulated printer');
     const holding: Link = { deliver: () => undefined, close: async () => undefined };
     this.#link = holding;
     let link: Link | undefined;
     try {
-      link = await openSerialDevice(path, options.baudRate ?? 19_200, {
-        received: (bytes) => this.receive(bytes),
-        onEnd: (error) => {
-          if (link && this.#link === link) this.#detach(error);
+      const end = await openDeviceEnd(
+        { path, baudRate: options.baudRate ?? 19_200, dataBits: 8, parity: 'none', stopBits: 1 },
+        {
+          received: (bytes) => link && this.#link === link && this.receive(bytes),
+          ended: (error) => link && this.#link === link && this.#detach(error),
         },
-      });
+        options.binding ? { binding: options.binding } : {},
+      );
+      link = { deliver: (bytes) => end.transmit(bytes), close: () => end.close() };
     } catch (error) {
       if (this.#link === holding) this.#link = undefined;
-      throw error;
+      throw new EscposError('serial_open_failed', `the emulated printer cannot serve ${path}: ${(error as Error).message}`, { cause: error });
     }
     this.#link = undefined;
     this.#attach(link);
@@ -199,7 +210,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     return { close: () => attached.close() };
   }
 
-  /** Pulls the line: the host sees its port close. The printer keeps its state and can be attached again. */
+  /** Ends the attached connection (the host sees its port lost). The printer keeps its state and can be attached again. */
   async close(): Promise<void> {
     const link = this.#link;
     if (!link) return;

@@ -1,6 +1,7 @@
-import { systemPrinterClock, type PrinterClock } from './clock.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
+import { systemBinding } from '../serial/system-binding.ts';
 import { ASB_ONLINE_ERROR_PAPER } from './commands.ts';
-import { openSerialPort, type PortFactory } from './printer-port.ts';
 import type { PrinterCondition, PrinterState } from './status.ts';
 
 /** Options of `EscposPrinter`; defaults follow hardware-protocols.md §1.6. */
@@ -23,12 +24,12 @@ export interface EscposPrinterOptions {
   writeChunkBytes?: number;
   /** How long a timed-out barrier still absorbs its late reply (see `ReplyQueue`). Default 60000. */
   staleReplyMs?: number;
-  /** How often to check, without a byte on the wire, that the device is still there (`watchLine`); 0 = never. Default 1000. */
+  /** How often to check, without a byte on the wire, that the device is still there (docs/protocols/serial-lines.md); 0 = never. Default 1000. */
   lineCheckMs?: number;
   /** Time source for every wait; default the system clock. The hub passes its `Clock`. */
-  clock?: PrinterClock;
-  /** Opens the port; default serialport 13 (`openSerialPort`). Tests pass an in-process port. */
-  openPort?: PortFactory;
+  clock?: Clock;
+  /** How the port is opened; default serialport 13 (`systemBinding`). Tests pass a `LoopbackBinding`. */
+  binding?: SerialBinding;
 }
 
 /** The printer's state as last learned, and from where. */
@@ -81,7 +82,7 @@ export function resolveOptions(options: EscposPrinterOptions): ResolvedOptions {
     writeChunkBytes: positive('writeChunkBytes', options.writeChunkBytes ?? 256),
     staleReplyMs: positive('staleReplyMs', options.staleReplyMs ?? 60_000),
     lineCheckMs,
-    clock: options.clock ?? systemPrinterClock,
-    openPort: options.openPort ?? openSerialPort,
+    clock: options.clock ?? systemClock,
+    binding: options.binding ?? systemBinding,
   };
 }

@@ -1,4 +1,4 @@
-import type { PrinterClock } from './clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 
 /** One expected reply: register before writing the request, arm once it is written. */
 export interface PendingReply<T> {
@@ -27,11 +27,11 @@ interface Entry<T> {
  * The zigbee-herdsman `Waitress` shape (style-anchors §1), specialised to FIFO.
  */
 export class ReplyQueue<T> {
-  readonly #clock: PrinterClock;
+  readonly #clock: Clock;
   readonly #graceMs: number;
   #entries: Entry<T>[] = [];
 
-  constructor(clock: PrinterClock, graceMs: number) {
+  constructor(clock: Clock, graceMs: number) {
     this.#clock = clock;
     this.#graceMs = graceMs;
   }

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { SerialLine, SerialLineError, systemLineClock, type LineClock, type OpenSerialPort } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
+import { isSerialLineError } from '../serial/serial-errors.ts';
+import { doublingDelays, SerialLine } from '../serial/serial-line.ts';
 import { brightness, initialise, route, writeLine } from './dmd-commands.ts';
 import { DmdError, type DmdErrorCode } from './dmd-errors.ts';
 
@@ -23,14 +26,16 @@ export interface DmdDisplayOptions {
   passThrough?: boolean;
   /** `US X n` after each initialise, 1–4. */
   brightness?: number;
-  clock?: LineClock;
+  clock?: Clock;
+  /** First reopen delay after the line drops; doubles per failed attempt up to `maxReconnectMs`. Defaults 500 / 10 000. */
   reconnectMs?: number;
   maxReconnectMs?: number;
-  /** Idle NUL probe that notices a vanished line (an undefined code: ignored by the display). Default 5000; 0 = off. */
-  probeIntervalMs?: number;
+  /** How often the idle line is checked for a vanished device (docs/protocols/serial-lines.md). Default 5000; 0 = off. */
+  lineCheckMs?: number;
   /** A write that has not drained by then makes the display unhealthy. Default 5000. */
   writeTimeoutMs?: number;
-  openPort?: OpenSerialPort;
+  /** Default: serialport on the OS. Tests pass a `LoopbackBinding`. */
+  binding?: SerialBinding;
 }
 
 export type DmdUnhealthyCode = 'disconnected' | 'not_drained' | 'write_failed';
@@ -51,7 +56,7 @@ interface Pending {
 
 export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
   readonly #options: DmdDisplayOptions;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #line: SerialLine;
   #pending: Pending | undefined;
   #latest: [string, string] | undefined;
@@ -62,10 +67,9 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
   constructor(options: DmdDisplayOptions) {
     super();
     this.#options = options;
-    this.#clock = options.clock ?? systemLineClock;
+    this.#clock = options.clock ?? systemClock;
     if (options.brightness !== undefined) brightness(options.brightness); // validate now, not on first show
     this.#health = { healthy: false, code: 'disconnected', message: 'not opened yet', since: this.#clock.now() };
-    const { reconnectMs, maxReconnectMs, probeIntervalMs, writeTimeoutMs, openPort } = options;
     this.#line = new SerialLine({
       path: options.path,
       baudRate: options.baudRate ?? 9600,
@@ -73,12 +77,10 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
       parity: options.parity ?? 'none',
       stopBits: options.stopBits ?? 1,
       clock: this.#clock,
-      probeBytes: Buffer.alloc(1),
-      ...(reconnectMs === undefined ? {} : { reconnectMs }),
-      ...(maxReconnectMs === undefined ? {} : { maxReconnectMs }),
-      ...(probeIntervalMs === undefined ? {} : { probeIntervalMs }),
-      ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
-      ...(openPort === undefined ? {} : { openPort }),
+      reconnectDelaysMs: doublingDelays(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
+      lineCheckMs: options.lineCheckMs ?? 5000,
+      writeTimeoutMs: options.writeTimeoutMs ?? 5000,
+      ...(options.binding === undefined ? {} : { binding: options.binding }),
     });
     this.#line.on('open', () => {
       this.#needsInit = true;
@@ -160,7 +162,7 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
       for (const waiter of job.waiters) waiter.resolve();
       this.emit('delivered', { lines: job.lines });
     } catch (error) {
-      const stuck = error instanceof SerialLineError && error.code === 'write_timeout';
+      const stuck = isSerialLineError(error, 'write_timeout');
       const code: DmdErrorCode = stuck ? 'not_drained' : 'line_dropped';
       const message = error instanceof Error ? error.message : String(error);
       this.#fail(job, code, message, error);

@@ -1,0 +1,31 @@
+/**
+ * Errors of the serial line (serial-line.ts). Each carries a stable `code` (never
+ * reused) so drivers branch on codes, not message text; `disconnected` says whether the
+ * line is gone (a reopen follows) rather than merely slow. See docs/protocols/serial-lines.md.
+ */
+export type SerialLineErrorCode =
+  /** The port could not be opened (the cause says why: ENOENT, EBUSY, the device refused). */
+  | 'open_failed'
+  /** A write on a line that is not open (never opened, stopped, or lost). */
+  | 'not_open'
+  /** The write failed, or the line was lost before it drained; the bytes may or may not have arrived. */
+  | 'write_failed'
+  /** The bytes did not drain within the write timeout (flow control held them, nobody reads). The line stays open. */
+  | 'write_timeout';
+
+export class SerialLineError extends Error {
+  readonly code: SerialLineErrorCode;
+  readonly disconnected: boolean;
+
+  constructor(code: SerialLineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SerialLineError';
+    this.code = code;
+    this.disconnected = code !== 'write_timeout';
+  }
+}
+
+/** Whether `error` is a `SerialLineError` (with `code`, if given). */
+export function isSerialLineError(error: unknown, code?: SerialLineErrorCode): error is SerialLineError {
+  return error instanceof SerialLineError && (code === undefined || error.code === code);
+}
