@@ -1,3 +1,5 @@
+import { HardwareError } from '../hardware-error.ts';
+
 /**
  * Errors of the Alpha Sign codec, driver and emulator (hardware-protocols.md §2). Each
  * carries a stable `code` (never reused) so the hub branches on codes, not on message
@@ -25,16 +27,9 @@ export type AlphaErrorCode =
   /** The emulator could not open its serial device. */
   | 'serial_open_failed';
 
-export class AlphaError extends Error {
-  readonly code: AlphaErrorCode;
-  /** True when the error means the line went away (a reconnect follows). */
-  readonly disconnected: boolean;
-
+export class AlphaError extends HardwareError<AlphaErrorCode> {
   constructor(code: AlphaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AlphaError';
-    this.code = code;
-    this.disconnected = code === 'not_connected' || code === 'line_dropped';
+    super('AlphaError', code, message, options, code === 'not_connected' || code === 'line_dropped');
   }
 }
 

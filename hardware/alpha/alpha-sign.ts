@@ -3,8 +3,8 @@ import { AlphaError } from './alpha-errors.ts';
 import { ACK, encodePacketSegments, isGroupAddress, NAK, NESTING_PAUSE_MS, normaliseAddress, type AlphaPacket } from './alpha-frame.ts';
 import { DEFAULT_FILE, fieldsForLines, writeTextPacket, type AlphaMode, type AlphaPositionName } from './alpha-text.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
-import type { SerialBinding } from '../serial/serial-binding.ts';
-import { doublingDelays, SerialLine } from '../serial/serial-line.ts';
+import { boardLine, type BoardLineOptions } from '../serial/board-line.ts';
+import type { SerialLine } from '../serial/serial-line.ts';
 
 /**
  * Driver for Alpha Sign protocol hall boards on one RS-485 line (docs/protocols/alpha-sign.md):
@@ -19,14 +19,8 @@ import { doublingDelays, SerialLine } from '../serial/serial-line.ts';
  * acknowledged: several signs answering at once would collide on the bus.
  */
 
-export interface AlphaSignOptions {
-  /** Serial device of the RS-485 adapter (a `/dev/serial/by-id/…` path in production). */
-  path: string;
-  /** Defaults 9600 baud, 7E1 (docs/protocols/alpha-sign.md §"Serial settings"). */
-  baudRate?: number;
-  dataBits?: 7 | 8;
-  parity?: 'none' | 'even' | 'odd';
-  stopBits?: 1 | 2;
+/** `path` is the RS-485 adapter's; the line defaults to 9600 baud, 7E1, DTR lowered (docs/protocols/alpha-sign.md §1). */
+export interface AlphaSignOptions extends BoardLineOptions {
   /** Wait for ACK/NAK after each packet to one sign. Default false. */
   ackNak?: boolean;
   /** How long to wait for ACK/NAK after the packet drained. Default 500. */
@@ -42,15 +36,6 @@ export interface AlphaSignOptions {
   position?: AlphaPositionName;
   /** Send ETX + checksum (default true: a sign drops a corrupted packet instead of showing it). */
   checksum?: boolean;
-  clock?: Clock;
-  /** First reopen delay after the line drops; doubles per failed attempt up to `maxReconnectMs`. Defaults 500 / 10 000. */
-  reconnectMs?: number;
-  maxReconnectMs?: number;
-  /** How often the idle line is checked for a vanished device (docs/protocols/serial-lines.md). Default 5000; 0 = off. */
-  lineCheckMs?: number;
-  writeTimeoutMs?: number;
-  /** Default: serialport on the OS. Tests pass a `LoopbackBinding`. */
-  binding?: SerialBinding;
 }
 
 export interface AlphaBoardHealth {
@@ -104,18 +89,8 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
     super();
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#line = new SerialLine({
-      path: options.path,
-      baudRate: options.baudRate ?? 9600,
-      dataBits: options.dataBits ?? 7,
-      parity: options.parity ?? 'even',
-      stopBits: options.stopBits ?? 1,
-      dtr: false, // some signs reset when DTR rises (docs/protocols/alpha-sign.md §"Serial settings")
-      clock: this.#clock,
-      reconnectDelaysMs: doublingDelays(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
-      lineCheckMs: options.lineCheckMs ?? 5000,
-      ...pick(options, ['writeTimeoutMs', 'binding']),
-    });
+    // DTR lowered: some signs reset when it rises (docs/protocols/alpha-sign.md §1).
+    this.#line = boardLine(options, { baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1, dtr: false }, this.#clock);
     this.#line.on('open', () => this.#opened());
     this.#line.on('close', (error) => {
       this.#answer?.('line');
@@ -295,10 +270,4 @@ function settle(job: Job, error?: AlphaError): void {
     if (error) waiter.reject(error);
     else waiter.resolve();
   }
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
-  return out;
 }

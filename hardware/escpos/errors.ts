@@ -1,3 +1,5 @@
+import { HardwareError } from '../hardware-error.ts';
+
 /**
  * Errors of the ESC/POS printer driver, its codec and its emulator. Each carries a stable
  * `code` (never reused) so the hub branches on codes, not on message text
@@ -29,16 +31,9 @@ export type EscposErrorCode =
   /** Something is already attached to the emulator's one serial port. */
   | 'emulator_attached';
 
-export class EscposError extends Error {
-  readonly code: EscposErrorCode;
-  /** True when the error means the line to the printer went away (reconnect follows). */
-  readonly disconnected: boolean;
-
+export class EscposError extends HardwareError<EscposErrorCode> {
   constructor(code: EscposErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EscposError';
-    this.code = code;
-    this.disconnected = code === 'line_dropped' || code === 'not_connected';
+    super('EscposError', code, message, options, code === 'line_dropped' || code === 'not_connected');
   }
 }
 

@@ -1,3 +1,5 @@
+import { HardwareError } from '../hardware-error.ts';
+
 /**
  * Errors of the serial line (serial-line.ts). Each carries a stable `code` (never
  * reused) so drivers branch on codes, not message text; `disconnected` says whether the
@@ -13,15 +15,9 @@ export type SerialLineErrorCode =
   /** The bytes did not drain within the write timeout (flow control held them, nobody reads). The line stays open. */
   | 'write_timeout';
 
-export class SerialLineError extends Error {
-  readonly code: SerialLineErrorCode;
-  readonly disconnected: boolean;
-
+export class SerialLineError extends HardwareError<SerialLineErrorCode> {
   constructor(code: SerialLineErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SerialLineError';
-    this.code = code;
-    this.disconnected = code !== 'write_timeout';
+    super('SerialLineError', code, message, options, code !== 'write_timeout');
   }
 }
 

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
-import type { SerialBinding } from '../serial/serial-binding.ts';
+import { boardLine, type BoardLineOptions } from '../serial/board-line.ts';
 import { isSerialLineError } from '../serial/serial-errors.ts';
-import { doublingDelays, SerialLine } from '../serial/serial-line.ts';
+import type { SerialLine } from '../serial/serial-line.ts';
 import { brightness, initialise, route, writeLine } from './dmd-commands.ts';
 import { DmdError, type DmdErrorCode } from './dmd-errors.ts';
 
@@ -14,28 +14,12 @@ import { DmdError, type DmdErrorCode } from './dmd-errors.ts';
  * written again (after `ESC @`) whenever the line comes back.
  */
 
-export interface DmdDisplayOptions {
-  /** Serial device (a `/dev/serial/by-id/…` path in production). */
-  path: string;
-  /** §3 / DM-D110 default: 9600 8N1. */
-  baudRate?: number;
-  dataBits?: 7 | 8;
-  parity?: 'none' | 'even' | 'odd';
-  stopBits?: 1 | 2;
+/** The line defaults to 9600 8N1, the DM-D110's (docs/protocols/dm-d.md §1); a write not drained in `writeTimeoutMs` makes the display unhealthy. */
+export interface DmdDisplayOptions extends BoardLineOptions {
   /** Display in pass-through in front of a printer: wrap each update in `ESC = 2` … `ESC = 1` (§3). */
   passThrough?: boolean;
   /** `US X n` after each initialise, 1–4. */
   brightness?: number;
-  clock?: Clock;
-  /** First reopen delay after the line drops; doubles per failed attempt up to `maxReconnectMs`. Defaults 500 / 10 000. */
-  reconnectMs?: number;
-  maxReconnectMs?: number;
-  /** How often the idle line is checked for a vanished device (docs/protocols/serial-lines.md). Default 5000; 0 = off. */
-  lineCheckMs?: number;
-  /** A write that has not drained by then makes the display unhealthy. Default 5000. */
-  writeTimeoutMs?: number;
-  /** Default: serialport on the OS. Tests pass a `LoopbackBinding`. */
-  binding?: SerialBinding;
 }
 
 export type DmdUnhealthyCode = 'disconnected' | 'not_drained' | 'write_failed';
@@ -70,18 +54,7 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
     this.#clock = options.clock ?? systemClock;
     if (options.brightness !== undefined) brightness(options.brightness); // validate now, not on first show
     this.#health = { healthy: false, code: 'disconnected', message: 'not opened yet', since: this.#clock.now() };
-    this.#line = new SerialLine({
-      path: options.path,
-      baudRate: options.baudRate ?? 9600,
-      dataBits: options.dataBits ?? 8,
-      parity: options.parity ?? 'none',
-      stopBits: options.stopBits ?? 1,
-      clock: this.#clock,
-      reconnectDelaysMs: doublingDelays(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
-      lineCheckMs: options.lineCheckMs ?? 5000,
-      writeTimeoutMs: options.writeTimeoutMs ?? 5000,
-      ...(options.binding === undefined ? {} : { binding: options.binding }),
-    });
+    this.#line = boardLine(options, { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, this.#clock);
     this.#line.on('open', () => {
       this.#needsInit = true;
       this.emit('connected');

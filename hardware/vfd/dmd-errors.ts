@@ -1,3 +1,5 @@
+import { HardwareError } from '../hardware-error.ts';
+
 /**
  * Errors of the DM-D counter-display codec, driver and emulator (hardware-protocols.md §3).
  * Each carries a stable `code` (never reused) so the hub branches on codes, not on message
@@ -24,16 +26,9 @@ export type DmdErrorCode =
   /** The emulator could not open its serial device. */
   | 'serial_open_failed';
 
-export class DmdError extends Error {
-  readonly code: DmdErrorCode;
-  /** True when the error means the line went away (a reconnect follows). */
-  readonly disconnected: boolean;
-
+export class DmdError extends HardwareError<DmdErrorCode> {
   constructor(code: DmdErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DmdError';
-    this.code = code;
-    this.disconnected = code === 'not_connected' || code === 'line_dropped';
+    super('DmdError', code, message, options, code === 'not_connected' || code === 'line_dropped');
   }
 }
 
