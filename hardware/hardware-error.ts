@@ -15,3 +15,8 @@ export abstract class HardwareError<Code extends string> extends Error {
     this.disconnected = disconnected;
   }
 }
+
+/** Whether `error` is an instance of `type` (with `code`, if given): the per-driver `is…Error` checks. */
+export function isErrorOf<E extends HardwareError<string>>(type: abstract new (...args: never[]) => E, error: unknown, code?: E['code']): error is E {
+  return error instanceof type && (code === undefined || error.code === code);
+}

@@ -1,4 +1,4 @@
-import { HardwareError } from '../hardware-error.ts';
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
  * Errors of the Alpha Sign codec, driver and emulator (hardware-protocols.md §2). Each
@@ -34,6 +34,4 @@ export class AlphaError extends HardwareError<AlphaErrorCode> {
 }
 
 /** Whether `error` is an `AlphaError` (with `code`, if given). */
-export function isAlphaError(error: unknown, code?: AlphaErrorCode): error is AlphaError {
-  return error instanceof AlphaError && (code === undefined || error.code === code);
-}
+export const isAlphaError = (error: unknown, code?: AlphaErrorCode): error is AlphaError => isErrorOf(AlphaError, error, code);

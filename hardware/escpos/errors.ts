@@ -1,4 +1,4 @@
-import { HardwareError } from '../hardware-error.ts';
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
  * Errors of the ESC/POS printer driver, its codec and its emulator. Each carries a stable
@@ -37,7 +37,5 @@ export class EscposError extends HardwareError<EscposErrorCode> {
   }
 }
 
-/** Whether `error` is an `EscposError` with `code`. */
-export function isEscposError(error: unknown, code?: EscposErrorCode): error is EscposError {
-  return error instanceof EscposError && (code === undefined || error.code === code);
-}
+/** Whether `error` is an `EscposError` (with `code`, if given). */
+export const isEscposError = (error: unknown, code?: EscposErrorCode): error is EscposError => isErrorOf(EscposError, error, code);

@@ -1,4 +1,4 @@
-import { HardwareError } from '../hardware-error.ts';
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
  * Errors of the serial line (serial-line.ts). Each carries a stable `code` (never
@@ -22,6 +22,4 @@ export class SerialLineError extends HardwareError<SerialLineErrorCode> {
 }
 
 /** Whether `error` is a `SerialLineError` (with `code`, if given). */
-export function isSerialLineError(error: unknown, code?: SerialLineErrorCode): error is SerialLineError {
-  return error instanceof SerialLineError && (code === undefined || error.code === code);
-}
+export const isSerialLineError = (error: unknown, code?: SerialLineErrorCode): error is SerialLineError => isErrorOf(SerialLineError, error, code);

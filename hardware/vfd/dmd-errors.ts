@@ -1,4 +1,4 @@
-import { HardwareError } from '../hardware-error.ts';
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
  * Errors of the DM-D counter-display codec, driver and emulator (hardware-protocols.md §3).
@@ -33,6 +33,4 @@ export class DmdError extends HardwareError<DmdErrorCode> {
 }
 
 /** Whether `error` is a `DmdError` (with `code`, if given). */
-export function isDmdError(error: unknown, code?: DmdErrorCode): error is DmdError {
-  return error instanceof DmdError && (code === undefined || error.code === code);
-}
+export const isDmdError = (error: unknown, code?: DmdErrorCode): error is DmdError => isErrorOf(DmdError, error, code);

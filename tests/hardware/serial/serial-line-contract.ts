@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../runtime/clock.ts';
 import type { SerialBinding } from '../../../hardware/serial/serial-binding.ts';
 import { isSerialLineError } from '../../../hardware/serial/serial-errors.ts';
@@ -41,142 +41,124 @@ const pattern = (length: number, seed: number): Buffer => Buffer.from(Array.from
 
 export function serialLineContract(name: string, makeRig: () => Promise<LineRig>): void {
   describe(`SerialLine contract: ${name}`, () => {
-    async function started(rig: LineRig, options: Partial<SerialLineOptions> = {}): Promise<SerialLine> {
-      const line = new SerialLine({ path: rig.hostPath, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, binding: rig.binding, clock: rig.clock, ...rig.timing, ...options });
-      const open = nextEvent(line, 'open');
-      line.start();
-      await rig.settle(open, 'the line to open');
-      return line;
+    let rig: LineRig;
+    const lines: SerialLine[] = [];
+    beforeEach(async () => {
+      rig = await makeRig();
+    });
+    afterEach(async () => {
+      for (const line of lines.splice(0)) await line.stop();
+      await rig.close();
+    });
+
+    /** A line on the rig's host path (stopped after the test). */
+    function makeLine(options: Partial<SerialLineOptions> = {}): SerialLine {
+      const made = new SerialLine({ path: rig.hostPath, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, binding: rig.binding, clock: rig.clock, ...rig.timing, ...options });
+      lines.push(made);
+      return made;
     }
 
-    async function arrived(rig: LineRig, far: FarEnd, count: number): Promise<Buffer> {
+    async function started(options: Partial<SerialLineOptions> = {}): Promise<SerialLine> {
+      const opened = makeLine(options);
+      const open = nextEvent(opened, 'open');
+      opened.start();
+      await rig.settle(open, 'the line to open');
+      return opened;
+    }
+
+    async function arrived(far: FarEnd, count: number): Promise<Buffer> {
       await rig.settle(until(() => far.received().length >= count), `${count} bytes at the far end`);
       return far.received();
     }
 
     it('opens; a missing path fails with the binding’s reason and is retried; openOnce rejects with open_failed', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig);
-        expect(line.isOpen).toBe(true);
-        await line.stop();
+      const line = await started();
+      expect(line.isOpen).toBe(true);
+      await line.stop();
 
-        const missing = new SerialLine({ path: `${rig.hostPath}-missing`, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, binding: rig.binding, clock: rig.clock, ...rig.timing });
-        const failed = nextEvent<Error>(missing, 'openFailed');
-        const retry = nextEvent<{ attempt: number; delayMs: number; error: Error }>(missing, 'retry');
-        missing.start();
-        expect(await rig.settle(failed, 'openFailed')).toBeInstanceOf(Error);
-        expect(await rig.settle(retry, 'retry')).toMatchObject({ attempt: 1, delayMs: rig.timing.reconnectDelaysMs[0] });
-        await missing.stop();
+      const missing = makeLine({ path: `${rig.hostPath}-missing` });
+      const failed = nextEvent<Error>(missing, 'openFailed');
+      const retry = nextEvent<{ attempt: number; delayMs: number; error: Error }>(missing, 'retry');
+      missing.start();
+      expect(await rig.settle(failed, 'openFailed')).toBeInstanceOf(Error);
+      expect(await rig.settle(retry, 'retry')).toMatchObject({ attempt: 1, delayMs: rig.timing.reconnectDelaysMs[0] });
 
-        const once = new SerialLine({ path: `${rig.hostPath}-missing`, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, binding: rig.binding, clock: rig.clock, reconnect: false });
-        const outcome = await rig.settle(openOnce(once).then(() => undefined, (error: unknown) => error), 'openOnce');
-        expect(isSerialLineError(outcome, 'open_failed')).toBe(true);
-        expect(outcome).toMatchObject({ disconnected: true, cause: expect.any(Error) });
-      } finally {
-        await rig.close();
-      }
+      const once = makeLine({ path: `${rig.hostPath}-missing`, reconnect: false });
+      const outcome = await rig.settle(openOnce(once).then(() => undefined, (error: unknown) => error), 'openOnce');
+      expect(isSerialLineError(outcome, 'open_failed')).toBe(true);
+      expect(outcome).toMatchObject({ disconnected: true, cause: expect.any(Error) });
     });
 
     it('carries writes whole and in order, and the far end’s bytes in order', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig);
-        const far = rig.far();
-        const chunks = [1, 2, 300, 17, 4096, 5, 999, 64].map((length, seed) => pattern(length, seed));
-        await rig.settle(Promise.all(chunks.map((chunk) => line.write(chunk))), 'the writes to drain');
-        const expected = Buffer.concat(chunks);
-        expect((await arrived(rig, far, expected.length)).equals(expected)).toBe(true);
+      const line = await started();
+      const far = rig.far();
+      const chunks = [1, 2, 300, 17, 4096, 5, 999, 64].map((length, seed) => pattern(length, seed));
+      await rig.settle(Promise.all(chunks.map((chunk) => line.write(chunk))), 'the writes to drain');
+      const expected = Buffer.concat(chunks);
+      expect((await arrived(far, expected.length)).equals(expected)).toBe(true);
 
-        const back: Buffer[] = [];
-        line.on('data', (bytes) => back.push(bytes));
-        const sent = [pattern(10, 1), pattern(200, 2), pattern(3, 3)];
-        for (const chunk of sent) far.send(chunk);
-        await rig.settle(until(() => Buffer.concat(back).length >= 213), 'the far end’s bytes');
-        expect(Buffer.concat(back).equals(Buffer.concat(sent))).toBe(true);
-        await line.stop();
-      } finally {
-        await rig.close();
-      }
+      const back: Buffer[] = [];
+      line.on('data', (bytes) => back.push(bytes));
+      const sent = [pattern(10, 1), pattern(200, 2), pattern(3, 3)];
+      for (const chunk of sent) far.send(chunk);
+      await rig.settle(until(() => Buffer.concat(back).length >= 213), 'the far end’s bytes');
+      expect(Buffer.concat(back).equals(Buffer.concat(sent))).toBe(true);
     });
 
     it('stop() closes without an error; later writes reject with not_open', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig);
-        const closed = nextEvent<Error | undefined>(line, 'close');
-        await line.stop();
-        expect(await closed).toBeUndefined();
-        expect(line.isOpen).toBe(false);
-        const outcome = await line.write(Buffer.from('x')).catch((error: unknown) => error);
-        expect(isSerialLineError(outcome, 'not_open')).toBe(true);
-        await line.stop(); // twice is harmless
-      } finally {
-        await rig.close();
-      }
+      const line = await started();
+      const closed = nextEvent<Error | undefined>(line, 'close');
+      await line.stop();
+      expect(await closed).toBeUndefined();
+      expect(line.isOpen).toBe(false);
+      const outcome = await line.write(Buffer.from('x')).catch((error: unknown) => error);
+      expect(isSerialLineError(outcome, 'not_open')).toBe(true);
+      await line.stop(); // twice is harmless
     });
 
     it('notices the far end vanishing by the dead-line policy, retries while it is gone, and reopens after a replug', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig);
-        const lost = nextEvent<Error | undefined>(line, 'close');
-        await rig.unplug();
-        const error = await rig.settle(lost, 'the line to be declared dead');
-        // Whichever rule fired first: a failed read (the binding's loss), or the check's EIO.
-        expect(error).toBeInstanceOf(Error);
-        expect(line.isOpen).toBe(false);
-        const write = await line.write(Buffer.from('x')).catch((failure: unknown) => failure);
-        expect(isSerialLineError(write, 'not_open')).toBe(true);
-        await rig.settle(nextEvent(line, 'openFailed'), 'a reopen attempt to fail while unplugged');
+      const line = await started();
+      const lost = nextEvent<Error | undefined>(line, 'close');
+      await rig.unplug();
+      const error = await rig.settle(lost, 'the line to be declared dead');
+      // Whichever rule fired first: a failed read (the binding's loss), or the check's EIO.
+      expect(error).toBeInstanceOf(Error);
+      expect(line.isOpen).toBe(false);
+      const write = await line.write(Buffer.from('x')).catch((failure: unknown) => failure);
+      expect(isSerialLineError(write, 'not_open')).toBe(true);
+      await rig.settle(nextEvent(line, 'openFailed'), 'a reopen attempt to fail while unplugged');
 
-        const reopened = nextEvent(line, 'open');
-        await rig.replug();
-        await rig.settle(reopened, 'the line to reopen after the replug');
-        const far = rig.far();
-        await rig.settle(line.write(Buffer.from('after replug')), 'a write after the replug');
-        expect((await arrived(rig, far, 12)).toString()).toBe('after replug');
-        await line.stop();
-      } finally {
-        await rig.close();
-      }
+      const reopened = nextEvent(line, 'open');
+      await rig.replug();
+      await rig.settle(reopened, 'the line to reopen after the replug');
+      const far = rig.far();
+      await rig.settle(line.write(Buffer.from('after replug')), 'a write after the replug');
+      expect((await arrived(far, 12)).toString()).toBe('after replug');
     });
 
     it('backpressure: a write that cannot drain rejects with write_timeout and the line stays open; once the far end reads, everything arrives in order', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig);
-        const far = rig.far();
-        far.hold(true);
-        const big = pattern(1 << 20, 9);
-        const stuck = await rig.settle(line.write(big).catch((error: unknown) => error), 'the stuck write to time out');
-        expect(isSerialLineError(stuck, 'write_timeout')).toBe(true);
-        expect(stuck).toMatchObject({ disconnected: false });
-        expect(line.isOpen).toBe(true);
-        far.hold(false);
-        await rig.settle(line.write(Buffer.from('tail')), 'a write once the far end reads again');
-        const all = await arrived(rig, far, big.length + 4);
-        expect(all.equals(Buffer.concat([big, Buffer.from('tail')]))).toBe(true);
-        await line.stop();
-      } finally {
-        await rig.close();
-      }
+      const line = await started();
+      const far = rig.far();
+      far.hold(true);
+      const big = pattern(1 << 20, 9);
+      const stuck = await rig.settle(line.write(big).catch((error: unknown) => error), 'the stuck write to time out');
+      expect(isSerialLineError(stuck, 'write_timeout')).toBe(true);
+      expect(stuck).toMatchObject({ disconnected: false });
+      expect(line.isOpen).toBe(true);
+      far.hold(false);
+      await rig.settle(line.write(Buffer.from('tail')), 'a write once the far end reads again');
+      const all = await arrived(far, big.length + 4);
+      expect(all.equals(Buffer.concat([big, Buffer.from('tail')]))).toBe(true);
     });
 
     it('a write pending when the line dies rejects with write_failed (disconnected)', async () => {
-      const rig = await makeRig();
-      try {
-        const line = await started(rig, { writeTimeoutMs: 0 });
-        rig.far().hold(true);
-        const pending = line.write(pattern(1 << 20, 3)).catch((error: unknown) => error);
-        await rig.unplug();
-        const outcome = await rig.settle(pending, 'the pending write to fail');
-        expect(isSerialLineError(outcome, 'write_failed')).toBe(true);
-        expect(outcome).toMatchObject({ disconnected: true });
-        await line.stop();
-      } finally {
-        await rig.close();
-      }
+      const line = await started({ writeTimeoutMs: 0 });
+      rig.far().hold(true);
+      const pending = line.write(pattern(1 << 20, 3)).catch((error: unknown) => error);
+      await rig.unplug();
+      const outcome = await rig.settle(pending, 'the pending write to fail');
+      expect(isSerialLineError(outcome, 'write_failed')).toBe(true);
+      expect(outcome).toMatchObject({ disconnected: true });
     });
   });
 }
