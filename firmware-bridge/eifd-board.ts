@@ -126,7 +126,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
       return;
     }
     const io = createFirmataHost(transport);
-    // sigint/repl false: johnny-five would otherwise own the process (docs/protocols/firmata.md §5).
+    // sigint/repl false: johnny-five would otherwise own the process (docs/protocols/firmata.md §6).
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 15_000 } as five.BoardOption);
     const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelTimer: null };
     this.#session = session;
@@ -151,7 +151,8 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     const { board, io } = session;
     const pullups = this.#profile.pullups === 'internal';
     for (const wiring of this.#profile.buttons) {
-      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5 (§5.1).
+      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5
+      // (docs/protocols/firmata.md §3).
       // Active low either way; johnny-five inverts for pull-ups by itself, and an explicit
       // `invert: false` would override that.
       const button = new five.Button((pullups ? { pin: wiring.pin, board, isPullup: true } : { pin: wiring.pin, board, invert: true }) as five.ButtonOption);

@@ -1,9 +1,9 @@
 import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
- * Errors of the Alpha Sign codec, driver and emulator (hardware-protocols.md §2). Each
- * carries a stable `code` (never reused) so the hub branches on codes, not on message
- * text (style-anchors §2.12).
+ * Errors of the Alpha Sign codec, driver and emulator (docs/protocols/alpha-sign.md).
+ * Each carries a stable `code` (never reused) so the hub branches on codes, not on
+ * message text (hardware/hardware-error.ts).
  */
 export type AlphaErrorCode =
   /** Not a sign address: two hex digits `00`–`FF` (`?` = wildcard nibble), or 0–255. */

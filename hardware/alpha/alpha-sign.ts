@@ -12,8 +12,8 @@ import type { SerialLine } from '../serial/serial-line.ts';
  * the latest text per address and file, one packet at a time (RS-485 is half duplex and
  * an ACK names no sender), and resends it after the line comes back.
  *
- * ACK/NAK mode (the signs must have it enabled, docs/protocols/alpha-sign.md §"ACK and NAK"): a packet to one sign waits for `06`;
- * `15` (NAK: the sign saw a bad checksum) or silence is retried with backoff. When the
+ * ACK/NAK mode (the signs must have it enabled, §6): a packet to one sign waits for
+ * `06`; `15` (NAK: the sign saw a bad checksum) or silence is retried with backoff. When the
  * retries run out the sign is reported `unhealthy` and retried with longer backoff until
  * it ACKs (`healthy`) or newer text replaces it. Broadcast and wildcard packets are never
  * acknowledged: several signs answering at once would collide on the bus.
@@ -127,7 +127,7 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
    * Shows `lines` (e.g. `"A042 -> 5"`; a string is one line) on the sign at `address`
    * ("00" = every sign): file `fileLabel`, one line in `position`, two top/bottom, three
    * top/middle/bottom, in `mode`. `label: '0'` writes the priority file; `[]` there
-   * clears it (§2). Resolves once sent (and ACKed in ACK/NAK mode); rejects with an
+   * clears it (§5). Resolves once sent (and ACKed in ACK/NAK mode); rejects with an
    * `AlphaError` — the text is still delivered later unless the code is `superseded`,
    * `stopped` or invalid input (`address_invalid`, `field_invalid`, `text_invalid`).
    */

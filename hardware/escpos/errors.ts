@@ -3,7 +3,7 @@ import { HardwareError, isErrorOf } from '../hardware-error.ts';
 /**
  * Errors of the ESC/POS printer driver, its codec and its emulator. Each carries a stable
  * `code` (never reused) so the hub branches on codes, not on message text
- * (style-anchors §2.12, node-serialport's `DisconnectedError.disconnected`).
+ * (hardware/hardware-error.ts).
  */
 export type EscposErrorCode =
   /** The ticket cannot be turned into bytes (bad number, time zone, QR payload). */
@@ -17,9 +17,9 @@ export type EscposErrorCode =
    */
   | 'line_dropped'
   /**
-   * No `GS r 1` barrier reply within the print timeout (§1.6 step 4: went offline
-   * mid-ticket, e.g. paper ran out), or the printer held the job back with XOFF for as
-   * long. The ticket may be partly printed: re-check status, reprint or void.
+   * No `GS r 1` barrier reply within the print timeout (docs/protocols/escpos.md §6
+   * step 4: went offline mid-ticket, e.g. paper ran out), or the printer held the job
+   * back with XOFF for as long. The ticket may be partly printed: re-check status, reprint or void.
    */
   | 'print_not_confirmed'
   /** A `DLE EOT` query went unanswered (inside `checkStatus`, which reports `offline`). */

@@ -16,11 +16,11 @@ const asError = (value: unknown): Error => (value instanceof Error ? value : new
 const noop = (): void => undefined;
 
 /**
- * ESC/POS ticket printer on a serial line (hardware-protocols.md §1.6): owns the port,
+ * ESC/POS ticket printer on a serial line (docs/protocols/escpos.md §6): owns the port,
  * keeps the state pushed by Automatic Status Back, answers `checkStatus()` with
  * `DLE EOT 1/2/4` before a number is allocated, writes jobs and waits for their `GS r 1`
  * barrier, and reopens the port with backoff when the line drops. Status checks and job
- * writes go through one queue, so a `DLE EOT` never lands inside a job's bytes (§1.6
+ * writes go through one queue, so a `DLE EOT` never lands inside a job's bytes (§6
  * step 5); a check may run while an earlier job waits for its barrier.
  */
 export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
@@ -103,7 +103,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   }
 
   /**
-   * §1.6 step 3: `10 04 01`, `10 04 02`, `10 04 04` (and `10 04 03` when EOT2 reports an
+   * §6 step 3: `10 04 01`, `10 04 02`, `10 04 04` (and `10 04 03` when EOT2 reports an
    * error), replies matched in FIFO order, each within `statusTimeoutMs`. Never rejects
    * for the printer's sake: no line or no answer is `offline`. Rejects only once closed.
    */
@@ -129,7 +129,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
 
   /**
    * Writes a job (from `buildTicketBytes`) and resolves when its `GS r 1` barrier is
-   * answered: the printer processed the whole job (§1.6 step 4; "accepted", not "in the
+   * answered: the printer processed the whole job (§6 step 4; "accepted", not "in the
    * citizen's hand"). A job not ending in `1D 72 01` gets one appended; a job must hold
    * no other `GS r`. Rejects with `not_connected`, `line_dropped` (the line failed during
    * the write or before the reply), `print_not_confirmed` (no reply within
@@ -138,7 +138,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
    */
   async print(job: Uint8Array): Promise<void> {
     if (this.#closed) throw new EscposError('printer_closed', 'the printer driver is closed');
-    // `GS a` again after the job: the job's own `ESC @` may have disabled ASB (§1.3).
+    // `GS a` again after the job: the job's own `ESC @` may have disabled ASB (§3).
     const bytes = Buffer.concat([job, endsWithBarrier(job) ? Buffer.alloc(0) : BARRIER, enableAsb(this.#options.asbMask)]);
     const pending = await this.#exclusive(async () => {
       const line = this.#line;
@@ -158,7 +158,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     try {
       await pending.promise;
     } catch (error) {
-      // §1.6 step 4: no barrier reply = went offline mid-ticket; re-run DLE EOT so the
+      // §6 step 4: no barrier reply = went offline mid-ticket; re-run DLE EOT so the
       // state (and 'state' listeners) learn why.
       if (error instanceof EscposError && error.code === 'print_not_confirmed') this.checkStatus().catch(noop);
       throw error;
@@ -255,7 +255,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     const waits = selectors.map(() => this.#eot.expect());
     const settled = Promise.allSettled(waits.map((wait) => wait.promise));
     try {
-      // Real-time: answered even with the buffer full, so XOFF does not hold these (§1.2).
+      // Real-time: answered even with the buffer full, so XOFF does not hold these (§2).
       await line.send(Buffer.concat(selectors.map(realtimeStatus)));
       for (const wait of waits) {
         wait.arm(this.#options.statusTimeoutMs, () => new EscposError('no_reply', `no DLE EOT reply from the printer at ${this.path} within ${this.#options.statusTimeoutMs} ms`));

@@ -16,7 +16,7 @@ export interface PrinterEmulatorOptions {
   columns?: number;
   /** Receive buffer; XOFF when 256 bytes or fewer are free, XON at 512; overflow is lost. Default 4096. */
   bufferSize?: number;
-  /** Whether a near-end sensor is fitted (otherwise near-end bits stay 0, §1.2 n = 4). Default true. */
+  /** Whether a near-end sensor is fitted (otherwise near-end bits stay 0, §2 n = 4). Default true. */
   nearEndSensor?: boolean;
 }
 
@@ -35,19 +35,19 @@ interface Link {
 }
 
 /**
- * A behaving ESC/POS printer (hardware-protocols.md §1.8), in-process (`receive` +
+ * A behaving ESC/POS printer (docs/protocols/escpos.md §8), in-process (`receive` +
  * 'transmit', or `openPort()` for the driver) or on a serial device (`attachSerial`).
  *
  * - A real-time scanner sees every received byte first and answers `DLE EOT n` at once,
- *   also inside other commands' data and while offline (§1.2); `DLE ENQ 1/2` clears a
+ *   also inside other commands' data and while offline (§2); `DLE ENQ 1/2` clears a
  *   cutter error (2 also drops the buffer).
  * - Received bytes are buffered and executed in order by `EscposParser` → `PrintModel`
  *   only while able: online, cover closed, paper not at its end, no cutter error. Paper
  *   end stops execution mid-job and holds the rest (no `GS r` reply); loading paper with
- *   the cover closed executes what was held (§1.8).
+ *   the cover closed executes what was held (§8).
  * - `GS a n` sends the 4-byte ASB frame at once and again on every change of an enabled
  *   group; `ESC @` disables ASB (the harsher reading of the manuals, so a driver must
- *   re-enable it after each job). `GS r 1` answers when reached, in order (§1.5).
+ *   re-enable it after each job). `GS r 1` answers when reached, in order (§5).
  */
 export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
   readonly model: PrintModel;
@@ -134,12 +134,12 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#changed();
   }
 
-  /** The 1-byte reply to `DLE EOT n` for the current state (§1.2), or undefined for other n. */
+  /** The 1-byte reply to `DLE EOT n` for the current state (§2), or undefined for other n. */
   eotReply(n: number): number | undefined {
     return eotReplyByte(this.#mechanism(), n);
   }
 
-  /** The 4-byte ASB frame for the current state (§1.3). */
+  /** The 4-byte ASB frame for the current state (§3). */
   asbFrame(): [number, number, number, number] {
     return asbFrameBytes(this.#mechanism());
   }
@@ -238,7 +238,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#link?.deliver(out);
   }
 
-  /** §1.2: `DLE EOT n` and `DLE ENQ n` act on receipt, wherever they appear. */
+  /** §2: `DLE EOT n` and `DLE ENQ n` act on receipt, wherever they appear. */
   #realtime(byte: number): 'clear' | undefined {
     const command = this.#scanner.push(byte);
     if (command?.fn === 'eot') {
@@ -282,7 +282,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
       case 'transmitStatus':
         if (command.n === 1 || command.n === 49) {
           this.counters.statusReplies++;
-          this.#transmit([paperStatusByte(this.#mechanism())]); // §1.5, in order
+          this.#transmit([paperStatusByte(this.#mechanism())]); // §5, in order
         } else if (command.n === 2 || command.n === 50) {
           this.#transmit([0x00]);
         }

@@ -18,7 +18,7 @@ export interface FirmataBoardEmulatorOptions {
   firmwareName?: string;
   /**
    * Pins wired as push buttons to ground (default D2–D5, the EIFD rating buttons,
-   * hardware-protocols.md §7): `setInput(pin, true)` releases such a pin, which then
+   * docs/protocols/firmata.md §7): `setInput(pin, true)` releases such a pin, which then
    * reads high only if the firmware enabled its pull-up — as on the real board and the
    * avr8js oracle. `setInput(pin, true)` on any other pin drives it high.
    */
@@ -163,7 +163,7 @@ export class FirmataBoardEmulator extends EventEmitter<FirmataBoardEmulatorEvent
    * DTR line, so the board cannot see the host open its end, and bytes written before
    * that are discarded (serialport flushes input on open). A real Nano boots when the
    * host opens the port; to match, the board re-boots and re-announces every 100 ms until
-   * the host's first byte (docs/protocols/firmata.md §3: ready in ~130 ms instead of
+   * the host's first byte (docs/protocols/firmata.md §4: ready in ~130 ms instead of
    * firmata-io's 5 s `reportVersionTimeout`).
    */
   async attachSerial(path: string, options: { binding?: SerialBinding } = {}): Promise<SerialAttachment> {

@@ -37,7 +37,7 @@ export async function openFirmataLine(path: string, options: FirmataLineOptions 
  * `close`, `error`, with `write(buf, cb)`), on a `SerialLine`, so the bridge's board link
  * goes through the same line, binding and dead-line policy as every other driver. It
  * starts opening at once, as serialport's `autoOpen` does: a failed open is an `error`
- * event, a lost line a `close` event carrying why (docs/protocols/firmata.md §3).
+ * event, a lost line a `close` event carrying why (docs/protocols/firmata.md §4).
  */
 export class SerialFirmataTransport extends EventEmitter implements FirmataTransport {
   #line: SerialLine | undefined;

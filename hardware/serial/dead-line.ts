@@ -3,7 +3,7 @@ import type { SerialPortHandle } from './serial-binding.ts';
 
 /**
  * The one rule by which every serial line in hardware/ decides that its far end is gone
- * (docs/protocols/serial-lines.md §"When is a line dead"). A line is dead when
+ * (docs/protocols/serial-lines.md §3). A line is dead when
  *  1. the binding reports it lost (a read failed, the OS closed the port), or
  *  2. a write fails, for whatever reason, or
  *  3. the idle check below fails with a dead-line error.

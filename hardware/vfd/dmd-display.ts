@@ -8,7 +8,7 @@ import { DmdError, type DmdErrorCode } from './dmd-errors.ts';
 
 /**
  * Driver for an Epson DM-D 2×20 counter display on its own serial line
- * (hardware-protocols.md §3): commands (dmd-commands.ts) → this device. The protocol has
+ * (docs/protocols/dm-d.md): commands (dmd-commands.ts) → this device. The protocol has
  * no ACK, so health is the line's: open, and writes drain within `writeTimeoutMs`; a
  * write error, a stuck write or a close makes it unhealthy. The latest text is kept and
  * written again (after `ESC @`) whenever the line comes back.

@@ -1,9 +1,9 @@
 import { HardwareError, isErrorOf } from '../hardware-error.ts';
 
 /**
- * Errors of the DM-D counter-display codec, driver and emulator (hardware-protocols.md §3).
+ * Errors of the DM-D counter-display codec, driver and emulator (docs/protocols/dm-d.md).
  * Each carries a stable `code` (never reused) so the hub branches on codes, not on message
- * text (style-anchors §2.12).
+ * text (hardware/hardware-error.ts).
  */
 export type DmdErrorCode =
   /** A cursor position outside columns 1–20, rows 1–2. */
@@ -16,7 +16,7 @@ export type DmdErrorCode =
   | 'line_dropped'
   /**
    * The bytes did not drain within the write timeout (flow control held them, or nobody
-   * is reading the far end). The protocol has no ACK (§3): this is the health signal.
+   * is reading the far end). The protocol has no ACK (§1): this is the health signal.
    */
   | 'not_drained'
   /** A newer `show` replaced this one before it was written. */

@@ -17,7 +17,7 @@ export interface AvrFirmataBoardOptions {
   hex?: string;
   /**
    * Pins wired as push buttons to ground (default D2–D5, the EIFD rating buttons,
-   * hardware-protocols.md §7). Released, such a pin is open and reads high only if the
+   * docs/protocols/firmata.md §7). Released, such a pin is open and reads high only if the
    * firmware enabled its pull-up, as on the real board; `setInput(pin, true)` on any
    * other pin drives it high.
    */
@@ -38,7 +38,7 @@ interface Attachment {
 /**
  * The real StandardFirmata firmware on a simulated ATmega328P (avr8js), as a
  * `SimulatedFirmataBoard`: the conformance oracle for the pure-JS emulator
- * (hardware-protocols.md §6). The CPU runs in a worker thread, paced to wall time; this
+ * (docs/protocols/firmata.md §5). The CPU runs in a worker thread, paced to wall time; this
  * object stays on the caller's thread and mirrors the pins from the thread's reports.
  *
  * Like a Nano on USB, the board resets when a host opens its port, and its firmware

@@ -8,7 +8,7 @@ import { AlphaSign, type AlphaSignOptions } from '../../../hardware/alpha/alpha-
 import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair.ts';
 import { nextEvent, within } from '../board-test-kit.ts';
 
-/** Over real socat PTY pairs (hardware-protocols.md §1.9): driver on the host end, signs on the device end. */
+/** Over real socat PTY pairs (docs/protocols/serial-lines.md §2): driver on the host end, signs on the device end. */
 describe('AlphaSign over a PTY pair', () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {

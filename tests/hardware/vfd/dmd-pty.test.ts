@@ -7,7 +7,7 @@ import { DmdDisplay, type DmdDisplayOptions } from '../../../hardware/vfd/dmd-di
 import { DmdDisplayEmulator } from '../../../hardware/vfd/dmd-emulator.ts';
 import { nextEvent, within } from '../board-test-kit.ts';
 
-/** Over real socat PTY pairs (hardware-protocols.md §1.9): driver on the host end, display on the device end. */
+/** Over real socat PTY pairs (docs/protocols/serial-lines.md §2): driver on the host end, display on the device end. */
 describe('DmdDisplay over a PTY pair', () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
