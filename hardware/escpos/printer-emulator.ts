@@ -36,7 +36,7 @@ interface Link {
 
 /**
  * A behaving ESC/POS printer (docs/protocols/escpos.md §8), in-process (`receive` +
- * 'transmit', or `openPort()` for the driver) or on a serial device (`attachSerial`).
+ * 'transmit', or `attachLoopback` for the driver) or on a serial device (`attachSerial`).
  *
  * - A real-time scanner sees every received byte first and answers `DLE EOT n` at once,
  *   also inside other commands' data and while offline (§2); `DLE ENQ 1/2` clears a
@@ -175,7 +175,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
       if (this.#link) return device.hangUp(new EscposError('emulator_attached', 'something is already attached to the emulated printer'));
       const attached: Link = { deliver: (bytes) => device.toHost(bytes), close: async () => device.hangUp() };
       link = attached;
-      this.#attach(attached);
+      this.#link = attached;
     });
     device.on('hostBytes', (bytes) => link && this.#link === link && this.receive(bytes));
     device.on('hostClose', () => {
@@ -187,27 +187,19 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
   /** Serves the printer on a serial device (the device end of a PTY pair, or an adapter wired to a real host). */
   async attachSerial(path: string, options: { baudRate?: number; binding?: SerialBinding } = {}): Promise<{ close(): Promise<void> }> {
     if (this.#link) throw new EscposError('emulator_attached', 'something is already attached to the emulated printer');
-    const holding: Link = { deliver: () => undefined, close: async () => undefined };
-    this.#link = holding;
-    let link: Link | undefined;
+    let link: Link = { deliver: () => undefined, close: async () => undefined };
+    this.#link = link; // held while opening: one attachment at a time
+    const current = (): boolean => this.#link === link;
     try {
-      const end = await openDeviceEnd(
-        { path, baudRate: options.baudRate ?? 19_200, dataBits: 8, parity: 'none', stopBits: 1 },
-        {
-          received: (bytes) => link && this.#link === link && this.receive(bytes),
-          ended: (error) => link && this.#link === link && this.#detach(error),
-        },
-        options.binding ? { binding: options.binding } : {},
-      );
+      const settings = { path, baudRate: options.baudRate ?? 19_200, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+      const end = await openDeviceEnd(settings, { received: (bytes) => current() && this.receive(bytes), ended: (error) => current() && this.#detach(error) }, options);
       link = { deliver: (bytes) => end.transmit(bytes), close: () => end.close() };
+      this.#link = link;
     } catch (error) {
-      if (this.#link === holding) this.#link = undefined;
+      if (current()) this.#link = undefined;
       throw new EscposError('serial_open_failed', `the emulated printer cannot serve ${path}: ${(error as Error).message}`, { cause: error });
     }
-    this.#link = undefined;
-    this.#attach(link);
-    const attached = link;
-    return { close: () => attached.close() };
+    return { close: () => link.close() };
   }
 
   /** Ends the attached connection (the host sees its port lost). The printer keeps its state and can be attached again. */
@@ -216,10 +208,6 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     if (!link) return;
     this.#detach(undefined);
     await link.close();
-  }
-
-  #attach(link: Link): void {
-    this.#link = link;
   }
 
   #detach(error: Error | undefined): void {

@@ -8,7 +8,7 @@ import { DmdScreen, type DmdSettings } from './dmd-screen.ts';
 /**
  * A behaving Epson DM-D 2×20 customer display (docs/protocols/dm-d.md §6): a `DmdScreen`
  * (grid, cursor, settings; see there for what it does where the documents are silent) served
- * in-process through a `LoopbackCable` or on a serial device such as a PTY pair's
+ * in-process at a `LoopbackDevice` or on a serial device such as a PTY pair's
  * device end. It never transmits: the protocol has no replies.
  */
 
