@@ -15,7 +15,7 @@ export const ButtonWiring = z.object({
 export type ButtonWiring = z.infer<typeof ButtonWiring>;
 
 /**
- * How one EIFD is wired (hardware-protocols.md §7). Buttons close to GND (active low).
+ * How one EIFD is wired (docs/protocols/firmata.md §7). Buttons close to GND (active low).
  * `pullups: "internal"` turns on the ATmega's pull-ups through Firmata: INPUT plus a
  * HIGH write, which works on StandardFirmata 2.4 (no INPUT_PULLUP mode) and 2.5+.
  * `"external"` means resistors on the board: plain INPUT, no pull-up writes.
@@ -39,7 +39,7 @@ export const BoardProfile = z
       claim(button.led, `the LED of button ${i}`, ['buttons', i, 'led']);
     });
     if (profile.buzzer !== null) claim(profile.buzzer, 'the buzzer', ['buzzer']);
-    // Firmata 2.4's pull-up is the port's output latch (hardware-protocols.md §5.1), and
+    // Firmata 2.4's pull-up is the port's output latch (docs/protocols/firmata.md §3), and
     // a digital write sends the whole 8-pin port: a LED or buzzer switched on/off in a
     // button's port would, while that button reads pressed, clear its pull-up.
     // PWM LEDs are written per pin (ANALOG_MESSAGE) and are safe anywhere.
@@ -57,7 +57,7 @@ export const BoardProfile = z
 export type BoardProfile = z.infer<typeof BoardProfile>;
 
 /**
- * The default EIFD (ARCHITECTURE.md process contract, hardware-protocols.md §7):
+ * The default EIFD (docs/wiring.md "Default wiring", docs/protocols/firmata.md §7):
  * D2–D5 give ratings 4, 3, 2, 1 with LEDs on PWM pins D6, D9, D10, D11; buzzer D8.
  */
 export const DEFAULT_BOARD_PROFILE: BoardProfile = {

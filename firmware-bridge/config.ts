@@ -28,7 +28,7 @@ export const BridgeConfig = z.strictObject({
   centreId: Id.default('demo-centre'),
   dataDir: z.string().min(1).default('data/bridge'),
   boards: z.array(BoardConfig).min(1, 'at least one board is needed (or use --serial, --device, --password)'),
-  /** Stable time before a press counts (hardware-protocols.md §7: 40–50 ms, 30 minimum). */
+  /** Stable time before a press counts (docs/protocols/firmata.md §7: 40–50 ms, 30 minimum). */
   debounceMs: z.int().min(30).max(500).default(45),
   /** Lock-out after a vote until the hub's retained config says otherwise. */
   lockoutMs: z.int().min(0).max(60_000).default(2500),

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import five from 'johnny-five';
 import type { Logger } from 'pino';
-import { SerialPort } from 'serialport';
+import { openFirmataTransport } from '../hardware/firmata/firmata-transport.ts';
 import type { FirmataTransport } from '../hardware/firmata/simulated-board.ts';
 import type { Rating } from '../protocol/messages/press.ts';
 import { ExponentialBackoff } from '../runtime/backoff.ts';
@@ -13,10 +13,8 @@ import type { EifdOutputs } from './signaller.ts';
 /** Opens the board's serial line; tests pass an emulator's in-process transport. */
 export type OpenTransport = (path: string) => FirmataTransport;
 
-/** StandardFirmata's baud rate (hardware-protocols.md §7). */
-export const FIRMATA_BAUD = 57600;
-
-export const openSerialTransport: OpenTransport = (path) => new SerialPort({ path, baudRate: FIRMATA_BAUD });
+/** The board's serial line through hardware/serial (57600 8N1, StandardFirmata's rate; docs/protocols/firmata.md §1). */
+export const openSerialTransport: OpenTransport = (path) => openFirmataTransport(path);
 
 export interface ArmedBoard {
   firmataVersion: string;
@@ -128,7 +126,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
       return;
     }
     const io = createFirmataHost(transport);
-    // sigint/repl false: johnny-five would otherwise own the process (platform-notes §6).
+    // sigint/repl false: johnny-five would otherwise own the process (docs/protocols/firmata.md §6).
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 15_000 } as five.BoardOption);
     const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelTimer: null };
     this.#session = session;
@@ -153,7 +151,8 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     const { board, io } = session;
     const pullups = this.#profile.pullups === 'internal';
     for (const wiring of this.#profile.buttons) {
-      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5 (§5.1).
+      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5
+      // (docs/protocols/firmata.md §3).
       // Active low either way; johnny-five inverts for pull-ups by itself, and an explicit
       // `invert: false` would override that.
       const button = new five.Button((pullups ? { pin: wiring.pin, board, isPullup: true } : { pin: wiring.pin, board, invert: true }) as five.ButtonOption);

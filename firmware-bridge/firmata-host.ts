@@ -16,8 +16,8 @@ interface FirmataConstructor {
 }
 
 // firmata-io is CommonJS without types. Its default export binds a transport class;
-// we always hand it an open-able transport object instead (platform-notes §6: never
-// `require('firmata')`, which loads serialport 8).
+// we always hand it an open-able transport object instead (docs/protocols/firmata.md
+// §6: never `require('firmata')`, which loads serialport 8).
 const require = createRequire(import.meta.url);
 const { Firmata } = require('firmata-io') as { Firmata: FirmataConstructor };
 

@@ -22,7 +22,7 @@ export const OFFLINE_GLOW = 24;
 
 /**
  * Accepted vote while the hub is reachable: the pressed button's LED on ~1 s and a
- * ~150 ms beep (hardware-protocols.md §7). Played the moment the vote is accepted,
+ * ~150 ms beep (docs/protocols/firmata.md §7). Played the moment the vote is accepted,
  * never after any network round trip.
  */
 export function voteAccepted(rating: Rating): SignalPattern {

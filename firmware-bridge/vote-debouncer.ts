@@ -15,7 +15,7 @@ interface ButtonState {
 
 /**
  * Turns raw button levels into votes. StandardFirmata sends every contact edge
- * (hardware-protocols.md §5.2) and johnny-five only filters 7 ms, while contact bounce
+ * (docs/protocols/firmata.md §4) and johnny-five only filters 7 ms, while contact bounce
  * lasts up to tens of milliseconds (§7). So a vote needs the button held stable for
  * `debounceMs` (40–50 ms; 30 minimum), the same button must be released stable for
  * `debounceMs` before it can vote again, and a press that starts while another button

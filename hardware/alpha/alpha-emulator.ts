@@ -3,17 +3,17 @@ import { AlphaBus, type AlphaBusSerialOptions } from './alpha-bus.ts';
 import { ACK, ALL_SIGN_TYPES, addressMatches, isGroupAddress, NAK, normaliseAddress, PACKET_GAP_MS } from './alpha-frame.ts';
 import { AlphaPacketParser, type DecodedAlphaBlock, type DecodedAlphaPacket } from './alpha-parser.ts';
 import { decodeWriteText, PRIORITY_FILE, WRITE_SPECIAL, WRITE_TEXT, type DecodedTextField } from './alpha-text.ts';
-import { systemLineClock, type LineClock } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
 
 /**
- * A behaving Alpha sign (hardware-protocols.md §2 "Emulator"): skips NULs, takes packets
+ * A behaving Alpha sign (docs/protocols/alpha-sign.md §8): skips NULs, takes packets
  * to its own address or broadcast (`?` wildcards match), checks each block's checksum (a
  * bad one is silently dropped and counted; NAKed in ACK/NAK mode), keeps
  * `files[label] = {position, mode, text}` and what is shown. It sits on an `AlphaBus`
  * (several share one to test multi-drop) or serves a serial device alone.
  *
- * Shown: the priority file `0` while it holds text (§2: "overrides all others, cleared by
- * writing an empty message"), else the text file written last.
+ * Shown: the priority file `0` while it holds text (§5: it shows over every other file
+ * and is cleared by writing it empty), else the text file written last.
  */
 
 export interface AlphaSignEmulatorOptions {
@@ -23,13 +23,13 @@ export interface AlphaSignEmulatorOptions {
   ackNak?: boolean;
   /** Type codes taken besides `Z` (all sign types). */
   typeCodes?: readonly string[];
-  /** Times the inter-byte gap that ends a packet (§2: ~1 s). */
-  clock?: LineClock;
+  /** Times the inter-byte gap that ends a packet (§2: about a second). */
+  clock?: Clock;
   gapMs?: number;
 }
 
 export interface AlphaTextFile {
-  /** Of the first mode field: a §2 name (`middle`, `hold`, …), else the raw code; null without one. */
+  /** Of the first mode field: a §5 name (`middle`, `hold`, …), else the raw code; null without one. */
   position: string | null;
   mode: string | null;
   /** The text of every mode field, joined with `\n`. */
@@ -57,7 +57,7 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
   #ackNak: boolean;
   #answering = true;
   readonly #types: ReadonlySet<string>;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #gapMs: number;
   readonly #parser: AlphaPacketParser;
   readonly #files = new Map<string, AlphaTextFile>();
@@ -76,7 +76,7 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
     this.#address = normaliseAddress(options.address ?? '01');
     this.#ackNak = options.ackNak ?? false;
     this.#types = new Set([ALL_SIGN_TYPES, ...(options.typeCodes ?? [])]);
-    this.#clock = options.clock ?? systemLineClock;
+    this.#clock = options.clock ?? systemClock;
     this.#gapMs = options.gapMs ?? PACKET_GAP_MS;
     this.#parser = new AlphaPacketParser({ gapMs: this.#gapMs, accept: (address) => addressMatches(address, this.#address) });
   }
@@ -187,7 +187,7 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
       const label = String.fromCharCode(block.data[0]!);
       const data = block.data.subarray(1);
       this.#specials.set(label, Buffer.from(data));
-      // §2: the address is "set with the Serial Address special function" (label `7`).
+      // §3: the Serial Address special function (label `7`) sets the sign's address.
       if (label === '7' && /^[0-9A-Fa-f]{2}$/.test(data.toString('latin1'))) this.#address = normaliseAddress(data.toString('latin1'));
     }
     // Other commands (reads, strings, DOTS) are not emulated: taken and ignored.

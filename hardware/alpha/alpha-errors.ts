@@ -1,7 +1,9 @@
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
+
 /**
- * Errors of the Alpha Sign codec, driver and emulator (hardware-protocols.md §2). Each
- * carries a stable `code` (never reused) so the hub branches on codes, not on message
- * text (style-anchors §2.12).
+ * Errors of the Alpha Sign codec, driver and emulator (docs/protocols/alpha-sign.md).
+ * Each carries a stable `code` (never reused) so the hub branches on codes, not on
+ * message text (hardware/hardware-error.ts).
  */
 export type AlphaErrorCode =
   /** Not a sign address: two hex digits `00`–`FF` (`?` = wildcard nibble), or 0–255. */
@@ -25,20 +27,11 @@ export type AlphaErrorCode =
   /** The emulator could not open its serial device. */
   | 'serial_open_failed';
 
-export class AlphaError extends Error {
-  readonly code: AlphaErrorCode;
-  /** True when the error means the line went away (a reconnect follows). */
-  readonly disconnected: boolean;
-
+export class AlphaError extends HardwareError<AlphaErrorCode> {
   constructor(code: AlphaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AlphaError';
-    this.code = code;
-    this.disconnected = code === 'not_connected' || code === 'line_dropped';
+    super('AlphaError', code, message, options, code === 'not_connected' || code === 'line_dropped');
   }
 }
 
 /** Whether `error` is an `AlphaError` (with `code`, if given). */
-export function isAlphaError(error: unknown, code?: AlphaErrorCode): error is AlphaError {
-  return error instanceof AlphaError && (code === undefined || error.code === code);
-}
+export const isAlphaError = (error: unknown, code?: AlphaErrorCode): error is AlphaError => isErrorOf(AlphaError, error, code);

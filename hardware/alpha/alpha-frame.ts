@@ -1,8 +1,8 @@
 import { AlphaError } from './alpha-errors.ts';
 
 /**
- * Alpha Sign Communications Protocol packet framing (hardware-protocols.md §2; spec
- * 9708-8061F rev F): pure encoding, checksum and addressing. Decoding is the streaming
+ * Alpha Sign Communications Protocol packet framing (docs/protocols/alpha-sign.md §2–§4;
+ * spec 9708-8061F rev F): pure encoding, checksum and addressing. Decoding is the streaming
  * `AlphaPacketParser` (alpha-parser.ts); command payloads are in alpha-text.ts.
  *
  * ```
@@ -18,15 +18,15 @@ export const ACK = 0x06;
 export const ESC = 0x1b;
 export const NAK = 0x15;
 
-/** "≥5 NULs for auto-baud" (§2). */
+/** At least five NULs, so the sign can find the baud rate (§2). */
 export const MIN_PREAMBLE_NULS = 5;
 /** Type `'Z'` = all sign types (§2). */
 export const ALL_SIGN_TYPES = 'Z';
-/** Address `"00"` = broadcast: every sign on the bus takes the packet (§2). */
+/** Address `"00"` = broadcast: every sign on the bus takes the packet (§3). */
 export const BROADCAST = '00';
-/** "A gap > ~1 s inside a packet ends it" (§2). */
+/** A silence of about a second inside a packet ends it (§2). */
 export const PACKET_GAP_MS = 1000;
-/** "100 ms pause after STX when nesting" (§2). */
+/** The pause after each STX but the first when blocks are nested (§2). */
 export const NESTING_PAUSE_MS = 100;
 
 /** One `STX Cmd Data [ETX Checksum]` block. */
@@ -35,7 +35,7 @@ export interface AlphaBlock {
   command: string;
   /** Everything between the command code and ETX (or the next STX/EOT). */
   data: Buffer;
-  /** Whether the block ends in `ETX` + checksum; §2 makes both optional together. */
+  /** Whether the block ends in `ETX` + checksum; §4: they are optional together. */
   checksum: boolean;
 }
 
@@ -49,8 +49,8 @@ export interface AlphaPacket {
 
 /**
  * `address` as the two uppercase ASCII characters on the wire: a number 0–255, or a
- * string of two hex digits / `?` wildcard nibbles (§2: "`00` = broadcast, `01`–`FF` one
- * sign, `?` nibble wildcard"). Throws `AlphaError('address_invalid')`.
+ * string of two hex digits / `?` wildcard nibbles (§3: `00` broadcast, `01`–`FF` one
+ * sign, `?` any digit there). Throws `AlphaError('address_invalid')`.
  */
 export function normaliseAddress(address: string | number): string {
   if (typeof address === 'number') {
@@ -80,7 +80,7 @@ export function isGroupAddress(address: string): boolean {
   return address === BROADCAST || address.includes('?');
 }
 
-/** §2: "16-bit sum of bytes STX..ETX inclusive", as a number 0–FFFF. */
+/** §4: the 16-bit sum of the bytes from STX to ETX inclusive, as a number 0–FFFF. */
 export function checksumOf(bytes: Uint8Array): number {
   let sum = 0;
   for (const byte of bytes) sum = (sum + byte) & 0xffff;

@@ -1,15 +1,15 @@
 import { EOT, ETX, PACKET_GAP_MS, SOH, STX, type AlphaBlock } from './alpha-frame.ts';
 
 /**
- * Streaming decoder for Alpha packets, as a sign reads them (hardware-protocols.md §2
- * "Emulator": skip NULs → SOH → type → 2-char address filter → STX blocks → EOT/timeout).
+ * Streaming decoder for Alpha packets, as a sign reads them (docs/protocols/alpha-sign.md
+ * §8: skip NULs → SOH → type → 2-char address filter → STX blocks → EOT/timeout).
  * Pure: the caller passes the arrival time of each chunk, and calls `expire` when the
  * line has been quiet, so a gap of more than ~1 s ends a packet without further bytes.
  * Never throws on input: anything that is not a packet is skipped until the next SOH.
  */
 
 export interface DecodedAlphaBlock extends AlphaBlock {
-  /** Checksum present and equal to the sum of STX..ETX, or no checksum sent (§2: optional). */
+  /** Checksum present and equal to the sum of STX..ETX, or no checksum sent (§4: optional). */
   valid: boolean;
 }
 
@@ -22,7 +22,7 @@ export interface DecodedAlphaPacket {
 }
 
 export interface AlphaParserOptions {
-  /** Quiet time that ends a packet (§2: ~1 s). */
+  /** Quiet time that ends a packet (§2: about a second). */
   gapMs?: number;
   /** Address filter: packets to other addresses are skipped (a sign's own + broadcast). */
   accept?: (address: string) => boolean;

@@ -2,29 +2,25 @@ import { EventEmitter } from 'node:events';
 import { AlphaError } from './alpha-errors.ts';
 import { ACK, encodePacketSegments, isGroupAddress, NAK, NESTING_PAUSE_MS, normaliseAddress, type AlphaPacket } from './alpha-frame.ts';
 import { DEFAULT_FILE, fieldsForLines, writeTextPacket, type AlphaMode, type AlphaPositionName } from './alpha-text.ts';
-import { SerialLine, systemLineClock, type LineClock, type OpenSerialPort } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { boardLine, type BoardLineOptions } from '../serial/board-line.ts';
+import type { SerialLine } from '../serial/serial-line.ts';
 
 /**
- * Driver for Alpha Sign protocol hall boards on one RS-485 line (hardware-protocols.md §2):
+ * Driver for Alpha Sign protocol hall boards on one RS-485 line (docs/protocols/alpha-sign.md):
  * layered framing (alpha-frame.ts) → payload codec (alpha-text.ts) → this device. Sends
  * the latest text per address and file, one packet at a time (RS-485 is half duplex and
  * an ACK names no sender), and resends it after the line comes back.
  *
- * ACK/NAK mode (the signs must have it enabled, §2): a packet to one sign waits for `06`;
- * `15` (NAK: the sign saw a bad checksum) or silence is retried with backoff. When the
+ * ACK/NAK mode (the signs must have it enabled, §6): a packet to one sign waits for
+ * `06`; `15` (NAK: the sign saw a bad checksum) or silence is retried with backoff. When the
  * retries run out the sign is reported `unhealthy` and retried with longer backoff until
  * it ACKs (`healthy`) or newer text replaces it. Broadcast and wildcard packets are never
  * acknowledged: several signs answering at once would collide on the bus.
  */
 
-export interface AlphaSignOptions {
-  /** Serial device of the RS-485 adapter (a `/dev/serial/by-id/…` path in production). */
-  path: string;
-  /** §2 defaults: 9600 baud, 7E1. */
-  baudRate?: number;
-  dataBits?: 7 | 8;
-  parity?: 'none' | 'even' | 'odd';
-  stopBits?: 1 | 2;
+/** `path` is the RS-485 adapter's; the line defaults to 9600 baud, 7E1, DTR lowered (docs/protocols/alpha-sign.md §1). */
+export interface AlphaSignOptions extends BoardLineOptions {
   /** Wait for ACK/NAK after each packet to one sign. Default false. */
   ackNak?: boolean;
   /** How long to wait for ACK/NAK after the packet drained. Default 500. */
@@ -40,13 +36,6 @@ export interface AlphaSignOptions {
   position?: AlphaPositionName;
   /** Send ETX + checksum (default true: a sign drops a corrupted packet instead of showing it). */
   checksum?: boolean;
-  clock?: LineClock;
-  reconnectMs?: number;
-  maxReconnectMs?: number;
-  /** Idle NUL probe that notices a vanished line (NULs are the auto-baud preamble, §2). Default 5000; 0 = off. */
-  probeIntervalMs?: number;
-  writeTimeoutMs?: number;
-  openPort?: OpenSerialPort;
 }
 
 export interface AlphaBoardHealth {
@@ -85,7 +74,7 @@ type Outcome = 'ack' | 'nak' | 'timeout' | 'sent' | 'line';
 
 export class AlphaSign extends EventEmitter<AlphaSignEvents> {
   readonly #options: AlphaSignOptions;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #line: SerialLine;
   /** Latest content per key not yet delivered, in submission order. */
   readonly #jobs = new Map<string, Job>();
@@ -99,18 +88,9 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
   constructor(options: AlphaSignOptions) {
     super();
     this.#options = options;
-    this.#clock = options.clock ?? systemLineClock;
-    this.#line = new SerialLine({
-      path: options.path,
-      baudRate: options.baudRate ?? 9600,
-      dataBits: options.dataBits ?? 7,
-      parity: options.parity ?? 'even',
-      stopBits: options.stopBits ?? 1,
-      dtr: false, // §2: "Open with DTR off (some signs reset on DTR)"
-      clock: this.#clock,
-      probeBytes: Buffer.alloc(1),
-      ...pick(options, ['reconnectMs', 'maxReconnectMs', 'probeIntervalMs', 'writeTimeoutMs', 'openPort']),
-    });
+    this.#clock = options.clock ?? systemClock;
+    // DTR lowered: some signs reset when it rises (docs/protocols/alpha-sign.md §1).
+    this.#line = boardLine(options, { baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1, dtr: false }, this.#clock);
     this.#line.on('open', () => this.#opened());
     this.#line.on('close', (error) => {
       this.#answer?.('line');
@@ -147,7 +127,7 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
    * Shows `lines` (e.g. `"A042 -> 5"`; a string is one line) on the sign at `address`
    * ("00" = every sign): file `fileLabel`, one line in `position`, two top/bottom, three
    * top/middle/bottom, in `mode`. `label: '0'` writes the priority file; `[]` there
-   * clears it (§2). Resolves once sent (and ACKed in ACK/NAK mode); rejects with an
+   * clears it (§5). Resolves once sent (and ACKed in ACK/NAK mode); rejects with an
    * `AlphaError` — the text is still delivered later unless the code is `superseded`,
    * `stopped` or invalid input (`address_invalid`, `field_invalid`, `text_invalid`).
    */
@@ -290,10 +270,4 @@ function settle(job: Job, error?: AlphaError): void {
     if (error) waiter.reject(error);
     else waiter.resolve();
   }
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
-  return out;
 }

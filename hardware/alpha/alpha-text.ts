@@ -3,21 +3,21 @@ import { ALL_SIGN_TYPES, ESC, normaliseAddress, oneCharacter, type AlphaBlock, t
 import { toPrintableAscii } from '../serial/printable-ascii.ts';
 
 /**
- * Alpha command payloads (hardware-protocols.md §2): write TEXT
+ * Alpha command payloads (docs/protocols/alpha-sign.md §5): write TEXT
  * `STX 'A' <FileLabel> ESC <Position> <Mode> <text>` and write SPECIAL `STX 'E' <label> …`.
  */
 export const WRITE_TEXT = 'A';
 export const WRITE_SPECIAL = 'E';
-/** §2: "File `A` = usual default". */
+/** The usual default file (§5). */
 export const DEFAULT_FILE = 'A';
-/** §2: "Priority file `0` always exists, overrides all others, cleared by writing an empty message". */
+/** The priority file: shown over every other file while it holds text; writing it empty clears it (§5). */
 export const PRIORITY_FILE = '0';
 
-/** §2 display positions, by the names the spec gives them. */
+/** §5 display positions, by the names the protocol gives them. */
 export const POSITIONS = { middle: ' ', top: '"', bottom: '&', fill: '0', left: '1', right: '2' } as const;
 export type AlphaPositionName = keyof typeof POSITIONS;
 
-/** §2 modes with a name; `e`–`s` (rolls/wipes) are passed by their code letter. */
+/** §5 modes with a name; `e`–`s` (rolls/wipes) are passed by their code letter. */
 export const MODES = { rotate: 'a', hold: 'b', flash: 'c', compressedRotate: 't' } as const;
 export type AlphaModeName = keyof typeof MODES;
 export type AlphaRollWipeCode = 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's';
@@ -31,7 +31,7 @@ export interface AlphaTextField {
   text: string;
 }
 
-/** A mode field as decoded: names where §2 gives one, else the raw code character. */
+/** A mode field as decoded: names where §5 gives one, else the raw code character. */
 export interface DecodedTextField {
   /** `null` when the text came without a leading `ESC <position> <mode>`. */
   position: string | null;
@@ -82,7 +82,7 @@ export function writeTextPacket(
 }
 
 /**
- * `STX 'E' <label> <data>`. §2 names the labels `7` Serial Address, `-` Network Query,
+ * `STX 'E' <label> <data>`. §5 names the labels `7` Serial Address, `-` Network Query,
  * `*` Serial Error Status, `,` Soft Reset, and says ACK/NAK is enabled by a Write Special
  * Function without giving its label or data: the caller supplies both from the full spec.
  */

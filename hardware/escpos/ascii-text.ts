@@ -3,7 +3,7 @@
  *
  * Why: the library's `append()` meets a character missing from the current code page,
  * tries every known code page, switches permanently and writes `ESC t n` mid-line
- * (hardware-protocols.md §1.7). Swahili and English need only ASCII (§1.1: the only mark
+ * (docs/protocols/escpos.md §7). Swahili and English need only ASCII (§1: the only mark
  * is the apostrophe in `ng'`), so PC437 (`ESC t 0`) covers both once typographic
  * punctuation is mapped back to ASCII. Control characters are removed too: a centre name
  * holding `1B ..` or `10 04 n` must never become a printer command.

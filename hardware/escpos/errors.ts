@@ -1,7 +1,9 @@
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
+
 /**
  * Errors of the ESC/POS printer driver, its codec and its emulator. Each carries a stable
  * `code` (never reused) so the hub branches on codes, not on message text
- * (style-anchors §2.12, node-serialport's `DisconnectedError.disconnected`).
+ * (hardware/hardware-error.ts).
  */
 export type EscposErrorCode =
   /** The ticket cannot be turned into bytes (bad number, time zone, QR payload). */
@@ -15,9 +17,9 @@ export type EscposErrorCode =
    */
   | 'line_dropped'
   /**
-   * No `GS r 1` barrier reply within the print timeout (§1.6 step 4: went offline
-   * mid-ticket, e.g. paper ran out), or the printer held the job back with XOFF for as
-   * long. The ticket may be partly printed: re-check status, reprint or void.
+   * No `GS r 1` barrier reply within the print timeout (docs/protocols/escpos.md §6
+   * step 4: went offline mid-ticket, e.g. paper ran out), or the printer held the job
+   * back with XOFF for as long. The ticket may be partly printed: re-check status, reprint or void.
    */
   | 'print_not_confirmed'
   /** A `DLE EOT` query went unanswered (inside `checkStatus`, which reports `offline`). */
@@ -29,20 +31,11 @@ export type EscposErrorCode =
   /** Something is already attached to the emulator's one serial port. */
   | 'emulator_attached';
 
-export class EscposError extends Error {
-  readonly code: EscposErrorCode;
-  /** True when the error means the line to the printer went away (reconnect follows). */
-  readonly disconnected: boolean;
-
+export class EscposError extends HardwareError<EscposErrorCode> {
   constructor(code: EscposErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EscposError';
-    this.code = code;
-    this.disconnected = code === 'line_dropped' || code === 'not_connected';
+    super('EscposError', code, message, options, code === 'line_dropped' || code === 'not_connected');
   }
 }
 
-/** Whether `error` is an `EscposError` with `code`. */
-export function isEscposError(error: unknown, code?: EscposErrorCode): error is EscposError {
-  return error instanceof EscposError && (code === undefined || error.code === code);
-}
+/** Whether `error` is an `EscposError` (with `code`, if given). */
+export const isEscposError = (error: unknown, code?: EscposErrorCode): error is EscposError => isErrorOf(EscposError, error, code);

@@ -1,6 +1,6 @@
 /**
  * The printer's command parser (the emulator's framing + codec layer): ESC/POS bytes in,
- * commands out, with the exact lengths of hardware-protocols.md §1.1 — `GS ( k` by
+ * commands out, with the exact lengths of docs/protocols/escpos.md §1 — `GS ( k` by
  * pL/pH, `GS k` 65..73 by n (0..6 NUL-terminated), `GS V 65/66` with one extra byte.
  * Incremental (bytes may be split anywhere), never throws, bounded memory.
  */
@@ -54,7 +54,7 @@ const FS = 0x1c;
 const MAX_STORED = 0xffff;
 const MAX_NUL_TERMINATED = 255;
 
-/** ESC commands with a fixed count of parameter bytes (§1.1 and common neighbours). */
+/** ESC commands with a fixed count of parameter bytes (§1 and common neighbours). */
 const ESC_PARAMS: Record<number, number> = {
   0x40: 0, 0x21: 1, 0x61: 1, 0x45: 1, 0x2d: 1, 0x64: 1, 0x74: 1, 0x4d: 1, 0x32: 0, 0x33: 1,
   0x4a: 1, 0x7b: 1, 0x3d: 1, 0x47: 1, 0x52: 1, 0x42: 2, 0x70: 3,

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { PrinterClock } from './clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
+import { SerialLine } from '../serial/serial-line.ts';
 import { enableAsb, initialise, paperStatusBarrier, realtimeStatus } from './commands.ts';
 import { EscposError } from './errors.ts';
-import { watchLine } from './line-watch.ts';
 import { PrinterLine } from './printer-line.ts';
 import { resolveOptions, type EscposPrinterEvents, type EscposPrinterOptions, type PrinterStatus, type ResolvedOptions } from './printer-options.ts';
-import type { PrinterPort } from './printer-port.ts';
 import { ReplyFramer } from './reply-framer.ts';
 import { ReplyQueue } from './reply-queue.ts';
 import { conditionFromAsb, conditionFromEot, decodeAsb, decodeEot2, printerState, sameCondition, type PrinterCondition, type PrinterState } from './status.ts';
@@ -17,18 +16,19 @@ const asError = (value: unknown): Error => (value instanceof Error ? value : new
 const noop = (): void => undefined;
 
 /**
- * ESC/POS ticket printer on a serial line (hardware-protocols.md §1.6): owns the port,
+ * ESC/POS ticket printer on a serial line (docs/protocols/escpos.md §6): owns the port,
  * keeps the state pushed by Automatic Status Back, answers `checkStatus()` with
  * `DLE EOT 1/2/4` before a number is allocated, writes jobs and waits for their `GS r 1`
  * barrier, and reopens the port with backoff when the line drops. Status checks and job
- * writes go through one queue, so a `DLE EOT` never lands inside a job's bytes (§1.6
+ * writes go through one queue, so a `DLE EOT` never lands inside a job's bytes (§6
  * step 5); a check may run while an earlier job waits for its barrier.
  */
 export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   readonly path: string;
   readonly baudRate: number;
   readonly #options: ResolvedOptions;
-  readonly #clock: PrinterClock;
+  readonly #clock: Clock;
+  readonly #serial: SerialLine;
   readonly #framer = new ReplyFramer();
   readonly #eot: ReplyQueue<number>;
   readonly #barriers: ReplyQueue<number>;
@@ -37,8 +37,8 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   #status: PrinterStatus;
   #started = false;
   #closed = false;
-  #attempt = 0;
-  #cancelReconnect: (() => void) | undefined;
+  /** Settles `start()` with the outcome of the first attempt. */
+  #firstAttempt: ((connected: boolean) => void) | undefined;
   readonly #counters = { lateReplies: 0, unexpectedReplies: 0 };
 
   /** Only assigns (and checks the options); `start()` opens the port. */
@@ -51,6 +51,24 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     this.#eot = new ReplyQueue(this.#clock, this.#options.statusTimeoutMs);
     this.#barriers = new ReplyQueue(this.#clock, this.#options.staleReplyMs);
     this.#status = { state: 'offline', condition: undefined, source: 'line', at: this.#clock.now() };
+    this.#serial = new SerialLine({
+      path: this.path,
+      baudRate: this.baudRate,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      binding: this.#options.binding,
+      clock: this.#clock,
+      reconnectDelaysMs: this.#options.reconnectDelaysMs,
+      lineCheckMs: this.#options.lineCheckMs,
+      // A job waits for its barrier (and XOFF) with its own timeouts; a write itself never gives up.
+      writeTimeoutMs: 0,
+    });
+    this.#serial.on('open', () => this.#opened());
+    this.#serial.on('data', (chunk) => this.#line && this.#received(this.#line, chunk));
+    this.#serial.on('close', (error) => this.#lost(error));
+    this.#serial.on('openFailed', () => this.#settleFirstAttempt(false));
+    this.#serial.on('retry', (retry) => this.emit('retry', retry));
   }
 
   get connected(): boolean {
@@ -79,11 +97,13 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     if (this.#closed) throw new EscposError('printer_closed', 'the printer driver is closed');
     if (this.#started) return this.connected;
     this.#started = true;
-    return this.#connect();
+    const first = new Promise<boolean>((resolve) => (this.#firstAttempt = resolve));
+    this.#serial.start();
+    return first;
   }
 
   /**
-   * §1.6 step 3: `10 04 01`, `10 04 02`, `10 04 04` (and `10 04 03` when EOT2 reports an
+   * §6 step 3: `10 04 01`, `10 04 02`, `10 04 04` (and `10 04 03` when EOT2 reports an
    * error), replies matched in FIFO order, each within `statusTimeoutMs`. Never rejects
    * for the printer's sake: no line or no answer is `offline`. Rejects only once closed.
    */
@@ -109,7 +129,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
 
   /**
    * Writes a job (from `buildTicketBytes`) and resolves when its `GS r 1` barrier is
-   * answered: the printer processed the whole job (§1.6 step 4; "accepted", not "in the
+   * answered: the printer processed the whole job (§6 step 4; "accepted", not "in the
    * citizen's hand"). A job not ending in `1D 72 01` gets one appended; a job must hold
    * no other `GS r`. Rejects with `not_connected`, `line_dropped` (the line failed during
    * the write or before the reply), `print_not_confirmed` (no reply within
@@ -118,7 +138,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
    */
   async print(job: Uint8Array): Promise<void> {
     if (this.#closed) throw new EscposError('printer_closed', 'the printer driver is closed');
-    // `GS a` again after the job: the job's own `ESC @` may have disabled ASB (§1.3).
+    // `GS a` again after the job: the job's own `ESC @` may have disabled ASB (§3).
     const bytes = Buffer.concat([job, endsWithBarrier(job) ? Buffer.alloc(0) : BARRIER, enableAsb(this.#options.asbMask)]);
     const pending = await this.#exclusive(async () => {
       const line = this.#line;
@@ -138,7 +158,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     try {
       await pending.promise;
     } catch (error) {
-      // §1.6 step 4: no barrier reply = went offline mid-ticket; re-run DLE EOT so the
+      // §6 step 4: no barrier reply = went offline mid-ticket; re-run DLE EOT so the
       // state (and 'state' listeners) learn why.
       if (error instanceof EscposError && error.code === 'print_not_confirmed') this.checkStatus().catch(noop);
       throw error;
@@ -149,14 +169,11 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#cancelReconnect?.();
     const closed = new EscposError('printer_closed', 'the printer driver is closed');
     this.#eot.clear(closed);
     this.#barriers.clear(closed);
-    const line = this.#line;
-    if (!line) return;
-    await new Promise<void>((resolve) => (line.port.isOpen ? line.port.close(() => resolve()) : resolve()));
-    this.#lost(line, undefined);
+    this.#settleFirstAttempt(false);
+    await this.#serial.stop();
   }
 
   /** Runs `task` after every earlier one: one writer on the line at a time. */
@@ -166,63 +183,29 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     return result;
   }
 
-  async #connect(): Promise<boolean> {
-    this.#cancelReconnect = undefined;
-    if (this.#closed) return false;
-    let port: PrinterPort;
-    try {
-      port = this.#options.openPort({ path: this.path, baudRate: this.baudRate });
-      await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
-    } catch (error) {
-      this.#scheduleReconnect(asError(error));
-      return false;
-    }
-    if (this.#closed) {
-      port.close(noop);
-      return false;
-    }
-    const line = this.#attach(port);
-    try {
-      // §1.6 step 2: reset, then Automatic Status Back for online/error/paper.
-      await this.#exclusive(() => line.send(Buffer.concat([initialise(), enableAsb(this.#options.asbMask)])));
-    } catch {
-      return false; // the line dropped at once; #lost scheduled the next attempt
-    }
-    this.#attempt = 0;
-    this.emit('connected');
-    // A printer without ASB still gets a state; one with ASB answers both.
-    this.checkStatus().catch(noop);
-    return true;
-  }
-
-  #attach(port: PrinterPort): PrinterLine {
-    const line = new PrinterLine(port, this.#clock, this.#options.writeChunkBytes);
+  /** The port opened: a new session; reset the printer and turn on ASB, then report. */
+  #opened(): void {
+    const line = new PrinterLine(this.#serial, this.#clock, this.#options.writeChunkBytes);
     this.#line = line;
     this.#framer.reset();
-    let failure: Error | undefined;
-    port.on('data', (chunk) => {
-      if (this.#line === line) this.#received(line, chunk);
-    });
-    port.on('error', (error) => {
-      failure ??= error;
-      if (port.isOpen) port.close(noop);
-      else this.#lost(line, failure);
-    });
-    // serialport 13 closes with a DisconnectedError when a read fails (a PTY whose
-    // far side closed gives EIO), without an 'error' event.
-    port.on('close', (error) => this.#lost(line, failure ?? error ?? undefined));
-    // Often no read fails at all when the device goes: watch for it.
-    const stopWatching = watchLine(port, this.#clock, this.#options.lineCheckMs, (error) => this.#lost(line, failure ?? error));
-    void line.lost.then(stopWatching);
-    return line;
+    // docs/protocols/escpos.md §6 step 2: reset, then Automatic Status Back for online/error/paper.
+    this.#exclusive(() => line.send(Buffer.concat([initialise(), enableAsb(this.#options.asbMask)]))).then(
+      () => {
+        if (this.#line !== line) return this.#settleFirstAttempt(false);
+        this.emit('connected');
+        this.#settleFirstAttempt(true);
+        // A printer without ASB still gets a state; one with ASB answers both.
+        this.checkStatus().catch(noop);
+      },
+      () => this.#settleFirstAttempt(false), // the line dropped at once; the serial line retries
+    );
   }
 
-  #lost(line: PrinterLine, error: Error | undefined): void {
-    if (this.#line !== line) return;
+  /** The line closed (error: why it was lost) or `close()` closed it. */
+  #lost(error: Error | undefined): void {
+    const line = this.#line;
+    if (!line) return;
     this.#line = undefined;
-    line.port.removeAllListeners();
-    line.port.on('error', noop); // a late error on a dead port must not crash the hub
-    if (line.port.isOpen) line.port.close(noop);
     const dropped = this.#closed
       ? new EscposError('printer_closed', 'the printer driver is closed')
       : new EscposError('line_dropped', `the serial line to the printer at ${this.path} ${error ? `failed: ${error.message}` : 'closed'}`, { cause: error });
@@ -231,16 +214,12 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     this.#barriers.clear(dropped);
     this.#setStatus(undefined, 'line');
     this.emit('disconnected', error);
-    if (!this.#closed) this.#scheduleReconnect(error);
   }
 
-  #scheduleReconnect(error: Error | undefined): void {
-    if (this.#closed || this.#cancelReconnect) return;
-    const delays = this.#options.reconnectDelaysMs;
-    const delayMs = delays[Math.min(this.#attempt, delays.length - 1)]!;
-    this.#attempt++;
-    this.#cancelReconnect = this.#clock.setTimer(() => void this.#connect(), delayMs);
-    this.emit('retry', { attempt: this.#attempt, delayMs, error });
+  #settleFirstAttempt(connected: boolean): void {
+    const settle = this.#firstAttempt;
+    this.#firstAttempt = undefined;
+    settle?.(connected);
   }
 
   #received(line: PrinterLine, chunk: Buffer): void {
@@ -276,7 +255,7 @@ export class EscposPrinter extends EventEmitter<EscposPrinterEvents> {
     const waits = selectors.map(() => this.#eot.expect());
     const settled = Promise.allSettled(waits.map((wait) => wait.promise));
     try {
-      // Real-time: answered even with the buffer full, so XOFF does not hold these (§1.2).
+      // Real-time: answered even with the buffer full, so XOFF does not hold these (§2).
       await line.send(Buffer.concat(selectors.map(realtimeStatus)));
       for (const wait of waits) {
         wait.arm(this.#options.statusTimeoutMs, () => new EscposError('no_reply', `no DLE EOT reply from the printer at ${this.path} within ${this.#options.statusTimeoutMs} ms`));

@@ -2,7 +2,7 @@ import type { EscposCommand } from './escpos-parser.ts';
 
 export type Align = 'left' | 'center' | 'right';
 
-/** A printed line with the attributes of its first character (§1.1 ESC a/E/!, GS !). */
+/** A printed line with the attributes of its first character (docs/protocols/escpos.md §1: ESC a/E/!, GS !). */
 export interface PrintedLine {
   text: string;
   align: Align;
@@ -40,7 +40,7 @@ const ERROR_LEVELS = { 0x30: 'L', 0x31: 'M', 0x32: 'Q', 0x33: 'H' } as const;
 const TICKETS_KEPT = 200;
 
 /**
- * The emulated print mechanism: executes parsed commands (§1.1) into paper items —
+ * The emulated print mechanism: executes parsed commands (§1) into paper items —
  * lines with attributes, QR payloads, barcodes, cuts — and groups them into tickets at
  * each cut. Status commands (`GS a`, `GS r`) and real-time ones belong to the emulator.
  */
@@ -147,7 +147,7 @@ export class PrintModel {
         return this.#place({ type: 'raster', width: command.width, height: command.height });
       case 'cut': {
         const mode = FULL_CUTS.has(command.m) ? 'full' : PARTIAL_CUTS.has(command.m) ? 'partial' : undefined;
-        if (!mode || this.#pending) return this.#ignore(); // §1.1: only at the start of a line
+        if (!mode || this.#pending) return this.#ignore(); // §1: only at the start of a line
         this.#current.push({ type: 'cut', mode });
         this.#finishTicket(mode);
         return 0;

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { EscposError } from './errors.ts';
+import { openDeviceEnd } from '../serial/device-end.ts';
+import type { LoopbackDevice } from '../serial/loopback-binding.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
 import { EscposParser, type EscposCommand } from './escpos-parser.ts';
-import { LoopbackPort } from './loopback-port.ts';
 import { PrintModel, type PrintedTicket } from './print-model.ts';
 import { RealtimeScanner } from './realtime-scanner.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
-import { openSerialDevice } from './serial-device.ts';
 import { asbFrameBytes, eotReplyByte, paperStatusByte, type PrinterMechanism } from './status-bytes.ts';
 
 export type PaperLevel = 'ok' | 'nearEnd' | 'end';
@@ -15,7 +16,7 @@ export interface PrinterEmulatorOptions {
   columns?: number;
   /** Receive buffer; XOFF when 256 bytes or fewer are free, XON at 512; overflow is lost. Default 4096. */
   bufferSize?: number;
-  /** Whether a near-end sensor is fitted (otherwise near-end bits stay 0, §1.2 n = 4). Default true. */
+  /** Whether a near-end sensor is fitted (otherwise near-end bits stay 0, §2 n = 4). Default true. */
   nearEndSensor?: boolean;
 }
 
@@ -34,19 +35,19 @@ interface Link {
 }
 
 /**
- * A behaving ESC/POS printer (hardware-protocols.md §1.8), in-process (`receive` +
- * 'transmit', or `openPort()` for the driver) or on a serial device (`attachSerial`).
+ * A behaving ESC/POS printer (docs/protocols/escpos.md §8), in-process (`receive` +
+ * 'transmit', or `attachLoopback` for the driver) or on a serial device (`attachSerial`).
  *
  * - A real-time scanner sees every received byte first and answers `DLE EOT n` at once,
- *   also inside other commands' data and while offline (§1.2); `DLE ENQ 1/2` clears a
+ *   also inside other commands' data and while offline (§2); `DLE ENQ 1/2` clears a
  *   cutter error (2 also drops the buffer).
  * - Received bytes are buffered and executed in order by `EscposParser` → `PrintModel`
  *   only while able: online, cover closed, paper not at its end, no cutter error. Paper
  *   end stops execution mid-job and holds the rest (no `GS r` reply); loading paper with
- *   the cover closed executes what was held (§1.8).
+ *   the cover closed executes what was held (§8).
  * - `GS a n` sends the 4-byte ASB frame at once and again on every change of an enabled
  *   group; `ESC @` disables ASB (the harsher reading of the manuals, so a driver must
- *   re-enable it after each job). `GS r 1` answers when reached, in order (§1.5).
+ *   re-enable it after each job). `GS r 1` answers when reached, in order (§5).
  */
 export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
   readonly model: PrintModel;
@@ -133,12 +134,12 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#changed();
   }
 
-  /** The 1-byte reply to `DLE EOT n` for the current state (§1.2), or undefined for other n. */
+  /** The 1-byte reply to `DLE EOT n` for the current state (§2), or undefined for other n. */
   eotReply(n: number): number | undefined {
     return eotReplyByte(this.#mechanism(), n);
   }
 
-  /** The 4-byte ASB frame for the current state (§1.3). */
+  /** The 4-byte ASB frame for the current state (§3). */
   asbFrame(): [number, number, number, number] {
     return asbFrameBytes(this.#mechanism());
   }
@@ -163,52 +164,50 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#run();
   }
 
-  /** The in-process line for `EscposPrinter`'s `openPort` option (one at a time). */
-  openPort(): LoopbackPort {
-    return new LoopbackPort(
-      (bytes) => this.receive(bytes),
-      (port) => {
-        if (this.#link) return new EscposError('emulator_attached', 'something is already attached to the emulated printer');
-        this.#attach({ deliver: (bytes) => port.deliver(bytes), close: async () => port.lost() });
-        return undefined;
-      },
-      () => this.#detach(undefined),
-    );
-  }
-
-  /** Serves the printer on a serial device (the device end of a PTY pair). */
-  async attachSerial(path: string, options: { baudRate?: number } = {}): Promise<{ close(): Promise<void> }> {
-    if (this.#link) throw new EscposError('emulator_attached', 'something is already attached to the emulated printer');
-    const holding: Link = { deliver: () => undefined, close: async () => undefined };
-    this.#link = holding;
+  /**
+   * Serves the printer at an in-process loopback port: each time a host opens it, that
+   * host is attached (one at a time: while something else is attached the host is hung
+   * up on with `emulator_attached`), and its closing detaches it.
+   */
+  attachLoopback(device: LoopbackDevice): void {
     let link: Link | undefined;
-    try {
-      link = await openSerialDevice(path, options.baudRate ?? 19_200, {
-        received: (bytes) => this.receive(bytes),
-        onEnd: (error) => {
-          if (link && this.#link === link) this.#detach(error);
-        },
-      });
-    } catch (error) {
-      if (this.#link === holding) this.#link = undefined;
-      throw error;
-    }
-    this.#link = undefined;
-    this.#attach(link);
-    const attached = link;
-    return { close: () => attached.close() };
+    device.on('hostOpen', () => {
+      if (this.#link) return device.hangUp(new EscposError('emulator_attached', 'something is already attached to the emulated printer'));
+      const attached: Link = { deliver: (bytes) => device.toHost(bytes), close: async () => device.hangUp() };
+      link = attached;
+      this.#link = attached;
+    });
+    device.on('hostBytes', (bytes) => link && this.#link === link && this.receive(bytes));
+    device.on('hostClose', () => {
+      if (link && this.#link === link) this.#detach(undefined);
+      link = undefined;
+    });
   }
 
-  /** Pulls the line: the host sees its port close. The printer keeps its state and can be attached again. */
+  /** Serves the printer on a serial device (the device end of a PTY pair, or an adapter wired to a real host). */
+  async attachSerial(path: string, options: { baudRate?: number; binding?: SerialBinding } = {}): Promise<{ close(): Promise<void> }> {
+    if (this.#link) throw new EscposError('emulator_attached', 'something is already attached to the emulated printer');
+    let link: Link = { deliver: () => undefined, close: async () => undefined };
+    this.#link = link; // held while opening: one attachment at a time
+    const current = (): boolean => this.#link === link;
+    try {
+      const settings = { path, baudRate: options.baudRate ?? 19_200, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+      const end = await openDeviceEnd(settings, { received: (bytes) => current() && this.receive(bytes), ended: (error) => current() && this.#detach(error) }, options);
+      link = { deliver: (bytes) => end.transmit(bytes), close: () => end.close() };
+      this.#link = link;
+    } catch (error) {
+      if (current()) this.#link = undefined;
+      throw new EscposError('serial_open_failed', `the emulated printer cannot serve ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    return { close: () => link.close() };
+  }
+
+  /** Ends the attached connection (the host sees its port lost). The printer keeps its state and can be attached again. */
   async close(): Promise<void> {
     const link = this.#link;
     if (!link) return;
     this.#detach(undefined);
     await link.close();
-  }
-
-  #attach(link: Link): void {
-    this.#link = link;
   }
 
   #detach(error: Error | undefined): void {
@@ -227,7 +226,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
     this.#link?.deliver(out);
   }
 
-  /** §1.2: `DLE EOT n` and `DLE ENQ n` act on receipt, wherever they appear. */
+  /** §2: `DLE EOT n` and `DLE ENQ n` act on receipt, wherever they appear. */
   #realtime(byte: number): 'clear' | undefined {
     const command = this.#scanner.push(byte);
     if (command?.fn === 'eot') {
@@ -271,7 +270,7 @@ export class PrinterEmulator extends EventEmitter<PrinterEmulatorEvents> {
       case 'transmitStatus':
         if (command.n === 1 || command.n === 49) {
           this.counters.statusReplies++;
-          this.#transmit([paperStatusByte(this.#mechanism())]); // §1.5, in order
+          this.#transmit([paperStatusByte(this.#mechanism())]); // §5, in order
         } else if (command.n === 2 || command.n === 50) {
           this.#transmit([0x00]);
         }

@@ -1,22 +1,21 @@
-import type { PrinterClock } from './clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
+import type { SerialLine } from '../serial/serial-line.ts';
 import { EscposError } from './errors.ts';
-import type { PrinterPort } from './printer-port.ts';
 
 const noop = (): void => undefined;
 
 /**
- * One open connection to the printer: the port, its XON/XOFF state and the writes on it.
+ * One session on the line to the printer: its XON/XOFF state and the job writes in it.
  * When the line goes (`markLost`), every write in progress and every XOFF wait rejects
- * with the given error at once — serialport 13 never calls back a write or drain on a
- * port that closed under it, so nothing here waits on those callbacks alone.
+ * with the given error at once, so no job waits on a line that is gone.
  */
 export class PrinterLine {
-  readonly port: PrinterPort;
   /** Resolves (never rejects) with the error pending work fails with once the line is gone. */
   readonly lost: Promise<EscposError>;
-  /** Whether an ASB frame arrived on this connection (so `GS a` took effect). */
+  /** Whether an ASB frame arrived in this session (so `GS a` took effect). */
   asbSeen = false;
-  readonly #clock: PrinterClock;
+  readonly #serial: SerialLine;
+  readonly #clock: Clock;
   readonly #chunkBytes: number;
   readonly #failed: Promise<never>;
   #markLost: (error: EscposError) => void = noop;
@@ -24,8 +23,8 @@ export class PrinterLine {
   #xoff = false;
   readonly #xonWaiters = new Set<() => void>();
 
-  constructor(port: PrinterPort, clock: PrinterClock, chunkBytes: number) {
-    this.port = port;
+  constructor(serial: SerialLine, clock: Clock, chunkBytes: number) {
+    this.#serial = serial;
     this.#clock = clock;
     this.#chunkBytes = chunkBytes;
     this.lost = new Promise<EscposError>((resolve) => (this.#markLost = resolve));
@@ -37,7 +36,7 @@ export class PrinterLine {
     return this.#gone;
   }
 
-  /** Whether the printer holds us off with XOFF (§1.4). */
+  /** Whether the printer holds us off with XOFF (docs/protocols/escpos.md §4). */
   get held(): boolean {
     return this.#xoff;
   }
@@ -60,15 +59,23 @@ export class PrinterLine {
   /**
    * Writes `bytes` in chunks, each drained before the next. With `holdTimeoutMs`, an
    * XOFF pauses the write before the next chunk for at most that long (then rejects
-   * with `print_not_confirmed`); without it XOFF is ignored (real-time commands, §1.2:
-   * answered even with the buffer full).
+   * with `print_not_confirmed`); without it XOFF is ignored (real-time commands are
+   * answered even with the buffer full: docs/protocols/escpos.md §2).
    */
   async send(bytes: Buffer, holdTimeoutMs?: number): Promise<void> {
     for (let offset = 0; offset < bytes.length; offset += this.#chunkBytes) {
       if (holdTimeoutMs !== undefined && this.#xoff) await Promise.race([this.#waitForXon(holdTimeoutMs), this.#failed]);
       if (this.#gone) return this.#failed;
-      await Promise.race([writeAndDrain(this.port, bytes.subarray(offset, offset + this.#chunkBytes)), this.#failed]);
+      await Promise.race([this.#write(bytes.subarray(offset, offset + this.#chunkBytes)), this.#failed]);
     }
+  }
+
+  #write(chunk: Buffer): Promise<void> {
+    return this.#serial.write(chunk).catch((error: Error) => {
+      // The line closing fails the write and then marks the session lost: report why it went.
+      if (this.#gone) return this.#failed;
+      throw new EscposError('line_dropped', `writing to the printer failed: ${error.message}`, { cause: error });
+    });
   }
 
   #waitForXon(timeoutMs: number): Promise<void> {
@@ -85,12 +92,4 @@ export class PrinterLine {
       this.#xonWaiters.add(done);
     });
   }
-}
-
-function writeAndDrain(port: PrinterPort, bytes: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => reject(new EscposError('line_dropped', `writing to the printer failed: ${error.message}`, { cause: error }));
-    port.write(bytes, (error) => error && fail(error));
-    port.drain((error) => (error ? fail(error) : resolve()));
-  });
 }

@@ -1,40 +1,41 @@
-import { systemPrinterClock, type PrinterClock } from './clock.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
+import { systemBinding } from '../serial/system-binding.ts';
 import { ASB_ONLINE_ERROR_PAPER } from './commands.ts';
-import { openSerialPort, type PortFactory } from './printer-port.ts';
 import type { PrinterCondition, PrinterState } from './status.ts';
 
-/** Options of `EscposPrinter`; defaults follow hardware-protocols.md §1.6. */
+/** Options of `EscposPrinter`; defaults follow docs/protocols/escpos.md §6. */
 export interface EscposPrinterOptions {
   /** Serial device, e.g. `/dev/ttyUSB0`, `/dev/serial/by-id/…`, or a PTY. */
   path: string;
   /** Default 19200 (the usual ESC/POS serial default). */
   baudRate?: number;
-  /** Wait for each `DLE EOT` reply; a timeout means offline/unpowered (§1.6: 300–500 ms). Default 500. */
+  /** Wait for each `DLE EOT` reply; a timeout means offline/unpowered (§6: 300–500 ms). Default 500. */
   statusTimeoutMs?: number;
-  /** Wait for the `GS r 1` barrier after the job is written, and the longest XOFF hold (§1.6: 3–5 s). Default 5000. */
+  /** Wait for the `GS r 1` barrier after the job is written, and the longest XOFF hold (§6: 3–5 s). Default 5000. */
   printTimeoutMs?: number;
   /** Delays between reopen attempts; the last repeats. Default [100, 250, 500, 1000, 2000, 5000]. */
   reconnectDelaysMs?: readonly number[];
-  /** Whether a paper near-end sensor is fitted (§1.6 step 3). Default true. */
+  /** Whether a paper near-end sensor is fitted (§6 step 3). Default true. */
   nearEndSensor?: boolean;
-  /** `GS a n` sent on connect (§1.3). Default 0x0E: online/offline + error + paper. */
+  /** `GS a n` sent on connect (§3). Default 0x0E: online/offline + error + paper. */
   asbMask?: number;
-  /** Jobs are written in pieces of this size so an XOFF can hold them (§1.4). Default 256. */
+  /** Jobs are written in pieces of this size so an XOFF can hold them (§4). Default 256. */
   writeChunkBytes?: number;
   /** How long a timed-out barrier still absorbs its late reply (see `ReplyQueue`). Default 60000. */
   staleReplyMs?: number;
-  /** How often to check, without a byte on the wire, that the device is still there (`watchLine`); 0 = never. Default 1000. */
+  /** How often to check, without a byte on the wire, that the device is still there (docs/protocols/serial-lines.md); 0 = never. Default 1000. */
   lineCheckMs?: number;
   /** Time source for every wait; default the system clock. The hub passes its `Clock`. */
-  clock?: PrinterClock;
-  /** Opens the port; default serialport 13 (`openSerialPort`). Tests pass an in-process port. */
-  openPort?: PortFactory;
+  clock?: Clock;
+  /** How the port is opened; default serialport 13 (`systemBinding`). Tests pass a `LoopbackBinding`. */
+  binding?: SerialBinding;
 }
 
 /** The printer's state as last learned, and from where. */
 export interface PrinterStatus {
   state: PrinterState;
-  /** `undefined`: no line, or the printer did not answer (§1.6: timeout = offline). */
+  /** `undefined`: no line, or the printer did not answer (§6: timeout = offline). */
   condition: PrinterCondition | undefined;
   source: 'asb' | 'eot' | 'line';
   /** Clock time it was learned. */
@@ -81,7 +82,7 @@ export function resolveOptions(options: EscposPrinterOptions): ResolvedOptions {
     writeChunkBytes: positive('writeChunkBytes', options.writeChunkBytes ?? 256),
     staleReplyMs: positive('staleReplyMs', options.staleReplyMs ?? 60_000),
     lineCheckMs,
-    clock: options.clock ?? systemPrinterClock,
-    openPort: options.openPort ?? openSerialPort,
+    clock: options.clock ?? systemClock,
+    binding: options.binding ?? systemBinding,
   };
 }

@@ -5,7 +5,7 @@ export type RealtimeCommand = { fn: 'eot'; n: number } | { fn: 'enq'; n: number 
  * Finds `DLE EOT n` (`10 04 n`) and `DLE ENQ n` (`10 05 n`) anywhere in the bytes a
  * printer receives, across chunk boundaries, ahead of the command parser: a printer
  * acts on them at once, also inside other commands' parameters or image data and while
- * offline (hardware-protocols.md §1.2, §1.8).
+ * offline (docs/protocols/escpos.md §2, §8).
  */
 export class RealtimeScanner {
   #before = -1;

@@ -8,7 +8,7 @@ const XON_FREE = 512;
  * The printer's receive buffer: bytes wait here until the mechanism executes them.
  * Bytes beyond its size are lost (counted), as on a real printer whose host ignored
  * XOFF. `flowControl()` says when to send XOFF (256 bytes or fewer free) and XON again
- * (512 or more free), each once per crossing (§1.4).
+ * (512 or more free), each once per crossing (docs/protocols/escpos.md §4).
  */
 export class ReceiveBuffer {
   readonly size: number;

@@ -1,6 +1,6 @@
 import { isAsbFirstByte, isEotReply, isPlainStatusByte } from './status.ts';
 
-/** XON / XOFF (DC1 / DC3): software flow control from the printer (§1.4). */
+/** XON / XOFF (DC1 / DC3): software flow control from the printer (docs/protocols/escpos.md §4). */
 export const XON = 0x11;
 export const XOFF = 0x13;
 
@@ -8,9 +8,9 @@ export const XOFF = 0x13;
 export type RxEvent =
   /** A `DLE EOT n` reply (`0xx1xx10`): real-time, answered ahead of buffered data. */
   | { type: 'eot'; byte: number }
-  /** An Automatic Status Back frame: `0xx1xx00` then three `0xx0xxxx` bytes (§1.3). */
+  /** An Automatic Status Back frame: `0xx1xx00` then three `0xx0xxxx` bytes (§3). */
   | { type: 'asb'; bytes: [number, number, number, number] }
-  /** A non-real-time one-byte reply (`0xx0xxxx`): here the `GS r 1` barrier (§1.5). */
+  /** A non-real-time one-byte reply (`0xx0xxxx`): here the `GS r 1` barrier (§5). */
   | { type: 'gsr'; byte: number }
   /** The printer asks the host to stop sending. */
   | { type: 'xoff' }
@@ -22,7 +22,7 @@ export type Reply = Extract<RxEvent, { type: 'eot' | 'asb' | 'gsr' }>;
 export const isReply = (event: RxEvent): event is Reply => event.type !== 'xon' && event.type !== 'xoff';
 
 /**
- * The framing layer of the printer's RX stream (§1.4, Citizen CT-S310 patterns): feed it
+ * The framing layer of the printer's RX stream (§4, Citizen CT-S310 patterns): feed it
  * chunks as they arrive, get replies back. It never throws and keeps at most one partial
  * ASB frame, so bytes split across reads decode the same as whole ones.
  *

@@ -1,4 +1,4 @@
-import type { PrinterClock } from './clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 
 /** One expected reply: register before writing the request, arm once it is written. */
 export interface PendingReply<T> {
@@ -19,19 +19,19 @@ interface Entry<T> {
 
 /**
  * Replies of one kind matched to requests in FIFO order, each with its own timeout (the
- * printer answers `DLE EOT` and `GS r` strictly in order: §1.2, §1.5). A request whose
- * wait timed out stays in line as "abandoned" for `graceMs`, so its late reply is
- * absorbed instead of being taken as the answer to a later request — e.g. the barrier
- * of a ticket stuck behind paper end, answered when paper is loaded. After `graceMs`
- * it is forgotten (the printer lost it: power cycle), so later replies match again.
- * The zigbee-herdsman `Waitress` shape (style-anchors §1), specialised to FIFO.
+ * printer answers `DLE EOT` and `GS r` strictly in order: docs/protocols/escpos.md §2,
+ * §5). A request whose wait timed out stays in line as "abandoned" for `graceMs`, so its
+ * late reply is absorbed instead of being taken as the answer to a later request — e.g.
+ * the barrier of a ticket stuck behind paper end, answered when paper is loaded. After
+ * `graceMs` it is forgotten (the printer lost it: power cycle), so later replies match again.
+ * The zigbee-herdsman `Waitress` shape, specialised to FIFO.
  */
 export class ReplyQueue<T> {
-  readonly #clock: PrinterClock;
+  readonly #clock: Clock;
   readonly #graceMs: number;
   #entries: Entry<T>[] = [];
 
-  constructor(clock: PrinterClock, graceMs: number) {
+  constructor(clock: Clock, graceMs: number) {
     this.#clock = clock;
     this.#graceMs = graceMs;
   }

@@ -1,6 +1,6 @@
 /**
  * The printer side of the status codec: the bytes a printer in a given condition sends
- * (hardware-protocols.md §1.2, §1.3, §1.5) — the inverse of `status.ts`, used by the
+ * (docs/protocols/escpos.md §2, §3, §5) — the inverse of `status.ts`, used by the
  * emulator and by round-trip tests.
  */
 export interface PrinterMechanism {
@@ -9,7 +9,7 @@ export interface PrinterMechanism {
   cutterError: boolean;
   /** Executing received data: online, cover closed, paper loaded, no error. */
   executing: boolean;
-  /** Whether a paper near-end sensor is fitted. Paper end also reads as near end (§1.2 `7E`). */
+  /** Whether a paper near-end sensor is fitted. Paper end also reads as near end (§2 `7E`). */
   nearEndSensor: boolean;
 }
 
@@ -34,11 +34,11 @@ export function eotReplyByte(m: PrinterMechanism, n: number): number | undefined
   return undefined;
 }
 
-/** The 4-byte Automatic Status Back frame (§1.3); healthy is `10 00 00 00`. */
+/** The 4-byte Automatic Status Back frame (§3); healthy is `10 00 00 00`. */
 export function asbFrameBytes(m: PrinterMechanism): [number, number, number, number] {
   const { end, near } = sensor(m);
   return [0x10 | (m.executing ? 0 : 0x08) | (m.coverOpen ? 0x20 : 0), m.cutterError ? 0x08 : 0, (near ? 0x03 : 0) | (end ? 0x0c : 0), 0x00];
 }
 
-/** The reply to `GS r 1` (§1.5): bits 0,1 near end, bits 2,3 paper end. */
+/** The reply to `GS r 1` (§5): bits 0,1 near end, bits 2,3 paper end. */
 export const paperStatusByte = (m: PrinterMechanism): number => asbFrameBytes(m)[2];

@@ -1,6 +1,6 @@
 /**
- * Pure decoders for the printer's status replies (hardware-protocols.md §1.2 DLE EOT,
- * §1.3 ASB, §1.5 GS r) and the mapping of what they say to the hub's printer states.
+ * Pure decoders for the printer's status replies (docs/protocols/escpos.md §2 DLE EOT,
+ * §3 ASB, §5 GS r) and the mapping of what they say to the hub's printer states.
  * Nothing here throws: a byte that does not have a reply's fixed bits decodes to
  * `undefined`, so garbage on the line can never be mistaken for a healthy printer.
  */
@@ -8,40 +8,40 @@
 /** The hub's printer states (hub/peripherals/ticket-printer.ts `PrinterState`). */
 export type PrinterState = 'ready' | 'paper_near_end' | 'paper_end' | 'cover_open' | 'offline';
 
-/** `DLE EOT n` selectors (§1.2). */
+/** `DLE EOT n` selectors (§2). */
 export type EotQuery = 1 | 2 | 3 | 4;
 
 const bit = (byte: number, n: number): boolean => (byte & (1 << n)) !== 0;
 
-/** §1.2: every DLE EOT reply has bit1 = 1, bit4 = 1, bit0 = 0, bit7 = 0 (`0xx1xx10`). */
+/** §2: every DLE EOT reply has bit1 = 1, bit4 = 1, bit0 = 0, bit7 = 0 (`0xx1xx10`). */
 export const isEotReply = (byte: number): boolean => (byte & 0x93) === 0x12;
-/** §1.4: ASB bytes 2–4 and GS r replies have bit4 = 0, bit7 = 0 (`0xx0xxxx`). */
+/** §4: ASB bytes 2–4 and GS r replies have bit4 = 0, bit7 = 0 (`0xx0xxxx`). */
 export const isPlainStatusByte = (byte: number): boolean => (byte & 0x90) === 0x00;
-/** §1.4: the first ASB byte is `0xx1xx00`. */
+/** §4: the first ASB byte is `0xx1xx00`. */
 export const isAsbFirstByte = (byte: number): boolean => (byte & 0x93) === 0x10;
 
-/** `10 04 01` printer status (§1.2 n = 1). */
+/** `10 04 01` printer status (§2 n = 1). */
 export interface EotPrinterStatus {
   drawerHigh: boolean; // bit2
   offline: boolean; // bit3
   waitingOnlineRecovery: boolean; // bit5 (Epson; undefined on Samsung SRP-350)
   feedButton: boolean; // bit6
 }
-/** `10 04 02` offline cause (§1.2 n = 2). */
+/** `10 04 02` offline cause (§2 n = 2). */
 export interface EotOfflineCause {
   coverOpen: boolean; // bit2
   feeding: boolean; // bit3: paper fed by the FEED button
   paperEndStop: boolean; // bit5: printing stopped by paper end
   errorOccurred: boolean; // bit6
 }
-/** `10 04 03` error cause (§1.2 n = 3). */
+/** `10 04 03` error cause (§2 n = 3). */
 export interface EotErrorCause {
   recoverableError: boolean; // bit2 (black-mark error on Citizen)
   cutterError: boolean; // bit3: clear with DLE ENQ
   unrecoverableError: boolean; // bit5
   autoRecoverableError: boolean; // bit6: head over-temperature
 }
-/** `10 04 04` roll paper sensor (§1.2 n = 4); Citizen splits near-end over bits 2 and 3. */
+/** `10 04 04` roll paper sensor (§2 n = 4); Citizen splits near-end over bits 2 and 3. */
 export interface EotPaperSensor {
   paperNearEnd: boolean; // bits 2,3 (0C)
   paperEnd: boolean; // bits 5,6 (60)
@@ -67,7 +67,7 @@ export function decodeEot4(byte: number): EotPaperSensor | undefined {
   return { paperNearEnd: (byte & 0x0c) !== 0, paperEnd: (byte & 0x60) !== 0 };
 }
 
-/** §1.3 Automatic Status Back, the 4-byte frame sent after `GS a n` and on each change. */
+/** §3 Automatic Status Back, the 4-byte frame sent after `GS a n` and on each change. */
 export interface AsbStatus extends EotPrinterStatus, EotErrorCause, EotPaperSensor {
   coverOpen: boolean;
   /** Byte 1 bit6: paper being fed by the FEED button. */
@@ -95,7 +95,7 @@ export function decodeAsb(frame: ArrayLike<number>): AsbStatus | undefined {
 }
 
 /**
- * §1.5 `GS r 1` reply. The printer never executes GS r while out of paper, so this is
+ * §5 `GS r 1` reply. The printer never executes GS r while out of paper, so this is
  * a completion barrier, not a paper-out detector; `paperEnd` is decoded for completeness.
  */
 export function decodeGsrPaper(byte: number): EotPaperSensor | undefined {
@@ -121,7 +121,7 @@ export interface PrinterCondition {
 /** The replies to `10 04 01/02/04` (and `03` when EOT2 reported an error), by selector. */
 export type EotReplies = { 1: number; 2: number; 4: number; 3?: number };
 
-/** Combines DLE EOT replies; `undefined` if any reply lacks the fixed bits (§1.2). */
+/** Combines DLE EOT replies; `undefined` if any reply lacks the fixed bits (§2). */
 export function conditionFromEot(replies: EotReplies): PrinterCondition | undefined {
   const printer = decodeEot1(replies[1]);
   const cause = decodeEot2(replies[2]);
@@ -162,16 +162,16 @@ export function conditionFromAsb(asb: AsbStatus): PrinterCondition {
 
 export interface StateOptions {
   /**
-   * Whether a paper near-end sensor is fitted (§1.6 step 3: must be configurable as "not
+   * Whether a paper near-end sensor is fitted (§6 step 3: must be configurable as "not
    * fitted"); when false the near-end bits are ignored. Default true.
    */
   nearEndSensor?: boolean;
 }
 
 /**
- * The hub's state for a condition; `undefined` (no reply: §1.6 "timeout =
+ * The hub's state for a condition; `undefined` (no reply: §6 "timeout =
  * disconnected/unpowered") is `offline`. Paper end wins over cover open because it names
- * what the technician must do (the cover is opened to load paper). Refuses per §1.6
+ * what the technician must do (the cover is opened to load paper). Refuses per §6
  * step 3: EOT1.bit3, EOT2.bit2/5/6, EOT3.bit3/5, EOT4 & 60.
  */
 export function printerState(condition: PrinterCondition | undefined, options: StateOptions = {}): PrinterState {

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { systemClock } from '../../runtime/clock.ts';
 import { UNO_ANALOG_CHANNELS, UNO_TOTAL_PINS, type FirmataVersion } from './constants.ts';
 import { FirmataEmulatorError } from './emulator-errors.ts';
 import { HostMessageParser } from './host-message-parser.ts';
 import type { HostMessage } from './host-messages.ts';
-import { LoopbackTransport } from './loopback-transport.ts';
-import { openSerialLink, type SerialLink } from './serial-link.ts';
+import { openDeviceEnd, type DeviceEnd } from '../serial/device-end.ts';
+import { LoopbackBinding } from '../serial/loopback-binding.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
+import { FIRMATA_BAUD, openFirmataTransport } from './firmata-transport.ts';
 import type { FirmataTransport, OutputChange, SerialAttachment, SimulatedFirmataBoard } from './simulated-board.ts';
 import { StandardFirmata } from './standard-firmata.ts';
 
@@ -15,7 +18,7 @@ export interface FirmataBoardEmulatorOptions {
   firmwareName?: string;
   /**
    * Pins wired as push buttons to ground (default D2–D5, the EIFD rating buttons,
-   * hardware-protocols.md §7): `setInput(pin, true)` releases such a pin, which then
+   * docs/protocols/firmata.md §7): `setInput(pin, true)` releases such a pin, which then
    * reads high only if the firmware enabled its pull-up — as on the real board and the
    * avr8js oracle. `setInput(pin, true)` on any other pin drives it high.
    */
@@ -34,6 +37,8 @@ export interface FirmataBoardEmulatorEvents {
 const HISTORY_LIMIT = 10_000;
 /** Re-announce period on a serial device until the host speaks (see `attachSerial`). */
 const SERIAL_ANNOUNCE_MS = 100;
+/** The path of the in-process port behind `attachTransport` (each has a binding of its own). */
+const IN_PROCESS_PATH = 'firmata-board';
 
 interface Link {
   deliver(bytes: Buffer): void;
@@ -143,21 +148,14 @@ export class FirmataBoardEmulator extends EventEmitter<FirmataBoardEmulatorEvent
    */
   attachTransport(): FirmataTransport {
     this.#claimPort();
-    const transport = new LoopbackTransport(
-      (bytes) => this.#fromHost(bytes),
-      () => this.#detach(link, undefined),
-    );
-    const link: Link = {
-      deliver: (bytes) => transport.deliver(bytes),
-      close: async () => transport.lost(),
-    };
+    const binding = new LoopbackBinding();
+    const device = binding.createPort(IN_PROCESS_PATH);
+    const link: Link = { deliver: (bytes) => device.toHost(bytes), close: async () => device.hangUp() };
     this.#link = link;
-    setImmediate(() => {
-      if (this.#link !== link) return;
-      transport.opened();
-      this.#boot();
-    });
-    return transport;
+    device.on('hostOpen', () => this.#link === link && this.#boot());
+    device.on('hostBytes', (bytes) => this.#link === link && this.#fromHost(bytes));
+    device.on('hostClose', () => this.#detach(link, undefined));
+    return openFirmataTransport(IN_PROCESS_PATH, { binding });
   }
 
   /**
@@ -165,40 +163,46 @@ export class FirmataBoardEmulator extends EventEmitter<FirmataBoardEmulatorEvent
    * DTR line, so the board cannot see the host open its end, and bytes written before
    * that are discarded (serialport flushes input on open). A real Nano boots when the
    * host opens the port; to match, the board re-boots and re-announces every 100 ms until
-   * the host's first byte (hardware-protocols.md §5.2: ready in ~130 ms instead of
+   * the host's first byte (docs/protocols/firmata.md §4: ready in ~130 ms instead of
    * firmata-io's 5 s `reportVersionTimeout`).
    */
-  async attachSerial(path: string): Promise<SerialAttachment> {
+  async attachSerial(path: string, options: { binding?: SerialBinding } = {}): Promise<SerialAttachment> {
     this.#claimPort();
     const pending: Link = { deliver: () => undefined, close: async () => undefined };
     this.#link = pending; // hold the port while opening
-    let announcer: NodeJS.Timeout | undefined;
-    let link: SerialLink | undefined;
+    let cancelAnnouncer: (() => void) | undefined;
+    let end: DeviceEnd;
+    let link: Link | undefined;
     try {
-      link = await openSerialLink(path, {
-        toBoard: (bytes) => {
-          clearInterval(announcer);
-          this.#fromHost(bytes);
+      end = await openDeviceEnd(
+        { path, baudRate: FIRMATA_BAUD, dataBits: 8, parity: 'none', stopBits: 1 },
+        {
+          received: (bytes) => {
+            cancelAnnouncer?.();
+            if (link && this.#link === link) this.#fromHost(bytes);
+          },
+          ended: (error) => {
+            cancelAnnouncer?.();
+            if (link) this.#detach(link, error);
+          },
         },
-        onEnd: (error) => {
-          clearInterval(announcer);
-          if (link) this.#detach(link, error);
-        },
-      });
+        options.binding ? { binding: options.binding } : {},
+      );
     } catch (error) {
       if (this.#link === pending) this.#link = undefined;
-      throw error;
+      throw new FirmataEmulatorError('serial_open_failed', `the emulated board cannot serve ${path}: ${(error as Error).message}`, { cause: error });
     }
-    const serial = link;
+    const serial: Link = { deliver: (bytes) => end.transmit(bytes), close: () => end.close() };
     if (this.#link !== pending) {
       await serial.close();
       throw new FirmataEmulatorError('board_closed', 'the board was closed while its serial port was opening');
     }
+    link = serial;
     this.#link = serial;
     this.#boot();
     // Skipped while earlier bytes are stuck: with nobody on the far end the PTY fills
     // up, and queueing more would grow memory for as long as the host stays away.
-    announcer = setInterval(() => serial.backlogged || this.#boot(), SERIAL_ANNOUNCE_MS).unref();
+    cancelAnnouncer = systemClock.setRepeating(() => end.backlogged || this.#boot(), SERIAL_ANNOUNCE_MS);
     return { close: () => serial.close() };
   }
 

@@ -3,7 +3,7 @@ import { Command, NONE, Sysex, type PinCapability } from './constants.ts';
 /**
  * Pure encoders for what a board sends its host (firmata/protocol `protocol.md`), each
  * returning the exact bytes StandardFirmata writes. Golden-byte tests pin them to
- * captures from the real firmware (hardware-protocols.md §5).
+ * captures from the real firmware (docs/protocols/firmata.md §2).
  */
 
 const lsb = (value: number): number => value & 0x7f;

@@ -1,7 +1,7 @@
 /**
  * Firmata wire constants and the ATmega328P (Uno/Nano) pin layout StandardFirmata
  * exposes. Values match firmata/protocol `protocol.md` 2.5.1, firmata/arduino
- * `FirmataConstants.h` and firmata-io 2.3.0 `lib/firmata.js` (hardware-protocols.md §5).
+ * `FirmataConstants.h` and firmata-io 2.3.0 `lib/firmata.js` (docs/protocols/firmata.md §2).
  */
 
 /** Status bytes. Those below 0xF0 carry a port, pin or channel in their low nibble. */
@@ -49,7 +49,7 @@ export const PinMode = {
 /** Marks the end of one pin's capabilities, or "no analog channel" in the mapping. */
 export const NONE = 0x7f;
 
-/** The protocol versions emulated: the 2.4 avrgirl hex and a 2.5.x build (§5, §6). */
+/** The protocol versions emulated: the 2.4 avrgirl hex and a 2.5.x build (docs/protocols/firmata.md §2, §5). */
 export type FirmataVersion = '2.4' | '2.5';
 
 export const UNO_TOTAL_PINS = 20;
@@ -76,7 +76,7 @@ export interface PinCapability {
 /**
  * What StandardFirmata reports per pin, in its order (StandardFirmata.ino
  * `CAPABILITY_QUERY`): INPUT, [PULLUP,] OUTPUT, ANALOG, PWM, SERVO, I2C. The 2.4 hex has no
- * PULLUP entry; its whole response is then 159 bytes (hardware-protocols.md §5).
+ * PULLUP entry; its whole response is then 159 bytes (docs/protocols/firmata.md §2).
  */
 export function unoCapabilities(version: FirmataVersion): PinCapability[][] {
   const pins: PinCapability[][] = [];

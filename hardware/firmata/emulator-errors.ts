@@ -1,3 +1,5 @@
+import { HardwareError } from '../hardware-error.ts';
+
 /**
  * Errors of the pure-JS Firmata board emulator. Each carries a stable `code` (never
  * reused; the same vocabulary as the avr8js harness's `AvrHarnessError`, so one suite can
@@ -13,12 +15,8 @@ export type FirmataEmulatorErrorCode =
   /** The serial device could not be opened. */
   | 'serial_open_failed';
 
-export class FirmataEmulatorError extends Error {
-  readonly code: FirmataEmulatorErrorCode;
-
+export class FirmataEmulatorError extends HardwareError<FirmataEmulatorErrorCode> {
   constructor(code: FirmataEmulatorErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'FirmataEmulatorError';
-    this.code = code;
+    super('FirmataEmulatorError', code, message, options);
   }
 }

@@ -135,7 +135,7 @@ export class PinBank {
       const bit = (value & bitOf(pinNumber)) !== 0;
       if (pin.mode === PinMode.OUTPUT || this.#version === '2.4') {
         // 2.4 writes the PORT bit of INPUT pins too: 1 turns the pull-up on, 0 off
-        // (hardware-protocols.md §5.1, legacy pull-up).
+        // (docs/protocols/firmata.md §3, legacy pull-up).
         pin.latch = bit;
       } else if (bit && pin.state !== 1) {
         // 2.5 only ever enables it (`pinMode(pin, INPUT_PULLUP)`); a 0 changes the

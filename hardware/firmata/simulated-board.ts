@@ -1,9 +1,11 @@
 import type { EventEmitter } from 'node:events';
+import type { SerialBinding } from '../serial/serial-binding.ts';
 
 /**
  * What firmata-io needs from a transport (firmata-io 2.3.0 `lib/firmata.js`): an
- * emitter of `open`, `data`, `close`, `error` with `write(buf, cb)`. serialport 13's
- * `SerialPort` is one; the simulated boards hand out in-process ones for fast tests.
+ * emitter of `open`, `data`, `close`, `error` with `write(buf, cb)`. Ours is
+ * `SerialFirmataTransport` on a serial line (firmata-transport.ts), over the OS or,
+ * for the simulated boards' in-process attachments, over a loopback binding.
  */
 export interface FirmataTransport extends EventEmitter {
   write(data: Buffer, callback?: (error?: Error | null) => void): unknown;
@@ -27,7 +29,7 @@ export interface SerialAttachment {
 /**
  * A Firmata board under test, whether the pure-JS emulator or the real StandardFirmata
  * firmware running in avr8js: one suite runs against both, and a divergence means the
- * emulator is wrong (hardware-protocols.md §6).
+ * emulator is wrong (docs/protocols/firmata.md §4).
  *
  * Events: `output` (OutputChange) whenever a host-driven pin changes level.
  */
@@ -36,10 +38,10 @@ export interface SimulatedFirmataBoard extends EventEmitter {
   setInput(pin: number, high: boolean): void;
   /** Whether the board currently drives `pin` high. */
   outputHigh(pin: number): boolean;
-  /** A transport connected to this board in-process, for firmata-io. */
+  /** A transport connected to this board in-process (a loopback port of its own), for firmata-io. */
   attachTransport(): FirmataTransport;
-  /** Serves the board on a serial device (one end of a PTY pair), 57600 baud. */
-  attachSerial(path: string): Promise<SerialAttachment>;
+  /** Serves the board on a serial device (one end of a PTY pair), 57600 baud; `binding` defaults to the OS's. */
+  attachSerial(path: string, options?: { binding?: SerialBinding }): Promise<SerialAttachment>;
   /** Stops the board (and any attachment). */
   close(): Promise<void>;
 }

@@ -35,7 +35,7 @@ export interface FirmwareSink {
  * firmata/arduino `StandardFirmata.ino` (2.4.x and 2.5.x) over a `PinBank`. No I/O and no
  * timers: `receive` is one pass of the firmware's `loop()` (process the messages that
  * arrived, then `checkDigitalInputs`), and a wiring change re-checks at once, so every
- * edge is reported — the firmware does not debounce (hardware-protocols.md §5.2, §7).
+ * edge is reported — the firmware does not debounce (docs/protocols/firmata.md §4, §7).
  */
 export class StandardFirmata {
   readonly pins: PinBank;

@@ -1,7 +1,7 @@
 /**
  * Text for boards that only render 7-bit printable ASCII (20–7E): the Alpha sign on a
- * 7E1 line (hardware-protocols.md §2) and the DM-D display in its default code table
- * (§3). Shared with hardware/vfd/; it belongs in hardware/serial/ next to pty-pair.ts.
+ * 7E1 line (docs/protocols/alpha-sign.md §2) and the DM-D display in its default code
+ * table (docs/protocols/dm-d.md §5). Shared by hardware/alpha/ and hardware/vfd/.
  *
  * Control bytes must never reach the wire inside text: on an Alpha sign they are framing
  * (SOH/STX/ETX/EOT) or formatting codes (ESC starts a mode field), on a DM-D display they

@@ -13,9 +13,9 @@ export interface PtyPair {
 }
 
 /**
- * Starts `socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B` (hardware-protocols.md
- * §1.9) and resolves once both links exist. Closing kills socat, which makes both ends
- * report EOF/EIO, as pulling the USB cable does.
+ * Starts `socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B`
+ * (docs/protocols/serial-lines.md §2) and resolves once both links exist. Closing kills
+ * socat, which makes both ends report EOF/EIO, as pulling the USB cable does.
  */
 export async function openPtyPair(options: { dir?: string } = {}): Promise<PtyPair> {
   // A given dir gives the same paths again: a board replugged into the same port

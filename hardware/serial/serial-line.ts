@@ -1,110 +1,67 @@
 import { EventEmitter } from 'node:events';
-import { SerialPort } from 'serialport';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { watchLine } from './dead-line.ts';
+import type { SerialBinding, SerialPortHandle, SerialSettings } from './serial-binding.ts';
+import { SerialLineError } from './serial-errors.ts';
+import { systemBinding } from './system-binding.ts';
 
 /**
- * A serial line that stays open: it opens the port, reopens it with backoff whenever it
- * closes (a pulled USB adapter, or a PTY whose socat went away), and turns writes into
- * promises that settle once the bytes drained. Shared by the Alpha hall-board driver and
- * the DM-D counter-display driver (hardware/vfd/); it belongs in hardware/serial/.
- *
- * A PTY host end only notices its far side vanished when a write fails with EIO
- * (hardware/firmata/serial-link.ts; reads stay silent), so an idle line is probed with
- * bytes the device ignores (NUL for both boards) every `probeIntervalMs`.
+ * The one serial line every driver and emulator in hardware/ talks through: it opens a
+ * port through a `SerialBinding`, decides by the one dead-line policy (dead-line.ts) when
+ * the far end is gone, reopens with backoff until stopped, and turns writes into
+ * promises that settle once the bytes drained, with a code when they do not
+ * (docs/protocols/serial-lines.md).
  */
 
-/** Structurally the hub's `Clock` (hub/clock.ts) minus `setRepeating`; nothing here imports the hub. */
-export interface LineClock {
-  now(): number;
-  /** Runs `fn` once after `ms`; returns a cancel function. */
-  setTimer(fn: () => void, ms: number): () => void;
-}
-
-/** Wall clock and Node timers, unref'd so a waiting driver never keeps a process alive. */
-export const systemLineClock: LineClock = {
-  now: () => Date.now(),
-  setTimer(fn, ms) {
-    const handle = setTimeout(fn, ms);
-    handle.unref();
-    return () => clearTimeout(handle);
-  },
-};
-
-export interface SerialSettings {
-  path: string;
-  baudRate: number;
-  dataBits: 5 | 6 | 7 | 8;
-  parity: 'none' | 'even' | 'odd' | 'mark' | 'space';
-  stopBits: 1 | 1.5 | 2;
-}
-
-/** The parts of a serialport 13 `SerialPortStream` the line uses (`SerialPortMock` fits too). */
-export interface SerialPortLike {
-  readonly isOpen: boolean;
-  open(callback: (error: Error | null) => void): void;
-  close(callback?: (error: Error | null) => void): void;
-  write(data: Buffer, callback?: (error: Error | null | undefined) => void): boolean;
-  drain(callback?: (error: Error | null) => void): void;
-  set(options: { dtr?: boolean }, callback?: (error: Error | null) => void): void;
-  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  on(event: 'close', listener: (error?: Error | null) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  removeAllListeners(): unknown;
-}
-
-/** Creates an unopened port; the default is serialport 13's `SerialPort` on the OS binding. */
-export type OpenSerialPort = (settings: SerialSettings) => SerialPortLike;
-
-export const openSystemPort: OpenSerialPort = (settings) => new SerialPort({ ...settings, autoOpen: false });
-
 export interface SerialLineOptions extends SerialSettings {
-  /** `false`: lower DTR right after opening (§2: some Alpha signs reset on DTR). Default: as the OS leaves it. */
+  /** Default: serialport 13 on the OS (`systemBinding`). Tests pass a `LoopbackBinding`. */
+  binding?: SerialBinding;
+  /** Times reopen delays, line checks and write timeouts. Default: the system clock. */
+  clock?: Clock;
+  /** `false`: lower DTR right after opening (some Alpha signs reset on DTR). Default: as the OS leaves it. */
   dtr?: boolean;
-  clock?: LineClock;
-  /** Reopen after a close or a failed open (default true); `false` = one open, one close. */
+  /** Reopen after a loss or a failed open (default true); `false` = one open, one close. */
   reconnect?: boolean;
-  /** First reopen delay; doubles per failed attempt up to `maxReconnectMs`. Default 500. */
-  reconnectMs?: number;
-  /** Default 10 000. */
-  maxReconnectMs?: number;
-  /** Idle time after which `probeBytes` are written to notice a vanished device; 0 = never. Default 5000. */
-  probeIntervalMs?: number;
-  probeBytes?: Buffer;
-  /** How long a write may take to drain before it is reported as stuck. Default 5000. */
+  /** Delays before reopen attempts 1, 2, …; the last repeats; back to the first once open. Default `doublingDelays(500, 10_000)`. */
+  reconnectDelaysMs?: readonly number[];
+  /** How often the idle modem-line check runs (dead-line.ts); 0 = never. Default 1000. */
+  lineCheckMs?: number;
+  /** How long a write may take to drain before it rejects with `write_timeout`; 0 = no limit. Default 5000. */
   writeTimeoutMs?: number;
-  openPort?: OpenSerialPort;
-}
-
-export type SerialLineErrorCode = 'not_open' | 'write_failed' | 'write_timeout';
-
-export class SerialLineError extends Error {
-  readonly code: SerialLineErrorCode;
-  constructor(code: SerialLineErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SerialLineError';
-    this.code = code;
-  }
 }
 
 export interface SerialLineEvents {
   open: [];
-  /** The port closed; `error` says why when it failed rather than being closed. */
+  /** The port closed: `error` says why it was lost; undefined when `stop()` closed it. */
   close: [Error | undefined];
-  /** An open attempt failed; another follows after the backoff. */
+  /** An open attempt failed (the binding's error); a retry follows unless `reconnect` is false. */
   openFailed: [Error];
+  /** The next open attempt is due in `delayMs` (after a loss or a failed open). */
+  retry: [{ attempt: number; delayMs: number; error: Error | undefined }];
   data: [Buffer];
 }
 
+/** `first`, doubled per attempt, capped at `max`: [500, 1000, 2000, 4000, 8000, 10000]. */
+export function doublingDelays(firstMs: number, maxMs: number): number[] {
+  const delays = [Math.min(firstMs, maxMs)];
+  while (delays.at(-1)! < maxMs) delays.push(Math.min(delays.at(-1)! * 2, maxMs));
+  return delays;
+}
+
+const noop = (): void => undefined;
+
 export class SerialLine extends EventEmitter<SerialLineEvents> {
   readonly settings: SerialSettings;
+  readonly #binding: SerialBinding;
+  readonly #clock: Clock;
   readonly #options: SerialLineOptions;
-  readonly #clock: LineClock;
-  readonly #openPort: OpenSerialPort;
-  #port: SerialPortLike | undefined;
-  #open = false;
+  readonly #delays: readonly number[];
+  #port: SerialPortHandle | undefined;
+  #opening: Promise<void> | undefined;
   #started = false;
-  #delay: number;
-  #cancelTimer: (() => void) | undefined;
-  #cancelProbe: (() => void) | undefined;
+  #attempt = 0;
+  #cancelRetry: (() => void) | undefined;
+  #stopWatching: (() => void) | undefined;
   readonly #pending = new Set<(error: Error) => void>();
 
   constructor(options: SerialLineOptions) {
@@ -112,131 +69,139 @@ export class SerialLine extends EventEmitter<SerialLineEvents> {
     const { path, baudRate, dataBits, parity, stopBits } = options;
     this.settings = { path, baudRate, dataBits, parity, stopBits };
     this.#options = options;
-    this.#clock = options.clock ?? systemLineClock;
-    this.#openPort = options.openPort ?? openSystemPort;
-    this.#delay = options.reconnectMs ?? 500;
+    this.#binding = options.binding ?? systemBinding;
+    this.#clock = options.clock ?? systemClock;
+    this.#delays = options.reconnectDelaysMs?.length ? options.reconnectDelaysMs : doublingDelays(500, 10_000);
   }
 
   get isOpen(): boolean {
-    return this.#open;
+    return this.#port !== undefined;
   }
 
-  /** Starts opening the port (and keeps reopening it until `stop`). */
+  /** Writes not yet drained (a device that stopped reading makes this grow). */
+  get pendingWrites(): number {
+    return this.#pending.size;
+  }
+
+  /** Starts opening the port, and keeps reopening it until `stop` (unless `reconnect` is false). */
   start(): void {
     if (this.#started) return;
     this.#started = true;
     this.#connect();
   }
 
-  /** Closes the port and stops reopening it; pending writes fail with `not_open`. */
+  /** Closes the port and stops reopening it; pending writes reject with `not_open`. */
   async stop(): Promise<void> {
     this.#started = false;
-    this.#cancelTimer?.();
-    this.#cancelProbe?.();
+    this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
+    await this.#opening;
     const port = this.#port;
     if (!port) return;
-    await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
     this.#closed(port, undefined);
+    await port.close().catch(noop);
   }
 
-  /** Writes `bytes` and resolves once they drained to the device. */
+  /** Writes `bytes`; resolves once they drained to the device. Rejects with a `SerialLineError`. */
   write(bytes: Buffer): Promise<void> {
     const port = this.#port;
-    if (!port || !this.#open) return Promise.reject(new SerialLineError('not_open', `${this.settings.path} is not open`));
-    this.#scheduleProbe();
+    if (!port) return Promise.reject(new SerialLineError('not_open', `${this.settings.path} is not open`));
+    const timeoutMs = this.#options.writeTimeoutMs ?? 5000;
     return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const cancelTimeout = this.#clock.setTimer(() => settle(new SerialLineError('write_timeout', `${bytes.length} bytes to ${this.settings.path} did not drain within ${this.#options.writeTimeoutMs ?? 5000} ms`)), this.#options.writeTimeoutMs ?? 5000);
       const settle = (error?: Error): void => {
-        if (settled) return;
-        settled = true;
+        if (!this.#pending.delete(settle)) return;
         cancelTimeout();
-        this.#pending.delete(settle);
-        if (error) reject(error instanceof SerialLineError ? error : new SerialLineError('write_failed', `write to ${this.settings.path} failed: ${error.message}`, { cause: error }));
+        if (error) reject(error);
         else resolve();
       };
       this.#pending.add(settle);
-      port.write(bytes, (error) => error && settle(error));
-      port.drain((error) => settle(error ?? undefined));
+      const cancelTimeout =
+        timeoutMs > 0
+          ? this.#clock.setTimer(() => settle(new SerialLineError('write_timeout', `${bytes.length} bytes to ${this.settings.path} did not drain within ${timeoutMs} ms`)), timeoutMs)
+          : noop;
+      port.write(bytes).then(
+        () => settle(),
+        (error: Error) => {
+          settle(new SerialLineError('write_failed', `write to ${this.settings.path} failed: ${error.message}`, { cause: error }));
+          this.#closed(port, error); // dead-line policy: a failed write means the line is gone
+        },
+      );
     });
   }
 
   #connect(): void {
-    this.#cancelTimer = undefined;
-    if (!this.#started || this.#port) return;
-    const port = this.#openPort(this.settings);
-    this.#port = port;
-    port.open((error) => {
-      if (this.#port !== port) {
-        if (!error) port.close(() => undefined); // stopped while opening
-        return;
-      }
-      if (error) {
-        this.#port = undefined;
-        this.emit('openFailed', error);
-        this.#retryLater();
-        return;
-      }
-      port.on('data', (chunk) => this.emit('data', chunk));
-      // serialport may emit 'close' twice (plain, then with the DisconnectedError): the guard in #closed keeps one.
-      port.on('close', (closeError) => this.#closed(port, closeError ?? undefined));
-      port.on('error', (portError) => {
-        this.#closed(port, portError);
-        if (port.isOpen) port.close(() => undefined);
-      });
-      const opened = (): void => {
-        if (this.#port !== port) return;
-        if (!this.#started) {
-          port.close(() => undefined);
-          this.#closed(port, undefined);
-          return;
-        }
-        this.#open = true;
-        this.#delay = this.#options.reconnectMs ?? 500;
-        this.#scheduleProbe();
-        this.emit('open');
-      };
-      if (this.#options.dtr === false) {
-        // Errors ignored: a PTY has no modem lines (ENOTTY), and a sign on an adapter that
-        // cannot lower DTR is no worse off than one never asked to.
-        port.set({ dtr: false }, () => opened());
-      } else {
-        opened();
-      }
-    });
+    this.#cancelRetry = undefined;
+    if (!this.#started || this.#port || this.#opening) return;
+    this.#opening = this.#open().finally(() => (this.#opening = undefined));
   }
 
-  #closed(port: SerialPortLike, error: Error | undefined): void {
+  async #open(): Promise<void> {
+    let port: SerialPortHandle;
+    try {
+      port = await this.#binding.open(this.settings);
+      // Errors ignored: a PTY has no modem lines (ENOTTY), and a sign on an adapter that
+      // cannot lower DTR is no worse off than one never asked to.
+      if (this.#options.dtr === false) await port.set({ dtr: false }).catch(noop);
+    } catch (error) {
+      if (!this.#started) return;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('openFailed', failure);
+      this.#retryLater(failure);
+      return;
+    }
+    if (!this.#started) {
+      await port.close().catch(noop); // stopped while opening
+      return;
+    }
+    this.#port = port;
+    this.#attempt = 0;
+    port.onData((bytes) => this.#port === port && this.emit('data', bytes));
+    port.onLost((error) => this.#closed(port, error));
+    this.#stopWatching = watchLine(port, this.#clock, this.#options.lineCheckMs ?? 1000, (error) => this.#closed(port, error));
+    this.emit('open');
+  }
+
+  /** The port is gone: lost (`error`, by the dead-line policy) or stopped (undefined). */
+  #closed(port: SerialPortHandle, error: Error | undefined): void {
     if (this.#port !== port) return;
     this.#port = undefined;
-    port.removeAllListeners();
-    port.on('error', () => undefined); // late errors from a port we gave up on
-    const wasOpen = this.#open;
-    this.#open = false;
-    this.#cancelProbe?.();
-    for (const settle of [...this.#pending]) settle(error ?? new SerialLineError('not_open', `${this.settings.path} closed`));
-    if (wasOpen) this.emit('close', error);
-    this.#retryLater();
+    this.#stopWatching?.();
+    const pendingError = error
+      ? new SerialLineError('write_failed', `${this.settings.path} was lost before the write drained: ${error.message}`, { cause: error })
+      : new SerialLineError('not_open', `${this.settings.path} was closed`);
+    for (const settle of [...this.#pending]) settle(pendingError);
+    if (error) void port.close().catch(noop); // release the device so it can be reopened
+    this.emit('close', error);
+    if (error) this.#retryLater(error);
   }
 
-  #retryLater(): void {
+  #retryLater(error: Error | undefined): void {
     if (this.#options.reconnect === false) this.#started = false;
     if (!this.#started) return;
-    const delay = this.#delay;
-    this.#delay = Math.min(delay * 2, this.#options.maxReconnectMs ?? 10_000);
-    this.#cancelTimer?.();
-    this.#cancelTimer = this.#clock.setTimer(() => this.#connect(), delay);
+    const delayMs = this.#delays[Math.min(this.#attempt, this.#delays.length - 1)]!;
+    this.#attempt++;
+    this.#cancelRetry?.();
+    this.#cancelRetry = this.#clock.setTimer(() => this.#connect(), delayMs);
+    this.emit('retry', { attempt: this.#attempt, delayMs, error });
   }
+}
 
-  #scheduleProbe(): void {
-    this.#cancelProbe?.();
-    const every = this.#options.probeIntervalMs ?? 5000;
-    if (every <= 0) return;
-    this.#cancelProbe = this.#clock.setTimer(() => {
-      this.#cancelProbe = undefined;
-      if (!this.#open) return;
-      if (this.#pending.size > 0) return this.#scheduleProbe(); // a write is still draining: that one will tell
-      this.write(this.#options.probeBytes ?? Buffer.from([0])).catch(() => undefined); // a failure closes the port
-    }, every);
-  }
+/**
+ * Starts `line` (made with `reconnect: false`) and resolves once it is open; rejects with
+ * `open_failed` (the binding's error as cause) if the one attempt fails.
+ */
+export function openOnce(line: SerialLine): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const opened = (): void => {
+      line.off('openFailed', failed);
+      resolve();
+    };
+    const failed = (error: Error): void => {
+      line.off('open', opened);
+      reject(new SerialLineError('open_failed', `cannot open ${line.settings.path}: ${error.message}`, { cause: error }));
+    };
+    line.once('open', opened);
+    line.once('openFailed', failed);
+    line.start();
+  });
 }

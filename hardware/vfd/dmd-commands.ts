@@ -3,7 +3,7 @@ import { DmdError } from './dmd-errors.ts';
 
 /**
  * Epson DM-D customer display command set ("EPSON mode"), 2×20 VFD — pure encoders
- * (hardware-protocols.md §3). Point to point, no checksum, no ACK. Text is normalised to
+ * (docs/protocols/dm-d.md). Point to point, no checksum, no ACK. Text is normalised to
  * printable ASCII: every byte below 20 is a command on this display.
  */
 export const DMD_COLUMNS = 20;
@@ -23,7 +23,7 @@ export const US = 0x1f;
 export const ROUTES = { printer: 1, display: 2, both: 3 } as const;
 export type DmdRoute = keyof typeof ROUTES;
 
-/** `US MD1/2/3` (§3). */
+/** `US MD1/2/3` (§2). */
 export const MODES = { overwrite: 1, verticalScroll: 2, horizontalScroll: 3 } as const;
 export type DmdMode = keyof typeof MODES;
 
@@ -80,7 +80,7 @@ export const mode = (value: DmdMode): Buffer => Buffer.from([US, MODES[value]]);
 export const route = (target: DmdRoute): Buffer => Buffer.from([ESC, 0x3d, ROUTES[target]]);
 
 /**
- * A whole screen as in the §3 example: `ESC @`, `CLR`, line 1 at (1,1), line 2 at (1,2),
+ * A whole screen as in the §4 example: `ESC @`, `CLR`, line 1 at (1,1), line 2 at (1,2),
  * each cut to 20 characters (`pad: true` fills them to 20 too). `passThrough` prefixes
  * `ESC = 2` for a display in front of a printer.
  */

@@ -1,36 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { SerialLine, SerialLineError, systemLineClock, type LineClock, type OpenSerialPort } from '../serial/serial-line.ts';
+import { systemClock, type Clock } from '../../runtime/clock.ts';
+import { boardLine, type BoardLineOptions } from '../serial/board-line.ts';
+import { isSerialLineError } from '../serial/serial-errors.ts';
+import type { SerialLine } from '../serial/serial-line.ts';
 import { brightness, initialise, route, writeLine } from './dmd-commands.ts';
 import { DmdError, type DmdErrorCode } from './dmd-errors.ts';
 
 /**
  * Driver for an Epson DM-D 2×20 counter display on its own serial line
- * (hardware-protocols.md §3): commands (dmd-commands.ts) → this device. The protocol has
+ * (docs/protocols/dm-d.md): commands (dmd-commands.ts) → this device. The protocol has
  * no ACK, so health is the line's: open, and writes drain within `writeTimeoutMs`; a
  * write error, a stuck write or a close makes it unhealthy. The latest text is kept and
  * written again (after `ESC @`) whenever the line comes back.
  */
 
-export interface DmdDisplayOptions {
-  /** Serial device (a `/dev/serial/by-id/…` path in production). */
-  path: string;
-  /** §3 / DM-D110 default: 9600 8N1. */
-  baudRate?: number;
-  dataBits?: 7 | 8;
-  parity?: 'none' | 'even' | 'odd';
-  stopBits?: 1 | 2;
+/** The line defaults to 9600 8N1, the DM-D110's (docs/protocols/dm-d.md §1); a write not drained in `writeTimeoutMs` makes the display unhealthy. */
+export interface DmdDisplayOptions extends BoardLineOptions {
   /** Display in pass-through in front of a printer: wrap each update in `ESC = 2` … `ESC = 1` (§3). */
   passThrough?: boolean;
   /** `US X n` after each initialise, 1–4. */
   brightness?: number;
-  clock?: LineClock;
-  reconnectMs?: number;
-  maxReconnectMs?: number;
-  /** Idle NUL probe that notices a vanished line (an undefined code: ignored by the display). Default 5000; 0 = off. */
-  probeIntervalMs?: number;
-  /** A write that has not drained by then makes the display unhealthy. Default 5000. */
-  writeTimeoutMs?: number;
-  openPort?: OpenSerialPort;
 }
 
 export type DmdUnhealthyCode = 'disconnected' | 'not_drained' | 'write_failed';
@@ -51,7 +40,7 @@ interface Pending {
 
 export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
   readonly #options: DmdDisplayOptions;
-  readonly #clock: LineClock;
+  readonly #clock: Clock;
   readonly #line: SerialLine;
   #pending: Pending | undefined;
   #latest: [string, string] | undefined;
@@ -62,24 +51,10 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
   constructor(options: DmdDisplayOptions) {
     super();
     this.#options = options;
-    this.#clock = options.clock ?? systemLineClock;
+    this.#clock = options.clock ?? systemClock;
     if (options.brightness !== undefined) brightness(options.brightness); // validate now, not on first show
     this.#health = { healthy: false, code: 'disconnected', message: 'not opened yet', since: this.#clock.now() };
-    const { reconnectMs, maxReconnectMs, probeIntervalMs, writeTimeoutMs, openPort } = options;
-    this.#line = new SerialLine({
-      path: options.path,
-      baudRate: options.baudRate ?? 9600,
-      dataBits: options.dataBits ?? 8,
-      parity: options.parity ?? 'none',
-      stopBits: options.stopBits ?? 1,
-      clock: this.#clock,
-      probeBytes: Buffer.alloc(1),
-      ...(reconnectMs === undefined ? {} : { reconnectMs }),
-      ...(maxReconnectMs === undefined ? {} : { maxReconnectMs }),
-      ...(probeIntervalMs === undefined ? {} : { probeIntervalMs }),
-      ...(writeTimeoutMs === undefined ? {} : { writeTimeoutMs }),
-      ...(openPort === undefined ? {} : { openPort }),
-    });
+    this.#line = boardLine(options, { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, this.#clock);
     this.#line.on('open', () => {
       this.#needsInit = true;
       this.emit('connected');
@@ -160,7 +135,7 @@ export class DmdDisplay extends EventEmitter<DmdDisplayEvents> {
       for (const waiter of job.waiters) waiter.resolve();
       this.emit('delivered', { lines: job.lines });
     } catch (error) {
-      const stuck = error instanceof SerialLineError && error.code === 'write_timeout';
+      const stuck = isSerialLineError(error, 'write_timeout');
       const code: DmdErrorCode = stuck ? 'not_drained' : 'line_dropped';
       const message = error instanceof Error ? error.message : String(error);
       this.#fail(job, code, message, error);

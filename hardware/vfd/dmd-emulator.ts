@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { LoopbackCable } from '../serial/loopback-cable.ts';
-import { SerialLine, type SerialSettings } from '../serial/serial-line.ts';
+import { openDeviceEnd, type DeviceEnd } from '../serial/device-end.ts';
+import type { LoopbackDevice } from '../serial/loopback-binding.ts';
+import type { SerialBinding, SerialSettings } from '../serial/serial-binding.ts';
 import { DmdError } from './dmd-errors.ts';
 import { DmdScreen, type DmdSettings } from './dmd-screen.ts';
 
 /**
- * A behaving Epson DM-D 2×20 customer display (hardware-protocols.md §3): a `DmdScreen`
- * (grid, cursor, settings; see there for what it does where §3 is silent) served
- * in-process through a `LoopbackCable` or on a serial device such as a PTY pair's
+ * A behaving Epson DM-D 2×20 customer display (docs/protocols/dm-d.md §6): a `DmdScreen`
+ * (grid, cursor, settings; see there for what it does where the documents are silent) served
+ * in-process at a `LoopbackDevice` or on a serial device such as a PTY pair's
  * device end. It never transmits: the protocol has no replies.
  */
 
@@ -26,7 +27,7 @@ export interface DmdDisplayEmulatorEvents {
 export class DmdDisplayEmulator extends EventEmitter<DmdDisplayEmulatorEvents> {
   readonly #screen: DmdScreen;
   #shown: [string, string];
-  #line: SerialLine | undefined;
+  #end: DeviceEnd | undefined;
   /** Bytes received so far. */
   bytesReceived = 0;
 
@@ -65,40 +66,30 @@ export class DmdDisplayEmulator extends EventEmitter<DmdDisplayEmulatorEvents> {
     this.emit('changed', now);
   }
 
-  /** Serves the display to a host through an in-process cable. */
-  attachCable(cable: LoopbackCable): void {
-    cable.onHostBytes((bytes) => this.receive(bytes));
+  /** Serves the display at an in-process loopback port. */
+  attachLoopback(device: LoopbackDevice): void {
+    device.on('hostBytes', (bytes) => this.receive(bytes));
   }
 
   /**
    * Serves the display on a serial device (9600 8N1 unless given). Resolves once open;
-   * `detached` when it closes. Not reopened (see `AlphaBus.attachSerial`): attach again.
+   * `detached` when it closes or the host side vanishes. Not reopened: attach again.
    */
-  async attachSerial(path: string, settings: Partial<Omit<SerialSettings, 'path'>> = {}): Promise<{ close(): Promise<void> }> {
-    if (this.#line) await this.#line.stop();
-    const line = new SerialLine({
-      path,
-      baudRate: settings.baudRate ?? 9600,
-      dataBits: settings.dataBits ?? 8,
-      parity: settings.parity ?? 'none',
-      stopBits: settings.stopBits ?? 1,
-      reconnect: false,
-      probeIntervalMs: 0, // a display never transmits
-    });
-    this.#line = line;
-    line.on('data', (bytes) => this.receive(bytes));
-    line.on('close', (error) => this.emit('detached', error));
-    await new Promise<void>((resolve, reject) => {
-      line.once('open', () => resolve());
-      line.once('openFailed', (error) => reject(new DmdError('serial_open_failed', `cannot open ${path} for the emulated display: ${error.message}`, { cause: error })));
-      line.start();
-    });
-    return { close: () => line.stop() };
+  async attachSerial(path: string, settings: Partial<Omit<SerialSettings, 'path'>> & { binding?: SerialBinding } = {}): Promise<{ close(): Promise<void> }> {
+    await this.#end?.close();
+    const line = { path, baudRate: settings.baudRate ?? 9600, dataBits: settings.dataBits ?? 8, parity: settings.parity ?? 'none', stopBits: settings.stopBits ?? 1 } as const;
+    try {
+      const end = await openDeviceEnd(line, { received: (bytes) => this.receive(bytes), ended: (error) => this.emit('detached', error) }, settings.binding ? { binding: settings.binding } : {});
+      this.#end = end;
+      return { close: () => end.close() };
+    } catch (error) {
+      throw new DmdError('serial_open_failed', `the emulated display cannot serve ${path}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /** Closes the serial device, if any. */
   async close(): Promise<void> {
-    await this.#line?.stop();
-    this.#line = undefined;
+    await this.#end?.close();
+    this.#end = undefined;
   }
 }

@@ -1,7 +1,9 @@
+import { HardwareError, isErrorOf } from '../hardware-error.ts';
+
 /**
- * Errors of the DM-D counter-display codec, driver and emulator (hardware-protocols.md §3).
+ * Errors of the DM-D counter-display codec, driver and emulator (docs/protocols/dm-d.md).
  * Each carries a stable `code` (never reused) so the hub branches on codes, not on message
- * text (style-anchors §2.12).
+ * text (hardware/hardware-error.ts).
  */
 export type DmdErrorCode =
   /** A cursor position outside columns 1–20, rows 1–2. */
@@ -14,7 +16,7 @@ export type DmdErrorCode =
   | 'line_dropped'
   /**
    * The bytes did not drain within the write timeout (flow control held them, or nobody
-   * is reading the far end). The protocol has no ACK (§3): this is the health signal.
+   * is reading the far end). The protocol has no ACK (§1): this is the health signal.
    */
   | 'not_drained'
   /** A newer `show` replaced this one before it was written. */
@@ -24,20 +26,11 @@ export type DmdErrorCode =
   /** The emulator could not open its serial device. */
   | 'serial_open_failed';
 
-export class DmdError extends Error {
-  readonly code: DmdErrorCode;
-  /** True when the error means the line went away (a reconnect follows). */
-  readonly disconnected: boolean;
-
+export class DmdError extends HardwareError<DmdErrorCode> {
   constructor(code: DmdErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DmdError';
-    this.code = code;
-    this.disconnected = code === 'not_connected' || code === 'line_dropped';
+    super('DmdError', code, message, options, code === 'not_connected' || code === 'line_dropped');
   }
 }
 
 /** Whether `error` is a `DmdError` (with `code`, if given). */
-export function isDmdError(error: unknown, code?: DmdErrorCode): error is DmdError {
-  return error instanceof DmdError && (code === undefined || error.code === code);
-}
+export const isDmdError = (error: unknown, code?: DmdErrorCode): error is DmdError => isErrorOf(DmdError, error, code);

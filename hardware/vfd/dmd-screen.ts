@@ -1,10 +1,10 @@
 import { BS, CAN, CLR, CR, DMD_COLUMNS, DMD_ROWS, ESC, HOM, HT, LF, US } from './dmd-commands.ts';
 
 /**
- * The state of a DM-D 2×20 display as it interprets bytes (hardware-protocols.md §3):
+ * The state of a DM-D 2×20 display as it interprets bytes (docs/protocols/dm-d.md §2, §6):
  * pure, fed chunk by chunk (a command may be split across chunks), never throws.
  *
- * Where §3 is silent this model chooses, and says so:
+ * Where the documents are silent this model chooses, and says so:
  * - Bytes 20–FF are characters and are shown (80–FF by the code table; `lines()` renders
  *   them as Latin-1). Control bytes 00–1F without a command of their own are ignored
  *   (DLE real-time commands meant for a printer behind the display are control bytes too);

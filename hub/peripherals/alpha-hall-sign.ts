@@ -39,7 +39,7 @@ export class AlphaHallSign implements CallSign {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The shared driver is stopped by whoever made it (serial-signs.ts). */
+  /** The shared driver is stopped by whoever made it (displays-part.ts). */
   async close(): Promise<void> {
     this.#listeners.clear();
   }

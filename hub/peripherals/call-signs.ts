@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 /**
  * A sign that shows calls: an Alpha hall board (one line, "A042 -> 5") or the 2x20
  * display above a counter (two lines). The serial drivers sit behind it
- * (hub/peripherals/serial-signs.ts); health is whether the sign answers.
+ * (hub/peripherals/displays-part.ts makes them); health is whether the sign answers.
  */
 export interface CallSign {
   readonly id: string;

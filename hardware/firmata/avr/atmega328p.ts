@@ -42,7 +42,7 @@ export interface Atmega328pEvents {
  * `millis()` and PWM, USART0 for Serial, GPIO B/C/D, the ADC for analogRead), plus the
  * wiring around it. One instance per power-on: a reset builds a new one.
  *
- * avr8js does not model the internal pull-ups (hardware-protocols.md §6: an open input
+ * avr8js does not model the internal pull-ups (docs/protocols/firmata.md §5: an open input
  * reads 0, so an active-low button reads pressed at boot). The wiring model here supplies
  * them: an open pin reads high exactly when the firmware has the pin as an input with its
  * PORT bit set (ATmega328P datasheet, "Configuring the Pin": DDxn=0, PORTxn=1 = pull-up),
@@ -69,7 +69,7 @@ export class Atmega328p {
 
     this.#usart.onByteTransmit = (byte) => events.transmit(byte);
     // One byte on the wire at a time, at the baud rate the firmware configured: the next
-    // host byte starts when the previous one has been received (hardware-protocols.md §6).
+    // host byte starts when the previous one has been received (docs/protocols/firmata.md §5).
     this.#usart.onRxComplete = () => this.#feed();
     for (const name of ['B', 'C', 'D'] as const) {
       this.#ports[name].addListener(() => {

@@ -1,3 +1,5 @@
+import { HardwareError } from '../../hardware-error.ts';
+
 /**
  * Errors of the avr8js StandardFirmata harness. Each carries a stable `code` (never
  * reused) so tests branch on codes, not on message text.
@@ -22,13 +24,9 @@ export type AvrHarnessErrorCode =
   /** The simulator thread failed to start or died. */
   | 'simulator_failed';
 
-export class AvrHarnessError extends Error {
-  readonly code: AvrHarnessErrorCode;
-
+export class AvrHarnessError extends HardwareError<AvrHarnessErrorCode> {
   constructor(code: AvrHarnessErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AvrHarnessError';
-    this.code = code;
+    super('AvrHarnessError', code, message, options);
   }
 }
 

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { openDeviceEnd, type DeviceEnd } from '../../serial/device-end.ts';
+import { LoopbackBinding } from '../../serial/loopback-binding.ts';
+import type { SerialBinding } from '../../serial/serial-binding.ts';
+import { FIRMATA_BAUD, openFirmataLine, SerialFirmataTransport } from '../firmata-transport.ts';
 import type { FirmataTransport, OutputChange, SerialAttachment, SimulatedFirmataBoard } from '../simulated-board.ts';
 import { AvrHarnessError } from './avr-errors.ts';
 import { FLASH_BYTES, type InputLevel } from './atmega328p.ts';
-import { LoopbackTransport } from '../loopback-transport.ts';
 import { parseIntelHex } from './intel-hex.ts';
-import { attachSerialPort, type SerialLink } from './serial-attachment.ts';
 import type { FromSimulator, SimulatorSetup, ToSimulator } from './simulator-messages.ts';
 import { standardFirmataHex } from './standard-firmata-hex.ts';
 import { PIN_COUNT, assertPin } from './uno-pins.ts';
@@ -15,7 +17,7 @@ export interface AvrFirmataBoardOptions {
   hex?: string;
   /**
    * Pins wired as push buttons to ground (default D2–D5, the EIFD rating buttons,
-   * hardware-protocols.md §7). Released, such a pin is open and reads high only if the
+   * docs/protocols/firmata.md §7). Released, such a pin is open and reads high only if the
    * firmware enabled its pull-up, as on the real board; `setInput(pin, true)` on any
    * other pin drives it high.
    */
@@ -23,6 +25,9 @@ export interface AvrFirmataBoardOptions {
   /** Simulated seconds per wall second (default 1). Above ~2 the simulator just runs flat out. */
   speed?: number;
 }
+
+/** The path of the in-process port behind `attachTransport` (each has a binding of its own). */
+const IN_PROCESS_PATH = 'avr-board';
 
 /** The board's end of whatever is plugged into its serial port. */
 interface Attachment {
@@ -33,7 +38,7 @@ interface Attachment {
 /**
  * The real StandardFirmata firmware on a simulated ATmega328P (avr8js), as a
  * `SimulatedFirmataBoard`: the conformance oracle for the pure-JS emulator
- * (hardware-protocols.md §6). The CPU runs in a worker thread, paced to wall time; this
+ * (docs/protocols/firmata.md §5). The CPU runs in a worker thread, paced to wall time; this
  * object stays on the caller's thread and mirrors the pins from the thread's reports.
  *
  * Like a Nano on USB, the board resets when a host opens its port, and its firmware
@@ -79,46 +84,50 @@ export class AvrFirmataBoard extends EventEmitter<{ output: [OutputChange] }> im
 
   attachTransport(): FirmataTransport {
     this.#claimPort();
-    const transport = new LoopbackTransport(
-      (bytes) => this.#post({ type: 'rx', bytes }, [bytes.buffer as ArrayBuffer]),
-      () => this.#release(attachment),
-    );
-    const attachment: Attachment = { received: (bytes) => transport.deliver(bytes), lost: (error) => transport.lost(error) };
+    const binding = new LoopbackBinding();
+    const device = binding.createPort(IN_PROCESS_PATH);
+    const attachment: Attachment = { received: (bytes) => device.toHost(bytes), lost: (error) => device.hangUp(error ?? undefined) };
     this.#attachment = attachment;
-    this.#start().then(
-      () => {
-        if (this.#attachment !== attachment) return;
-        this.#post({ type: 'reset' });
-        transport.opened();
-      },
-      (error: Error) => this.#release(attachment, error),
-    );
-    return transport;
+    // Opening the port resets the board, as DTR does on a Nano.
+    device.on('hostOpen', () => this.#attachment === attachment && this.#post({ type: 'reset' }));
+    device.on('hostBytes', (bytes) => this.#toBoard(bytes));
+    device.on('hostClose', () => this.#release(attachment));
+    return new SerialFirmataTransport(async () => {
+      try {
+        await this.#start();
+      } catch (error) {
+        this.#release(attachment);
+        throw error; // firmata-io sees it as the transport's `error`
+      }
+      if (this.#attachment !== attachment) throw new AvrHarnessError('board_closed', 'the board was closed while starting');
+      return openFirmataLine(IN_PROCESS_PATH, { binding });
+    });
   }
 
-  async attachSerial(path: string): Promise<SerialAttachment> {
+  async attachSerial(path: string, options: { binding?: SerialBinding } = {}): Promise<SerialAttachment> {
     this.#claimPort();
     // Hold the port from now on, so a second attach during our awaits is refused.
-    let link: SerialLink | null = null;
-    const attachment: Attachment = { received: (bytes) => link?.received(bytes), lost: (error) => link?.lost(error) };
+    let end: DeviceEnd | null = null;
+    const attachment: Attachment = { received: (bytes) => end?.transmit(bytes), lost: () => void end?.close() };
     this.#attachment = attachment;
     try {
       await this.#start();
-      link = await attachSerialPort(path, {
-        toBoard: (bytes) => this.#post({ type: 'rx', bytes }, [bytes.buffer as ArrayBuffer]),
-        onClose: () => this.#release(attachment),
-      });
+      end = await openDeviceEnd(
+        { path, baudRate: FIRMATA_BAUD, dataBits: 8, parity: 'none', stopBits: 1 },
+        { received: (bytes) => this.#toBoard(bytes), ended: () => this.#release(attachment) },
+        options.binding ? { binding: options.binding } : {},
+      );
     } catch (error) {
       this.#release(attachment);
       throw error;
     }
     if (this.#attachment !== attachment) {
-      await link.close();
+      await end.close();
       throw new AvrHarnessError('board_closed', 'the board was closed while its serial port was opening');
     }
     // A PTY carries no DTR, so the "USB plug-in" reset happens when the device end opens.
     this.#post({ type: 'reset' });
-    const opened = link;
+    const opened = end;
     return { close: () => opened.close() };
   }
 
@@ -144,6 +153,12 @@ export class AvrFirmataBoard extends EventEmitter<{ output: [OutputChange] }> im
     if (this.#attachment !== attachment) return;
     this.#attachment = null;
     if (error) attachment.lost(error);
+  }
+
+  /** Host bytes to the board's RX, in a buffer of their own: it is transferred to the simulator thread. */
+  #toBoard(bytes: Uint8Array): void {
+    const own = Uint8Array.from(bytes); // never a view of Buffer's shared pool
+    this.#post({ type: 'rx', bytes: own }, [own.buffer as ArrayBuffer]);
   }
 
   #post(message: ToSimulator, transfer: ArrayBuffer[] = []): void {

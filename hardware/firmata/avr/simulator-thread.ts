@@ -1,6 +1,6 @@
 // The simulator thread: runs the ATmega328P paced to wall time, so StandardFirmata's
 // millis(), sampling interval and UART see real timing, and so the instruction loop
-// (2–3.4x real time flat out on one core, hardware-protocols.md §6; ~2x on the 2-core
+// (2–3.4x real time flat out on one core, docs/protocols/firmata.md §5; ~2x on the 2-core
 // test VM once the JIT has warmed up) never holds up the event loop of the process
 // under test, which also runs an MQTT hub and the bridge.
 import { performance } from 'node:perf_hooks';

@@ -9,7 +9,7 @@ import { AvrHarnessError } from './avr-errors.ts';
 /**
  * Real StandardFirmata for the Uno/Nano (ATmega328P, Firmata 2.4), as built and shipped
  * by avrgirl-arduino (MIT) in its npm tarball. Firmata itself is LGPL-2.1, so the hex is
- * fetched at test time and never committed (hardware-protocols.md §6). The same file,
+ * fetched at test time and never committed (docs/protocols/firmata.md §5). The same file,
  * same hash, is in avrgirl-arduino 4.4.0.
  */
 export const STANDARD_FIRMATA = {

@@ -1,24 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../hub/clock.ts';
+import { ManualClock } from '../../../runtime/clock.ts';
 import { AlphaBus } from '../../../hardware/alpha/alpha-bus.ts';
 import { AlphaSignEmulator } from '../../../hardware/alpha/alpha-emulator.ts';
 import { encodePacket } from '../../../hardware/alpha/alpha-frame.ts';
 import { fieldsForLines, writeSpecialBlock, writeTextPacket } from '../../../hardware/alpha/alpha-text.ts';
-import { LoopbackCable } from '../../../hardware/serial/loopback-cable.ts';
+import { LoopbackBinding } from '../../../hardware/serial/loopback-binding.ts';
 import { flush, hex } from '../board-test-kit.ts';
 
 const text = (address: string, label: string, lines: string[], checksum = true): Buffer =>
   encodePacket(writeTextPacket(address, label, fieldsForLines(lines), { checksum }));
 
 /** A bus whose host end is an in-process cable, with the bytes the signs sent back. */
-async function busWithHost(): Promise<{ bus: AlphaBus; replies: number[]; close(): void }> {
+async function busWithHost(): Promise<{ bus: AlphaBus; replies: number[]; close(): Promise<void> }> {
   const bus = new AlphaBus();
-  const cable = new LoopbackCable();
-  bus.attachCable(cable);
-  const port = cable.openPort({ path: 'loop', baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1 });
-  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  const binding = new LoopbackBinding();
+  bus.attachLoopback(binding.createPort('loop'));
+  const port = await binding.open({ path: 'loop', baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1 });
   const replies: number[] = [];
-  port.on('data', (chunk: Buffer) => replies.push(...chunk));
+  port.onData((chunk) => replies.push(...chunk));
   return { bus, replies, close: () => port.close() };
 }
 

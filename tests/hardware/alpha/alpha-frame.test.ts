@@ -13,7 +13,7 @@ import { decodeWriteText, fieldsForLines, writeSpecialBlock, writeTextBlock, wri
 import { fitAscii, toPrintableAscii } from '../../../hardware/serial/printable-ascii.ts';
 import { hex } from '../board-test-kit.ts';
 
-// hardware-protocols.md §2, the two example packets, byte for byte.
+// docs/protocols/alpha-sign.md §7, the two example packets, byte for byte.
 const CALL_TO_SIGN_05 = hex('00 00 00 00 00 01 5A 30 35 02 41 41 1B 20 62 41 30 34 32 20 2D 3E 20 35 03 30 32 44 42 04');
 const BROADCAST_PRIORITY = hex('00 00 00 00 00 01 5A 30 30 02 41 30 1B 20 62 41 30 34 32 20 2D 3E 20 35 04');
 

@@ -8,7 +8,7 @@ import { AlphaSign, type AlphaSignOptions } from '../../../hardware/alpha/alpha-
 import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair.ts';
 import { nextEvent, within } from '../board-test-kit.ts';
 
-/** Over real socat PTY pairs (hardware-protocols.md §1.9): driver on the host end, signs on the device end. */
+/** Over real socat PTY pairs (docs/protocols/serial-lines.md §2): driver on the host end, signs on the device end. */
 describe('AlphaSign over a PTY pair', () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
@@ -88,14 +88,14 @@ describe('AlphaSign over a PTY pair', () => {
     const first = await openPtyPair({ dir });
     const five = new AlphaSignEmulator({ address: '05' });
     const before = await five.attachSerial(first.devicePath);
-    const sign = driver(first.hostPath, { probeIntervalMs: 100, reconnectMs: 50, maxReconnectMs: 200 });
+    const sign = driver(first.hostPath, { lineCheckMs: 100, reconnectMs: 50, maxReconnectMs: 200 });
     await started(sign);
     const shown = showing(five, 'A042 -> 5');
     await within(sign.show('05', 'A042 -> 5'), 'show');
     await shown;
 
     const disconnected = nextEvent<Error | undefined>(sign, 'disconnected');
-    await first.close(); // socat gone: the idle probe's next write fails with EIO
+    await first.close(); // socat gone: the next idle line check (TIOCMGET) fails with EIO
     expect(await within(disconnected, 'disconnected')).toBeInstanceOf(Error);
     expect(sign.connected).toBe(false);
     await expect(sign.show('05', 'A044 -> 5')).rejects.toMatchObject({ code: 'not_connected' });

@@ -1,26 +1,28 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../hub/clock.ts';
+import { ManualClock } from '../../../runtime/clock.ts';
 import { AlphaBus } from '../../../hardware/alpha/alpha-bus.ts';
 import { AlphaSignEmulator } from '../../../hardware/alpha/alpha-emulator.ts';
 import { isAlphaError } from '../../../hardware/alpha/alpha-errors.ts';
 import { ACK, EOT, NAK } from '../../../hardware/alpha/alpha-frame.ts';
 import { AlphaSign, type AlphaSignOptions } from '../../../hardware/alpha/alpha-sign.ts';
-import { LoopbackCable } from '../../../hardware/serial/loopback-cable.ts';
+import { LoopbackBinding } from '../../../hardware/serial/loopback-binding.ts';
+import type { SerialBinding } from '../../../hardware/serial/serial-binding.ts';
 import { advance, flush, nextEvent, runUntil, settledLater, within } from '../board-test-kit.ts';
 
 /** A driver on an in-process cable to a bus with signs 05 and 07, on a manual clock. */
 async function rig(options: Partial<AlphaSignOptions> = {}) {
   const clock = new ManualClock(0);
-  const cable = new LoopbackCable();
+  const binding = new LoopbackBinding();
+  const cable = binding.createPort('loopback');
   const bus = new AlphaBus();
-  bus.attachCable(cable);
+  bus.attachLoopback(cable);
   const five = new AlphaSignEmulator({ address: '05', ackNak: options.ackNak ?? false, clock });
   const seven = new AlphaSignEmulator({ address: '07', ackNak: options.ackNak ?? false, clock });
   five.attach(bus);
   seven.attach(bus);
   let packetsOnBus = 0;
   bus.connect({ receive: (bytes) => (packetsOnBus += bytes.filter((byte) => byte === EOT).length) });
-  const driver = new AlphaSign({ path: 'loopback', openPort: cable.openPort, clock, ackTimeoutMs: 500, retries: 2, retryBaseMs: 250, retryMaxMs: 2000, probeIntervalMs: 0, reconnectMs: 100, ...options });
+  const driver = new AlphaSign({ path: 'loopback', binding, clock, ackTimeoutMs: 500, retries: 2, retryBaseMs: 250, retryMaxMs: 2000, lineCheckMs: 0, reconnectMs: 100, ...options });
   const connected = nextEvent(driver, 'connected');
   driver.start();
   await within(connected, 'the driver to connect');
@@ -58,18 +60,17 @@ describe('AlphaSign driver (in-process bus, manual clock)', () => {
   });
 
   it('opens the line at 9600 7E1 and lowers DTR (§2)', async () => {
-    const cable = new LoopbackCable();
+    const loopback = new LoopbackBinding();
+    loopback.createPort('/dev/serial/by-id/rs485');
     const opened: unknown[] = [];
-    const driver = new AlphaSign({
-      path: '/dev/serial/by-id/rs485',
-      probeIntervalMs: 0,
-      openPort: (settings) => {
-        const port = cable.openPort(settings);
+    const binding: SerialBinding = {
+      async open(settings) {
+        const port = await loopback.open(settings);
         const set = port.set.bind(port);
-        port.set = (options, callback) => (opened.push(settings, options), set(options, callback));
-        return port;
+        return Object.assign(port, { set: (flags: { dtr?: boolean }) => (opened.push(settings, flags), set(flags)) });
       },
-    });
+    };
+    const driver = new AlphaSign({ path: '/dev/serial/by-id/rs485', lineCheckMs: 0, binding });
     drivers.push(driver);
     const connected = nextEvent(driver, 'connected');
     driver.start();

@@ -13,7 +13,7 @@ const BOOT_TIMEOUT_MS = 60_000;
 /**
  * The host side of the EIFD, end to end against real firmware: firmata-io's handshake,
  * then johnny-five's Button (Firmata 2.4 legacy pull-up) and Leds on a PWM pin and a
- * plain one (hardware-protocols.md §5.1, §7).
+ * plain one (docs/protocols/firmata.md §3, §7).
  */
 async function exerciseFirmware(board: SimulatedFirmataBoard, io: FirmataIo): Promise<void> {
   await nextEvent(io, 'ready');
@@ -74,7 +74,7 @@ describe('AvrFirmataBoard: real StandardFirmata 2.4 in avr8js', () => {
       await exerciseFirmware(board, io);
 
       // Firmata 2.4's pull-up is the port latch: a port write with D2's bit clear turns it
-      // off, and the open button then reads as pressed (hardware-protocols.md §5.1).
+      // off, and the open button then reads as pressed (docs/protocols/firmata.md §3).
       const floating = outputWhere(board, (change) => change.pin === 7 && change.high);
       const pullUpLost = nextEvent(io, 'digital-read-2');
       transport.write(Buffer.from([0x90, 0x00, 0x01]));

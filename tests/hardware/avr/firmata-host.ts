@@ -44,7 +44,7 @@ export function emitter(component: five.Board | five.Button): EventEmitter {
 /**
  * johnny-five on an io that is already ready. Never the defaults: `repl: true` exits the
  * process when stdin is not a TTY, and `sigint` (missing from @types) installs a handler
- * that does too (platform-notes.md §6).
+ * that does too (docs/protocols/firmata.md §6).
  */
 export async function johnnyFive(io: FirmataIo): Promise<five.Board> {
   const options: five.BoardOption & { sigint: boolean } = { io, repl: false, debug: false, sigint: false };

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../hub/clock.ts';
+import { ManualClock } from '../../../runtime/clock.ts';
 import { EscposPrinter, type EscposPrinterOptions, type PrinterStatus } from '../../../hardware/escpos/escpos-printer.ts';
-import { LoopbackPort } from '../../../hardware/escpos/loopback-port.ts';
 import { PrinterEmulator } from '../../../hardware/escpos/printer-emulator.ts';
+import { LoopbackBinding } from '../../../hardware/serial/loopback-binding.ts';
+import type { SerialBinding } from '../../../hardware/serial/serial-binding.ts';
 import { buildTicketBytes } from '../../../hardware/escpos/ticket-bytes.ts';
 import { GOLDEN_TICKET, next, settle, ticketFor, toHex, until } from './escpos-test-kit.ts';
 
@@ -20,7 +21,9 @@ async function rig(options: Partial<EscposPrinterOptions> = {}, emulator = new P
     received.push(...bytes);
     receive(bytes);
   };
-  const printer = new EscposPrinter({ path: 'emulator', clock, openPort: () => emulator.openPort(), ...options });
+  const binding = new LoopbackBinding();
+  emulator.attachLoopback(binding.createPort('emulator'));
+  const printer = new EscposPrinter({ path: 'emulator', clock, binding, ...options });
   cleanups.push(() => printer.close());
   const ready = next<PrinterStatus>(printer, 'state', (status) => status.state === 'ready', 'ready');
   expect(await printer.start()).toBe(true);
@@ -79,8 +82,9 @@ describe('EscposPrinter with the emulator in-process', () => {
 
   it('a printer that does not answer is offline after the status timeout', async () => {
     const clock = new ManualClock(0);
-    const silent = () => new LoopbackPort(() => undefined, () => undefined, () => undefined);
-    const printer = new EscposPrinter({ path: 'silent', clock, openPort: silent, statusTimeoutMs: 300 });
+    const silent = new LoopbackBinding();
+    silent.createPort('silent'); // nothing behind it answers
+    const printer = new EscposPrinter({ path: 'silent', clock, binding: silent, statusTimeoutMs: 300 });
     cleanups.push(() => printer.close());
     await printer.start();
     // The check the driver runs on connect times out first.
@@ -205,12 +209,10 @@ describe('EscposPrinter with the emulator in-process', () => {
     const clock = new ManualClock(0);
     let attempts = 0;
     const emulator = new PrinterEmulator();
-    const printer = new EscposPrinter({
-      path: 'flaky',
-      clock,
-      reconnectDelaysMs: [10, 20],
-      openPort: () => (++attempts < 3 ? new LoopbackPort(() => undefined, () => new Error('ENOENT'), () => undefined) : emulator.openPort()),
-    });
+    const loopback = new LoopbackBinding();
+    emulator.attachLoopback(loopback.createPort('flaky'));
+    const binding: SerialBinding = { open: (settings) => (++attempts < 3 ? Promise.reject(new Error('ENOENT')) : loopback.open(settings)) };
+    const printer = new EscposPrinter({ path: 'flaky', clock, reconnectDelaysMs: [10, 20], binding });
     cleanups.push(() => printer.close());
     const delays: number[] = [];
     printer.on('retry', ({ delayMs }) => delays.push(delayMs));

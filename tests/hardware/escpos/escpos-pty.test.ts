@@ -10,7 +10,7 @@ import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair.ts'
 import { next, ticketFor, until, within } from './escpos-test-kit.ts';
 
 /**
- * Driver ↔ emulator over real kernel PTYs (socat, hardware-protocols.md §1.9): the
+ * Driver ↔ emulator over real kernel PTYs (socat, docs/protocols/serial-lines.md §2): the
  * production serial path, serialport 13 on both ends at 19200 baud. Real serial timeouts
  * elapse here, so they are kept short through the driver's options.
  */

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../hub/clock.ts';
-import { isDeadLineError, watchLine } from '../../../hardware/escpos/line-watch.ts';
+import { ManualClock } from '../../../runtime/clock.ts';
 import { ReplyQueue } from '../../../hardware/escpos/reply-queue.ts';
 import { RealtimeScanner } from '../../../hardware/escpos/realtime-scanner.ts';
 import { settle } from './escpos-test-kit.ts';
@@ -77,35 +76,5 @@ describe('RealtimeScanner', () => {
         expect(found.at(-1)).toEqual({ fn: 'eot', n });
       }),
     );
-  });
-});
-
-describe('watchLine', () => {
-  it('tells a dead device (EIO, ENXIO) from a live PTY (ENOTTY) or UART', () => {
-    expect(isDeadLineError(new Error('Input/output error, cannot get'))).toBe(true);
-    expect(isDeadLineError(new Error('No such device or address, cannot get'))).toBe(true);
-    expect(isDeadLineError(new Error('Inappropriate ioctl for device, cannot get'))).toBe(false);
-    expect(isDeadLineError(null)).toBe(false);
-  });
-
-  it('checks on the clock and reports a dead line once', async () => {
-    const clock = new ManualClock(0);
-    let answer: Error | null = new Error('Inappropriate ioctl for device, cannot get');
-    let checks = 0;
-    const port = { isOpen: true, get: (callback: (error: Error | null) => void) => (checks++, setImmediate(() => callback(answer))) };
-    const dead: Error[] = [];
-    watchLine(port, clock, 100, (error) => dead.push(error));
-    for (let i = 0; i < 3; i++) {
-      clock.advance(100);
-      await settle();
-    }
-    expect(checks).toBe(3);
-    answer = new Error('Input/output error, cannot get');
-    clock.advance(100);
-    await settle();
-    clock.advance(1000);
-    await settle();
-    expect(dead).toHaveLength(1);
-    expect(checks).toBe(4);
   });
 });

@@ -21,7 +21,7 @@ const byte = fc.integer({ min: 0, max: 0xff });
 /** Any byte with a DLE EOT reply's fixed bits (`0xx1xx10`). */
 const eotByte = fc.integer({ min: 0, max: 0xff }).map((b) => (b & 0x6c) | 0x12);
 
-describe('DLE EOT replies (hardware-protocols.md §1.2)', () => {
+describe('DLE EOT replies (docs/protocols/escpos.md §2)', () => {
   it('decodes each selector’s bits', () => {
     expect(decodeEot1(0x12)).toEqual({ drawerHigh: false, offline: false, waitingOnlineRecovery: false, feedButton: false });
     expect(decodeEot1(0x1a)).toMatchObject({ offline: true });

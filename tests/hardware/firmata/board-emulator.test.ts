@@ -4,7 +4,7 @@ import { PinMode, type FirmataVersion } from '../../../hardware/firmata/constant
 import { FirmataEmulatorError } from '../../../hardware/firmata/emulator-errors.ts';
 import { hex, nextOutput, RawHost } from './firmata-test-kit.ts';
 
-// Golden bytes from hardware-protocols.md §5 / §5.1 (captured from real StandardFirmata).
+// Golden bytes from docs/protocols/firmata.md §2 / §3 (captured from real StandardFirmata).
 const NAME = hex('53 00 74 00 61 00 6E 00 64 00 61 00 72 00 64 00 46 00 69 00 72 00 6D 00 61 00 74 00 61 00 2E 00 69 00 6E 00 6F 00');
 const firmwareReport = (minor: number): number[] => [0xf0, 0x79, 0x02, minor, ...NAME, 0xf7];
 

@@ -25,7 +25,7 @@ interface FirmataConstructor {
 
 // Both packages are CommonJS; createRequire sidesteps ESM interop differences, and the
 // johnny-five types come from @types/johnny-five. Never `require('firmata')`: it loads
-// serialport 8 (platform-notes §6).
+// serialport 8 (docs/protocols/firmata.md §6).
 const require = createRequire(import.meta.url);
 export const { Firmata } = require('firmata-io') as { Firmata: FirmataConstructor };
 export const five = require('johnny-five') as typeof import('johnny-five');
@@ -35,7 +35,7 @@ export const asEmitter = (value: unknown): EventEmitter => value as EventEmitter
 
 /**
  * A johnny-five Board on `io`, resolved once ready. Always `repl/debug/sigint: false`
- * (platform-notes §6: the REPL on a closed stdin calls `process.reallyExit()`).
+ * (docs/protocols/firmata.md §6: the REPL on a closed stdin calls `process.reallyExit()`).
  */
 export async function readyBoard(io: FirmataIo): Promise<import('johnny-five').Board> {
   const options = { io, repl: false, debug: false, sigint: false } as import('johnny-five').BoardOption;

@@ -8,7 +8,7 @@ describe.each<FirmataVersion>(['2.5', '2.4'])('firmata-io 2.3.0 + johnny-five 2.
   let emulator: FirmataBoardEmulator;
   let io: FirmataIo | undefined;
   afterEach(async () => {
-    // Close the host's transport or the process stays alive (platform-notes §6).
+    // Close the host's transport or the process stays alive (docs/protocols/firmata.md §6).
     io?.transport.close?.();
     io = undefined;
     await emulator.close();
@@ -44,7 +44,7 @@ describe.each<FirmataVersion>(['2.5', '2.4'])('firmata-io 2.3.0 + johnny-five 2.
     emulator.setInput(2, false);
     await pressed;
     // Awaiting `press` is what holds the level past johnny-five's 7 ms debounce; a
-    // release before it fires would leave a single `release` (hardware-protocols §7).
+    // release before it fires would leave a single `release` (docs/protocols/firmata.md §7).
     const released = within(once(button, 'release'), 'release');
     emulator.setInput(2, true);
     await released;

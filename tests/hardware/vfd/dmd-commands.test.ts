@@ -18,7 +18,7 @@ import {
 import { isDmdError } from '../../../hardware/vfd/dmd-errors.ts';
 import { hex } from '../board-test-kit.ts';
 
-// hardware-protocols.md §3, example "A042 -> 5", byte for byte.
+// docs/protocols/dm-d.md §4, example "A042 -> 5", byte for byte.
 const EXAMPLE = hex('1B 40 0C 1F 24 01 01 54 69 63 6B 65 74 20 41 30 34 32 1F 24 01 02 2D 3E 20 43 6F 75 6E 74 65 72 20 35');
 
 describe('DM-D commands (§3)', () => {

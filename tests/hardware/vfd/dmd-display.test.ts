@@ -1,8 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../hub/clock.ts';
-import { LoopbackCable } from '../../../hardware/serial/loopback-cable.ts';
-import type { SerialPortLike } from '../../../hardware/serial/serial-line.ts';
+import { ManualClock } from '../../../runtime/clock.ts';
+import { LoopbackBinding } from '../../../hardware/serial/loopback-binding.ts';
 import { DmdDisplay, type DmdDisplayOptions } from '../../../hardware/vfd/dmd-display.ts';
 import { DmdDisplayEmulator } from '../../../hardware/vfd/dmd-emulator.ts';
 import { isDmdError } from '../../../hardware/vfd/dmd-errors.ts';
@@ -16,11 +14,12 @@ describe('DmdDisplay driver (in-process cable, manual clock)', () => {
 
   async function rig(options: Partial<DmdDisplayOptions> = {}) {
     const clock = new ManualClock(0);
-    const cable = new LoopbackCable();
+    const binding = new LoopbackBinding();
+    const cable = binding.createPort('loopback');
     const display = new DmdDisplayEmulator();
     const received: number[] = [];
-    cable.onHostBytes((bytes) => (received.push(...bytes), display.receive(bytes)));
-    const driver = new DmdDisplay({ path: 'loopback', openPort: cable.openPort, clock, probeIntervalMs: 0, reconnectMs: 100, ...options });
+    cable.on('hostBytes', (bytes) => (received.push(...bytes), display.receive(bytes)));
+    const driver = new DmdDisplay({ path: 'loopback', binding, clock, lineCheckMs: 0, reconnectMs: 100, ...options });
     drivers.push(driver);
     const healthy = nextEvent(driver, 'healthy');
     driver.start();
@@ -86,30 +85,12 @@ describe('DmdDisplay driver (in-process cable, manual clock)', () => {
 
   it('reports writes that do not drain as unhealthy, and healthy once one does', async () => {
     const clock = new ManualClock(0);
-    let draining = false;
+    const binding = new LoopbackBinding();
+    const port = binding.createPort('stuck');
+    port.hold(true); // held back (XOFF / nobody reading)
     const written: Buffer[] = [];
-    const port = Object.assign(new EventEmitter(), {
-      isOpen: false,
-      open(callback: (error: Error | null) => void) {
-        port.isOpen = true;
-        setImmediate(() => callback(null));
-      },
-      close(callback?: (error: Error | null) => void) {
-        port.isOpen = false;
-        setImmediate(() => callback?.(null));
-      },
-      write(data: Buffer) {
-        written.push(data);
-        return true;
-      },
-      drain(callback?: (error: Error | null) => void) {
-        if (draining) setImmediate(() => callback?.(null)); // else: held back (XOFF / nobody reading)
-      },
-      set(_options: unknown, callback?: (error: Error | null) => void) {
-        setImmediate(() => callback?.(null));
-      },
-    }) satisfies SerialPortLike;
-    const driver = new DmdDisplay({ path: 'stuck', openPort: () => port, clock, probeIntervalMs: 0, writeTimeoutMs: 1000 });
+    port.on('hostBytes', (data) => written.push(data));
+    const driver = new DmdDisplay({ path: 'stuck', binding, clock, lineCheckMs: 0, writeTimeoutMs: 1000 });
     drivers.push(driver);
     const connected = nextEvent(driver, 'connected');
     driver.start();
@@ -120,7 +101,7 @@ describe('DmdDisplay driver (in-process cable, manual clock)', () => {
     const outcome = await result;
     expect(!outcome.ok && isDmdError(outcome.error, 'not_drained')).toBe(true);
     expect(driver.healthy).toBe(false);
-    draining = true;
+    port.hold(false);
     await runUntil(clock, nextEvent(driver, 'healthy'), { what: 'the retried write to drain' });
     expect(written.length).toBeGreaterThanOrEqual(2);
     await flush();

@@ -7,7 +7,7 @@ import { DmdDisplay, type DmdDisplayOptions } from '../../../hardware/vfd/dmd-di
 import { DmdDisplayEmulator } from '../../../hardware/vfd/dmd-emulator.ts';
 import { nextEvent, within } from '../board-test-kit.ts';
 
-/** Over real socat PTY pairs (hardware-protocols.md §1.9): driver on the host end, display on the device end. */
+/** Over real socat PTY pairs (docs/protocols/serial-lines.md §2): driver on the host end, display on the device end. */
 describe('DmdDisplay over a PTY pair', () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
@@ -50,7 +50,7 @@ describe('DmdDisplay over a PTY pair', () => {
     const first = await openPtyPair({ dir });
     const display = new DmdDisplayEmulator();
     const before = await display.attachSerial(first.devicePath);
-    const counter = driver(first.hostPath, { probeIntervalMs: 100, reconnectMs: 50, maxReconnectMs: 200 });
+    const counter = driver(first.hostPath, { lineCheckMs: 100, reconnectMs: 50, maxReconnectMs: 200 });
     const connected = nextEvent(counter, 'connected');
     counter.start();
     await within(connected, 'connected');
@@ -60,7 +60,7 @@ describe('DmdDisplay over a PTY pair', () => {
 
     const unhealthy = nextEvent(counter, 'unhealthy');
     const disconnected = nextEvent<Error | undefined>(counter, 'disconnected');
-    await first.close(); // socat gone: the idle probe's next write fails with EIO
+    await first.close(); // socat gone: the next idle line check (TIOCMGET) fails with EIO
     expect(await within(disconnected, 'disconnected')).toBeInstanceOf(Error);
     expect(await unhealthy).toMatchObject({ code: 'disconnected' });
     await expect(counter.show('Ticket A043', '-> Counter 5')).rejects.toMatchObject({ code: 'not_connected' });
