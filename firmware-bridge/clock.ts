@@ -1,16 +1,16 @@
+import type { Clock } from '../runtime/clock.ts';
+
 /**
  * Time as the bridge sees it. The press protocol runs on the bridge's own uptime
  * (`upMs`/`sentUpMs`, wire contract v1) because a counter host's wall clock may be
  * wrong; the wall clock only stamps `at`, a hint for replays from an earlier run.
  * Injected everywhere so tests drive debounce, lock-out and patterns without sleeping.
  */
-export interface BridgeClock {
+export interface BridgeClock extends Pick<Clock, 'setTimer'> {
   /** Monotonic milliseconds since this bridge started. */
   uptimeMs(): number;
   /** Milliseconds since the Unix epoch (host clock, may be wrong). */
   wallMs(): number;
-  /** Runs `fn` once after `ms`; returns a cancel function. */
-  setTimer(fn: () => void, ms: number): () => void;
 }
 
 export function systemBridgeClock(): BridgeClock {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { statSync, statfsSync } from 'node:fs';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../runtime/clock.ts';
 import { readOutboxEpoch } from './store/outbox.ts';
 import { readSyncPosition } from './sync/sync-meta.ts';
 import type { Outbox } from './store/outbox.ts';

@@ -7,7 +7,7 @@ import { OfficerSessions } from './auth/officer-sessions.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';

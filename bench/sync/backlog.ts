@@ -1,7 +1,7 @@
 // The backlog the hub drains, and the baseline it is compared with: the Secretariat
 // store's own plain batched insert (`rawInsert`) of the very same events.
 import BetterSqlite3 from 'better-sqlite3';
-import { systemClock } from '../../hub/clock.ts';
+import { systemClock } from '../../runtime/clock.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { localDay } from '../../secretariat/local-day.ts';

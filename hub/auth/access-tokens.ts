@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { digestSecret, generateSecret } from '../devices/credentials.ts';
 import { HubError } from '../errors.ts';
 

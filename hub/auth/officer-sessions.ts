@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { AccessTokens, IssuedToken } from './access-tokens.ts';
 
 export interface CounterHolder {

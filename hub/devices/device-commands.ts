@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandOp, DeviceCommandMessage, DeviceCommandResultMessage } from '../../protocol/messages/command.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 
 export type CommandOutcome =

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { readMeta } from '../store/database.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceRecord, DeviceStore } from './device-store.ts';

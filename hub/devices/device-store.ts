@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { isId } from '../../protocol/ids.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { HubError } from '../errors.ts';
 import { digestSecret, generateSecret } from './credentials.ts';
 

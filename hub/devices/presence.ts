@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { OfflineReason } from '../../protocol/events/device.ts';
 import type { DeviceStatusMessage } from '../../protocol/messages/status.ts';
 import type { TelemetryMessage } from '../../protocol/messages/telemetry.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { PresenceRecorder } from './presence-recorder.ts';

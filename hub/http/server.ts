@@ -24,7 +24,7 @@ import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { QueuePart } from '../queue/queue-part.ts';

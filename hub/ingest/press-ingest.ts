@@ -1,6 +1,6 @@
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { PressMessage } from '../../protocol/messages/press.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { PressOutcome } from './ingest-writes.ts';

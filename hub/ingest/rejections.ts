@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { QUARANTINE_PAYLOAD_LIMIT, QuarantineKeepCap } from './quarantine.ts';

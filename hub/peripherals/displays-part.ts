@@ -1,6 +1,6 @@
 import { AlphaSign } from '../../hardware/alpha/alpha-sign.ts';
 import { DmdDisplay } from '../../hardware/vfd/dmd-display.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';

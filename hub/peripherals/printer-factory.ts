@@ -1,5 +1,5 @@
 import { EscposPrinter } from '../../hardware/escpos/escpos-printer.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { EscposTicketPrinter } from './escpos-ticket-printer.ts';

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { OfficerPins } from '../auth/officer-pins.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';

@@ -1,6 +1,6 @@
 import type { QueueSnapshot } from '../../protocol/queue/api.ts';
 import type { LocalizedText } from '../../protocol/queue/ticket.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';

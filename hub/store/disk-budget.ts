@@ -1,7 +1,7 @@
 import { statfsSync, statSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { DiskState } from '../../protocol/sync/heartbeat.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { StoreConfig } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import type { Logger } from '../logger.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { StoreConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { PruneOp } from './sync-writes.ts';

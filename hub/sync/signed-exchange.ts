@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { signRequest } from '../../protocol/sync/signing.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { SyncTransport } from './http-transport.ts';
 import { SyncError } from './sync-errors.ts';
 

@@ -1,6 +1,6 @@
 import { SyncAck, SYNC_PATHS } from '../../protocol/sync/batch.ts';
 import { SyncHeartbeatAck, type SyncHeartbeat } from '../../protocol/sync/heartbeat.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { SecretariatConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { SyncAckOp } from './sync-writes.ts';

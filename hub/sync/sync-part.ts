@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { SyncHeartbeat } from '../../protocol/sync/heartbeat.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { readMeta } from '../store/database.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 
 /**
  * The sender's one wait: until a timer fires, a kick (wake now) or, when idle, a

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SAMPLE_CENTRE_PATH } from '../../hub/config/load.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
-import { systemClock } from '../../hub/clock.ts';
+import { systemClock } from '../../runtime/clock.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { newBootId, uptimeSince } from '../helpers/device-client.ts';

@@ -3,7 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../hub/clock.ts';
+import { systemClock } from '../../runtime/clock.ts';
 import { SAMPLE_CENTRE_PATH } from '../../hub/config/load.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { ManualClock } from '../../hub/clock.ts';
+import type { ManualClock } from '../../runtime/clock.ts';
 
 /**
  * Helpers for the hall-board and counter-display suites (tests/hardware/alpha, tests/hardware/vfd):

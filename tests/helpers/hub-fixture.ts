@@ -2,7 +2,7 @@ import { loadHubConfig, type ConfigOverrides } from '../../hub/config/load.ts';
 import type { HubConfig } from '../../hub/config/schema.ts';
 import type { IssuedCredentials } from '../../hub/devices/device-store.ts';
 import { Hub, type HubAdmin, type HubPorts } from '../../hub/hub.ts';
-import type { Clock } from '../../hub/clock.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { capturingLogger } from './log-capture.ts';
 import { tempDir } from './temp-dir.ts';
 

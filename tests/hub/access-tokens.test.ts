@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccessTokens, DEFAULT_TTL_MS } from '../../hub/auth/access-tokens.ts';
-import { ManualClock, systemClock } from '../../hub/clock.ts';
+import { ManualClock, systemClock } from '../../runtime/clock.ts';
 import { digestSecret } from '../../hub/devices/credentials.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { loadMigrations, migrate } from '../../hub/store/migrate.ts';

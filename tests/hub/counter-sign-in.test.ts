@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { LOCKOUT_MS } from '../../hub/auth/officer-pins.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { lanAddress, lanRequest } from '../helpers/lan-client.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { DeviceConfigMessage } from '../../protocol/messages/config.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
-import { systemClock } from '../../hub/clock.ts';
+import { systemClock } from '../../runtime/clock.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { openHubDatabase } from '../../hub/store/database.ts';
 import { closed, connectDevice } from '../helpers/device-client.ts';

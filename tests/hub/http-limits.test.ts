@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { FairShareQuota } from '../../hub/http/limits/fair-share.ts';
 import { nestingExceeds } from '../../hub/http/limits/json-body.ts';
 import { LoginThrottle } from '../../hub/http/limits/login-throttle.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { EmulatedTicketPrinter } from '../../hub/peripherals/ticket-printer.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { outboxEvents, QueueClient, tokensFor, type Ticket } from '../helpers/queue-client.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../protocol/queue/api.ts';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { LOCKOUT_MS, MAX_FAILURES } from '../../hub/auth/officer-pins.ts';
 import { connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';

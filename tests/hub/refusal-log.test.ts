@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { RefusalLog } from '../../hub/ingest/refusal-log.ts';
 import { boundForLog, LOG_STRING_LIMIT } from '../../runtime/log-bounds.ts';
 import { capturingLogger } from '../helpers/log-capture.ts';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../hub/clock.ts';
+import { ManualClock } from '../../runtime/clock.ts';
 import { openHubDatabase } from '../../hub/store/database.ts';
 import type { WriteOp } from '../../hub/store/writer/write-operations.ts';
 import { StoreWriter } from '../../hub/store/writer/store-writer.ts';

@@ -1,4 +1,4 @@
-import { systemClock } from '../../clock.ts';
+import { systemClock } from '../../../runtime/clock.ts';
 import { DeviceStore } from '../../devices/device-store.ts';
 import { HubError } from '../../errors.ts';
 import { onePositional, parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';

@@ -1,6 +1,6 @@
 import { isId } from '../../../protocol/ids.ts';
 import { OfficerPins } from '../../auth/officer-pins.ts';
-import { systemClock } from '../../clock.ts';
+import { systemClock } from '../../../runtime/clock.ts';
 import { HubError } from '../../errors.ts';
 import { onePositional, parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { withStore, withStoreAsync } from '../store-access.ts';

@@ -1,4 +1,4 @@
-import { systemClock } from '../../clock.ts';
+import { systemClock } from '../../../runtime/clock.ts';
 import { loadHubConfig } from '../../config/load.ts';
 import { HubError } from '../../errors.ts';
 import { certificateNames } from '../../tls/centre-certificates.ts';

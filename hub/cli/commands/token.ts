@@ -1,5 +1,5 @@
 import { AccessTokens, DEFAULT_TTL_MS, MAX_TTL_MS, Role } from '../../auth/access-tokens.ts';
-import { systemClock } from '../../clock.ts';
+import { systemClock } from '../../../runtime/clock.ts';
 import { HubError } from '../../errors.ts';
 import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
 import { withStore } from '../store-access.ts';

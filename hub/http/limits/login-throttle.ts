@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '../../../runtime/clock.ts';
 
 export interface LoginAttempt {
   /** `failed` counts against the address; `succeeded` and `not_counted` (officer already locked, bad request) do not. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OfficerLoginRequest } from '../../../protocol/queue/api.ts';
 import type { OfficerPins } from '../../auth/officer-pins.ts';
 import type { CounterHolder, OfficerSessions } from '../../auth/officer-sessions.ts';
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '../../../runtime/clock.ts';
 import type { HubConfig } from '../../config/schema.ts';
 import { ApiError } from '../errors.ts';
 import { clientAddress } from '../limits/connection-guard.ts';

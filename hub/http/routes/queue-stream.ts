@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '../../../runtime/clock.ts';
 import { STREAM_KEEPALIVE_MS } from '../../config/http-section.ts';
 import type { EventBus } from '../../event-bus.ts';
 import type { QueueService } from '../../queue/queue-service.ts';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '../../../runtime/clock.ts';
 import type { Logger } from '../../logger.ts';
 import { ExponentialBackoff } from '../../../runtime/backoff.ts';
 import type { ResultOf, WriteFailure, WriteOp } from './write-operations.ts';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../runtime/clock.ts';
 import { ReplyQueue } from '../../../hardware/escpos/reply-queue.ts';
 import { RealtimeScanner } from '../../../hardware/escpos/realtime-scanner.ts';
-import { settle } from './escpos-test-kit.ts';
 
 const timeout = () => new Error('timed out');
 
