@@ -110,8 +110,7 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     const officer = await hub.queue.officers.add('demo-officer', 'Demo Officer', undefined, true);
     // Counters c01 and c02 are left to a person at the console; the others work by themselves.
     const simulatedQueue = new SimulatedQueue({
-      queue: hub.queue.service,
-      spooler: hub.queue.spooler,
+      queue: hub.queue,
       config,
       counterIds: config.counters.map((c) => c.id).filter((id) => id !== 'c01' && id !== 'c02'),
       meanArrivalMs: options.meanPressIntervalMs / 2,

@@ -8,7 +8,7 @@ import type { WriterStats } from './store/writer/ops.ts';
 import type { DiskReading } from './store/disk-budget.ts';
 import type { SyncStatus } from './sync/sync-client.ts';
 import type { QueueHealth } from './queue/queue-part.ts';
-import type { SignHealth } from './peripherals/call-signs.ts';
+import type { SignHealth } from './peripherals/serial-call-signs.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {

@@ -27,8 +27,12 @@ import { Outbox } from './store/outbox.ts';
 import { StoreWriter } from './store/writer/store-writer.ts';
 import { DiskBudget } from './store/disk-budget.ts';
 import { SyncPart } from './sync/sync-part.ts';
+import { resolveStrings } from '../protocol/wording/overrides.ts';
 import { QueuePart, queueRulesOf } from './queue/queue-part.ts';
+import type { QueueSeam } from './queue-seam.ts';
 import { DisplaysPart } from './peripherals/displays-part.ts';
+import { createTicketPrinter } from './peripherals/printer-factory.ts';
+import { TicketJobs } from './peripherals/ticket-jobs.ts';
 
 
 export interface HubOptions {
@@ -176,13 +180,20 @@ export class Hub {
       log: log.child({ part: 'sync' }),
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
-    const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }) });
-    this.#onStop('queue printer', () => queue.stop());
-    await queue.start();
-    const displays = new DisplaysPart({ config, clock, bus: this.bus, writer, log: log.child({ part: 'displays' }) });
+    // The queue reaches the hall's hardware through its ports (hub/queue/ports.ts): the
+    // adapters are made and started here, before the queue, and stop after it.
+    const strings = resolveStrings(config.strings);
+    const displays = new DisplaysPart({ config, clock, writer, log: log.child({ part: 'displays' }) });
     this.#onStop('displays', () => displays.stop());
     displays.start();
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, displays, tls };
+    const ticketPrinter = createTicketPrinter(config.printer, new TicketJobs(config, strings), clock, log.child({ part: 'printer' }));
+    this.#onStop('ticket printer', () => ticketPrinter.printer.stop());
+    await ticketPrinter.printer.start();
+    const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }), printer: ticketPrinter.printer, signs: displays.callSigns });
+    this.#onStop('queue', () => queue.stop());
+    queue.start();
+    const queueSeam: QueueSeam = { issue: queue.issue, commands: queue.service, officers: queue.officers, printerEmulator: ticketPrinter.emulator };
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, queueSeam, displays, tls };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -199,7 +210,7 @@ export class Hub {
     });
     const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -281,9 +292,9 @@ export class Hub {
     return this.#requireParts().tokens;
   }
 
-  /** The queue, its printer and officer PINs, for tests and the demo. */
-  get queue(): QueuePart {
-    return this.#requireParts().queue;
+  /** The queue's narrow seam for the demo and tests (queue-seam.ts): its use cases, officer PINs, the built-in printer's controls. */
+  get queue(): QueueSeam {
+    return this.#requireParts().queueSeam;
   }
 
   /** The sync part, for tests and the demo (kick, prune, heartbeat). */
@@ -376,5 +387,6 @@ interface Parts {
   sync: SyncPart;
   disk: DiskBudget;
   queue: QueuePart;
+  queueSeam: QueueSeam;
   displays: DisplaysPart;
 }
