@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { statSync, statfsSync } from 'node:fs';
+import { canPrint } from '../protocol/events/peripherals.ts';
 import type { Clock } from './clock.ts';
 import { readMeta } from './store/database.ts';
 import type { Outbox } from './store/outbox.ts';
@@ -125,7 +126,8 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const warnings = disk.state === 'warn' || disk.state === 'critical' ? [`disk ${disk.state}: ${disk.reason}`] : [];
   const queue = s.queue?.() ?? null;
   if (queue && queue.printer.state !== 'ready') {
-    (queue.printer.state === 'paper_near_end' ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${queue.printer.state === 'paper_near_end' ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
+    const prints = canPrint(queue.printer.state);
+    (prints ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${prints ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
   }
   const displays = s.displays?.() ?? [];
   for (const sign of displays) if (!sign.healthy) warnings.push(`${sign.kind === 'hall' ? 'hall board' : 'counter display'} ${sign.id} not answering: ${sign.reason ?? 'unknown'} (retrying)`);

@@ -85,15 +85,26 @@ const label = (text: { en: string; sw: string }): string => bilingual(text).join
 
 const BUILT_IN_LABELS = ticketLabelsOf(STRINGS);
 
+/** One formatter per zone: making an Intl.DateTimeFormat costs far more than using one, and every ticket needs it. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function clockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    } catch (error) {
+      throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
+    }
+    clockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 function localTime(iso: string, timeZone: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) throw new EscposError('ticket_invalid', `issuedAt is not a time: ${JSON.stringify(iso)}`);
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  } catch (error) {
-    throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
-  }
+  const parts = clockFormat(timeZone).formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${part('hour')}:${part('minute')}`;
 }

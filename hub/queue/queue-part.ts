@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { PrinterState } from '../../protocol/events/peripherals.ts';
 import { OfficerPins } from '../auth/officer-pins.ts';
 import type { Clock } from '../clock.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -24,7 +25,7 @@ export interface QueueHealth {
   servicesOpen: number;
   servicesSuspended: number;
   countersOpen: number;
-  printer: { kind: string; state: string; pendingPrints: number };
+  printer: { kind: TicketPrinter['kind']; state: PrinterState; pendingPrints: number };
 }
 
 /**

@@ -37,7 +37,7 @@ export class QueueService {
   readonly #centre: { id: string; names: LocalizedText };
   readonly #recentCalls: number;
   readonly #rules: QueueSnapshot['rules'];
-  readonly #printer: TicketPrinter;
+  readonly #printer: Pick<TicketPrinter, 'state'>;
   readonly #signs: CallSigns;
 
   constructor(options: {
@@ -50,7 +50,8 @@ export class QueueService {
     centre: { id: string; names: LocalizedText };
     recentCalls: number;
     rules: QueueSnapshot['rules'];
-    printer: TicketPrinter;
+    /** Only its state: the snapshot says whether the kiosk can print now. */
+    printer: Pick<TicketPrinter, 'state'>;
     signs: CallSigns;
   }) {
     this.#writer = options.writer;
