@@ -107,11 +107,10 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
     const technicianToken = admin.tokens.create('technician', null, counters).token;
     const kioskToken = admin.tokens.create('kiosk', null, counters).token;
     // A fresh PIN each run: only its hash is kept.
-    const officer = await hub.queue.officers.add('demo-officer', 'Demo Officer', undefined, true);
+    const officer = await admin.queue.officers.add('demo-officer', 'Demo Officer', undefined, true);
     // Counters c01 and c02 are left to a person at the console; the others work by themselves.
     const simulatedQueue = new SimulatedQueue({
-      queue: hub.queue.service,
-      spooler: hub.queue.spooler,
+      queue: admin.queue,
       config,
       counterIds: config.counters.map((c) => c.id).filter((id) => id !== 'c01' && id !== 'c02'),
       meanArrivalMs: options.meanPressIntervalMs / 2,

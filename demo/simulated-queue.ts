@@ -1,11 +1,10 @@
 import type { HubConfig } from '../hub/config/schema.ts';
 import type { Logger } from '../hub/logger.ts';
-import type { QueueService } from '../hub/queue/queue-service.ts';
-import type { PrintSpooler } from '../hub/peripherals/print-spooler.ts';
+import type { QueueSeam } from '../hub/queue-seam.ts';
 
 export interface SimulatedQueueOptions {
-  queue: QueueService;
-  spooler: PrintSpooler;
+  /** The hub's queue seam: the kiosk's use case and the counters' commands. */
+  queue: QueueSeam;
   config: HubConfig;
   /** Counters the simulation works; the others are left to people at the console. */
   counterIds: string[];
@@ -17,8 +16,8 @@ export interface SimulatedQueueOptions {
 /**
  * Life in the demo hall: citizens take tickets now and then and the simulated
  * counters call and finish them, so the hall board, the NOC page and the feedback
- * devices (whose presses then rate real tickets) have something to show. It uses the
- * same queue service the HTTP API does, so every ticket is a real one in the outbox.
+ * devices (whose presses then rate real tickets) have something to show. It runs the
+ * same use cases the HTTP API does, so every ticket is a real one in the outbox.
  */
 export class SimulatedQueue {
   readonly #o: SimulatedQueueOptions;
@@ -44,14 +43,14 @@ export class SimulatedQueue {
     const services = this.#o.config.services;
     const service = services[Math.floor(Math.random() * services.length)]!;
     const category = Math.random() < 0.08 ? 'elderly' : 'regular';
-    // Through the spooler, as the kiosk does: no ticket while the printer is out.
-    await this.#o.spooler.issue({ kind: 'issue', serviceId: service.id, category, language: Math.random() < 0.5 ? 'sw' : 'en' }).catch(() => null);
+    // As the kiosk does: no ticket while the printer is out.
+    await this.#o.queue.issue.issue({ kind: 'issue', serviceId: service.id, category, language: Math.random() < 0.5 ? 'sw' : 'en' }).catch(() => null);
     this.#after(this.#o.meanArrivalMs, () => this.#arrive());
   }
 
   /** Call next (which finishes the previous ticket), then serve for a while. */
   async #serve(counterId: string): Promise<void> {
-    const result = await this.#o.queue.run({ kind: 'call_next', counterId, officerId: null }).catch((error: Error) => {
+    const result = await this.#o.queue.commands.run({ kind: 'call_next', counterId, officerId: null }).catch((error: Error) => {
       this.#o.log.debug({ err: error, counterId }, 'simulated counter could not call');
       return null;
     });

@@ -3,13 +3,14 @@ import { statSync, statfsSync } from 'node:fs';
 import type { Clock } from '../runtime/clock.ts';
 import { readOutboxEpoch } from './store/outbox.ts';
 import { readSyncPosition } from './sync/sync-meta.ts';
+import { canPrint } from '../protocol/events/peripherals.ts';
 import type { Outbox } from './store/outbox.ts';
 import { readStats } from './store/stats.ts';
 import type { WriterStats } from './store/writer/writer-protocol.ts';
 import type { DiskReading } from './store/disk-budget.ts';
 import type { SyncStatus } from './sync/sync-client.ts';
 import type { QueueHealth } from './queue/queue-part.ts';
-import type { SignHealth } from './peripherals/call-signs.ts';
+import type { SignHealth } from './peripherals/serial-call-signs.ts';
 
 /** `GET /health` (process contract: the named fields are what outside checks read). */
 export interface HealthSnapshot {
@@ -130,7 +131,8 @@ export function healthSnapshot(s: HealthSources): HealthSnapshot {
   const warnings = disk.state === 'warn' || disk.state === 'critical' ? [`disk ${disk.state}: ${disk.reason}`] : [];
   const queue = s.queue?.() ?? null;
   if (queue && queue.printer.state !== 'ready') {
-    (queue.printer.state === 'paper_near_end' ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${queue.printer.state === 'paper_near_end' ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
+    const prints = canPrint(queue.printer.state);
+    (prints ? warnings : problems).push(`ticket printer: ${queue.printer.state.replaceAll('_', ' ')}${prints ? ' (tickets still print; load paper soon)' : ': the kiosk issues no tickets'}`);
   }
   const displays = s.displays?.() ?? [];
   for (const sign of displays) if (!sign.healthy) warnings.push(`${sign.kind === 'hall' ? 'hall board' : 'counter display'} ${sign.id} not answering: ${sign.reason ?? 'unknown'} (retrying)`);

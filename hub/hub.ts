@@ -28,8 +28,12 @@ import { Outbox } from './store/outbox.ts';
 import { StoreWriter } from './store/writer/store-writer.ts';
 import { DiskBudget } from './store/disk-budget.ts';
 import { SyncPart } from './sync/sync-part.ts';
+import { resolveStrings } from '../protocol/wording/overrides.ts';
 import { QueuePart, queueRulesOf } from './queue/queue-part.ts';
+import type { QueueSeam } from './queue-seam.ts';
 import { DisplaysPart } from './peripherals/displays-part.ts';
+import { createTicketPrinter } from './peripherals/printer-factory.ts';
+import { TicketJobs } from './peripherals/ticket-jobs.ts';
 
 
 export interface HubOptions {
@@ -55,6 +59,8 @@ export interface HubAdmin {
   /** Applies device changes made through `devices` now instead of at the next poll. */
   refreshDevices(): void;
   sync: { kick(): void; pruneNow(): Promise<void> };
+  /** The queue's narrow seam (queue-seam.ts): its use cases, officer PINs, the built-in printer's controls. */
+  queue: QueueSeam;
 }
 
 export interface RunningHub {
@@ -196,13 +202,20 @@ export class Hub {
       log: log.child({ part: 'sync' }),
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
-    const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }) });
-    this.#onStop('queue printer', () => queue.stop());
-    await queue.start();
-    const displays = new DisplaysPart({ config, clock, bus: this.bus, writer, log: log.child({ part: 'displays' }) });
+    // The queue reaches the hall's hardware through its ports (hub/queue/ports.ts): the
+    // adapters are made and started here, before the queue, and stop after it.
+    const strings = resolveStrings(config.strings);
+    const displays = new DisplaysPart({ config, clock, writer, log: log.child({ part: 'displays' }) });
     this.#onStop('displays', () => displays.stop());
     displays.start();
-    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, displays, tls };
+    const ticketPrinter = createTicketPrinter(config.printer, new TicketJobs(config, strings), clock, log.child({ part: 'printer' }));
+    this.#onStop('ticket printer', () => ticketPrinter.printer.stop());
+    await ticketPrinter.printer.start();
+    const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }), printer: ticketPrinter.printer, signs: displays.callSigns });
+    this.#onStop('queue', () => queue.stop());
+    queue.start();
+    const queueSeam: QueueSeam = { issue: queue.issue, commands: queue.service, officers: queue.officers, printerEmulator: ticketPrinter.emulator };
+    const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, queueSeam, displays, tls };
     this.#parts = parts;
 
     await this.#publishHubStatus(mqtt, 'online');
@@ -219,7 +232,7 @@ export class Hub {
     });
     const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -252,6 +265,7 @@ export class Hub {
         tokens: parts.tokens,
         refreshDevices: () => registry.refresh(),
         sync: { kick: () => sync.kick(), pruneNow: () => sync.pruneNow() },
+        queue: parts.queueSeam,
       },
     };
   }
@@ -299,11 +313,6 @@ export class Hub {
       displays: () => parts.displays.health(),
       listenerFailures: () => this.bus.listenerFailures,
     });
-  }
-
-  /** The queue, its printer and officer PINs, for tests and the demo. */
-  get queue(): QueuePart {
-    return this.#requireParts().queue;
   }
 
   #applyDeviceChange(change: DeviceChange): void {
@@ -386,5 +395,6 @@ interface Parts {
   sync: SyncPart;
   disk: DiskBudget;
   queue: QueuePart;
+  queueSeam: QueueSeam;
   displays: DisplaysPart;
 }

@@ -5,7 +5,9 @@
 import { buildTicketBytes } from '../../hardware/escpos/ticket-bytes.ts';
 import { enableAsb } from '../../hardware/escpos/commands.ts';
 import type { HubConfig } from '../../hub/config/schema.ts';
+import { TicketJobs } from '../../hub/peripherals/ticket-jobs.ts';
 import type { TicketView } from '../../protocol/queue/ticket.ts';
+import { resolveStrings } from '../../protocol/wording/overrides.ts';
 import { latencyOf, percentile, r2, type Latency } from '../bridge/wait.ts';
 import type { TicketRequest } from './kiosk-load.ts';
 import type { PhaseResult } from './phase.ts';
@@ -37,18 +39,8 @@ const answered = (r: PhaseResult) => r.requests.filter((q) => q.status === 201 &
 
 /** What the hub's serial printer writes for a ticket: its job bytes and the `GS a` after it (escpos-ticket-printer.ts, escpos-printer.ts). */
 function expectedJob(ticket: TicketView, config: HubConfig): Buffer {
-  const service = config.services.find((s) => s.id === ticket.serviceId)!;
-  const job = buildTicketBytes({
-    centreName: config.centre.name,
-    serviceNames: service.names,
-    number: ticket.number,
-    ticketId: ticket.id,
-    peopleAhead: ticket.peopleAhead,
-    quotedWait: ticket.quotedWait,
-    issuedAt: ticket.issuedAt,
-    timeZone: config.centre.timezone,
-  });
-  return Buffer.concat([job, enableAsb()]);
+  const job = new TicketJobs(config, resolveStrings(config.strings)).jobFor({ ticket, reprint: false });
+  return Buffer.concat([buildTicketBytes(job), enableAsb()]);
 }
 
 /** The checks both phases share: answers, numbers, the store's print jobs and outbox, a clean stop. */

@@ -5,8 +5,10 @@
  * `undefined`, so garbage on the line can never be mistaken for a healthy printer.
  */
 
-/** The hub's printer states (hub/peripherals/ticket-printer.ts `PrinterState`). */
-export type PrinterState = 'ready' | 'paper_near_end' | 'paper_end' | 'cover_open' | 'offline';
+import type { PrinterState } from '../../protocol/events/peripherals.ts';
+
+/** The printer states and which of them print are the protocol's (docs/peripherals.md); the driver maps conditions onto them. */
+export { canPrint, type PrinterState } from '../../protocol/events/peripherals.ts';
 
 /** `DLE EOT n` selectors (§2). */
 export type EotQuery = 1 | 2 | 3 | 4;
@@ -182,9 +184,6 @@ export function printerState(condition: PrinterCondition | undefined, options: S
   if (condition.paperNearEnd && (options.nearEndSensor ?? true)) return 'paper_near_end';
   return 'ready';
 }
-
-/** Whether tickets may be issued in `state` (near end prints, with a maintenance alert). */
-export const canPrint = (state: PrinterState): boolean => state === 'ready' || state === 'paper_near_end';
 
 /** Two conditions say the same thing. */
 export function sameCondition(a: PrinterCondition | undefined, b: PrinterCondition | undefined): boolean {

@@ -1,7 +1,25 @@
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import type { Strings } from '../../protocol/wording/overrides.ts';
+import { STRINGS } from '../../protocol/wording/strings.ts';
 import { toTicketAscii } from './ascii-text.ts';
 import { characterSize, feedAndCut, initialise, paperStatusBarrier } from './commands.ts';
 import { EscposError } from './errors.ts';
+
+/** The wording a ticket prints, each label in both languages (`English / Kiswahili: value`). */
+export interface TicketLabels {
+  peopleAhead: { en: string; sw: string };
+  estimatedWait: { en: string; sw: string };
+  issued: { en: string; sw: string };
+  reprint: { en: string; sw: string };
+}
+
+/** The labels of a wording table (protocol/wording: a centre's config may override them). */
+export const ticketLabelsOf = (strings: Pick<Strings, 'ticketPeopleAhead' | 'ticketEstimatedWait' | 'ticketIssued' | 'ticketReprint'>): TicketLabels => ({
+  peopleAhead: strings.ticketPeopleAhead,
+  estimatedWait: strings.ticketEstimatedWait,
+  issued: strings.ticketIssued,
+  reprint: strings.ticketReprint,
+});
 
 /** What goes on a queue ticket: plain data, no hub types (the hub adapts its TicketView). */
 export interface TicketJob {
@@ -17,6 +35,10 @@ export interface TicketJob {
   issuedAt: string;
   /** IANA zone the issue time is printed in, e.g. `Africa/Nairobi`. */
   timeZone: string;
+  /** Printed again after a failed print: the ticket says so, so staff can tell it from a second number. */
+  reprint?: boolean;
+  /** The printed wording; default: the built-in table's. */
+  labels?: TicketLabels;
 }
 
 export interface TicketLayout {
@@ -28,10 +50,16 @@ export interface TicketLayout {
   qrCellSize?: number;
 }
 
-/** The text printed on a ticket, already reduced to printable ASCII. */
+/**
+ * The ticket's layout model: the text of each part, in print order, already reduced to
+ * printable ASCII. `buildTicketBytes` renders it to ESC/POS, `ticketLines` to plain text
+ * (the built-in emulator, a preview), so paper and preview never differ.
+ */
 export interface TicketText {
   centre: string[];
   service: string[];
+  /** `REPRINT / NAKALA` on a reprint, else null. */
+  reprint: string | null;
   number: string;
   peopleAhead: string;
   wait: string;
@@ -52,22 +80,38 @@ const bilingual = (text: { en: string; sw: string }): string[] => {
   return en === sw || sw === '' ? [en] : en === '' ? [sw] : [en, sw];
 };
 
+/** A label in both languages on one line: `People ahead / Watu mbele yako`. */
+const label = (text: { en: string; sw: string }): string => bilingual(text).join(' / ');
+
+const BUILT_IN_LABELS = ticketLabelsOf(STRINGS);
+
+/** One formatter per zone: making an Intl.DateTimeFormat costs far more than using one, and every ticket needs it. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function clockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    } catch (error) {
+      throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
+    }
+    clockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 function localTime(iso: string, timeZone: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) throw new EscposError('ticket_invalid', `issuedAt is not a time: ${JSON.stringify(iso)}`);
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  } catch (error) {
-    throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
-  }
+  const parts = clockFormat(timeZone).formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${part('hour')}:${part('minute')}`;
 }
 
 const nonNegativeInt = (n: number): boolean => Number.isInteger(n) && n >= 0;
 
-/** The ticket's text lines (what the emulator's plain-text rendering shows). */
+/** The ticket's layout model for a job; throws `ticket_invalid` for what cannot be printed. */
 export function ticketText(job: TicketJob): TicketText {
   const number = toTicketAscii(job.number).trim();
   const ticketId = toTicketAscii(job.ticketId).trim();
@@ -83,15 +127,22 @@ export function ticketText(job: TicketJob): TicketText {
     throw new EscposError('ticket_invalid', `quotedWait must be whole minutes with lowMin ≤ highMin, got ${JSON.stringify(wait)}`);
   }
   const range = !wait ? '-' : wait.lowMin === wait.highMin ? `${wait.lowMin} min` : `${wait.lowMin}-${wait.highMin} min`;
+  const labels = job.labels ?? BUILT_IN_LABELS;
   return {
     centre: bilingual(job.centreName),
     service: bilingual(job.serviceNames),
+    reprint: job.reprint ? label(labels.reprint) : null,
     number,
-    peopleAhead: `People ahead / Watu mbele yako: ${job.peopleAhead}`,
-    wait: `Estimated wait / Muda wa kusubiri: ${range}`,
-    issued: `Issued / Imetolewa: ${localTime(job.issuedAt, job.timeZone)}`,
+    peopleAhead: `${label(labels.peopleAhead)}: ${job.peopleAhead}`,
+    wait: `${label(labels.estimatedWait)}: ${range}`,
+    issued: `${label(labels.issued)}: ${localTime(job.issuedAt, job.timeZone)}`,
     ticketId,
   };
+}
+
+/** The model as plain lines, in print order; the QR code as `QR:<payload>`. */
+export function ticketLines(text: TicketText): string[] {
+  return [...text.centre, ...text.service, ...(text.reprint ? [text.reprint] : []), text.number, text.peopleAhead, text.wait, text.issued, `QR:${text.ticketId}`, text.ticketId];
 }
 
 /**
@@ -121,6 +172,11 @@ export function buildTicketBytes(job: TicketJob, layout: TicketLayout = {}): Buf
   printer.bold(false);
   for (const line of text.centre.slice(1)) printer.println(line);
   for (const line of text.service) printer.println(line);
+  if (text.reprint) {
+    printer.bold(true);
+    printer.println(text.reprint);
+    printer.bold(false);
+  }
   printer.newLine();
   printer.add(characterSize(NUMBER_SIZE, NUMBER_SIZE)); // 1D 21 33
   printer.bold(true);

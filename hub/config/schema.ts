@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../../protocol/ids.ts';
+import { StringsOverride } from '../../protocol/wording/overrides.ts';
 import { HttpSection } from './http-section.ts';
 
 export { DEFAULT_HTTP_PORT } from './http-section.ts';
@@ -247,7 +248,8 @@ export const HubConfigSchema = z
     centre: CentreSection,
     services: z.array(ServiceSection).min(1),
     counters: z.array(CounterSection).min(1),
-    strings: z.record(z.string(), z.unknown()).optional(),
+    /** Wording overrides: any entry of protocol/wording/strings.ts, in both languages (docs/queue.md, "Wording"). */
+    strings: StringsOverride.optional(),
     simulatedDay: z.record(z.string(), z.unknown()).optional(),
     dataDir: z.string().min(1).default('data/hub'),
     mqtt: MqttSection.prefault({}),

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HealthSnapshot } from '../health.ts';
+import { PrinterState } from '../../protocol/events/peripherals.ts';
 
 /**
  * `GET /metrics`: the same figures as `/health`, for Prometheus. Collected from one
@@ -79,7 +80,7 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   counter('huduma_sync_rate_limited_total', 'Batches the Secretariat answered with 429 since start', (h) => h.sync.rateLimitedTotal);
   counter('huduma_sync_quarantined_total', 'Records the Secretariat set aside as invalid', (h) => h.sync.quarantinedTotal);
   counter('huduma_sync_pruned_outbox_total', 'Acknowledged outbox rows pruned after retention', (h) => h.sync.prunedOutboxTotal);
-  const stateGauge = (name: string, help: string, states: string[], read: (h: HealthSnapshot) => string) =>
+  const stateGauge = (name: string, help: string, states: readonly string[], read: (h: HealthSnapshot) => string) =>
     new Gauge({
       name,
       help,
@@ -95,7 +96,7 @@ export function createMetricsRegistry(snapshot: () => HealthSnapshot): Registry 
   gauge('huduma_queue_waiting', 'Tickets waiting today, all services', (h) => h.queue?.waiting ?? null);
   gauge('huduma_queue_counters_open', 'Counters open', (h) => h.queue?.countersOpen ?? null);
   gauge('huduma_queue_services_suspended', 'Services suspended (the kiosk shows their message)', (h) => h.queue?.servicesSuspended ?? null);
-  stateGauge('huduma_printer_state', 'Ticket printer state (1 for the current one); paper_end, cover_open and offline stop the kiosk', ['ready', 'paper_near_end', 'paper_end', 'cover_open', 'offline'], (h) => h.queue?.printer.state ?? 'offline');
+  stateGauge('huduma_printer_state', 'Ticket printer state (1 for the current one); paper_end, cover_open and offline stop the kiosk', PrinterState.options, (h) => h.queue?.printer.state ?? 'offline');
   counter('huduma_store_commits_total', 'Group commits', (h) => h.store.commits);
   counter('huduma_store_failed_commits_total', 'Group commits that failed (nothing in them acknowledged)', (h) => h.store.failedCommits);
   gauge('huduma_store_database_bytes', 'Size of the SQLite database file', (h) => h.store.dbBytes);

@@ -27,7 +27,10 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
+import type { PrinterEmulator } from '../peripherals/emulated-ticket-printer.ts';
+import type { TicketPrinter } from '../queue/ports.ts';
 import type { QueuePart } from '../queue/queue-part.ts';
+import type { Strings } from '../../protocol/wording/overrides.ts';
 
 export interface HttpDeps {
   log: Logger;
@@ -41,6 +44,10 @@ export interface HttpDeps {
   clock: Clock;
   bus: EventBus;
   queue: QueuePart;
+  /** The ticket printer's adapter and, with the built-in emulator, its controls. */
+  printer: { adapter: Pick<TicketPrinter, 'kind' | 'state'>; emulator: PrinterEmulator | null };
+  /** The centre's wording: the pages' and the kiosk's answers. */
+  strings: Strings;
   /** With TLS and no plaintext allowed: the HTTPS port plaintext requests are sent to. */
   httpsOnly?: { httpsPort: () => number };
 }
@@ -101,12 +108,12 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   });
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
-  queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, spooler: deps.queue.spooler, appointmentsBodyBytes: limits.appointmentsBodyBytes });
+  queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, issue: deps.queue.issue, strings: deps.strings, appointmentsBodyBytes: limits.appointmentsBodyBytes });
   counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service });
   officerLoginRoutes(app, { config: deps.config, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
-  printerRoutes(app, { tokens: deps.tokens, printer: deps.queue.printer });
-  pageRoutes(app);
+  printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
+  pageRoutes(app, { strings: deps.strings });
 
   return {
     app,

@@ -1,5 +1,5 @@
 import { AlphaSign } from '../../hardware/alpha/alpha-sign.ts';
-import type { CallSign } from './call-signs.ts';
+import type { CallSign } from './serial-call-signs.ts';
 
 /**
  * One Alpha sign on an RS-485 line (hardware/alpha) as a CallSign. Several signs may
@@ -39,7 +39,7 @@ export class AlphaHallSign implements CallSign {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The shared driver is stopped by whoever made it (displays-part.ts). */
+  /** The shared driver is stopped by whoever started it (displays-part.ts). */
   async close(): Promise<void> {
     this.#listeners.clear();
   }

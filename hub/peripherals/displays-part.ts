@@ -2,24 +2,26 @@ import { AlphaSign } from '../../hardware/alpha/alpha-sign.ts';
 import { DmdDisplay } from '../../hardware/vfd/dmd-display.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
-import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
+import type { HubPart } from '../part.ts';
+import type { CallSigns } from '../queue/ports.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import { AlphaHallSign } from './alpha-hall-sign.ts';
-import { CallSigns, type CallSign, type SignHealth } from './call-signs.ts';
 import { DmdCounterSign } from './dmd-counter-sign.ts';
+import { SerialCallSigns, type CallSign, type SignHealth } from './serial-call-signs.ts';
 
 /**
  * The hall boards (Alpha, RS-485, several signs per line) and counter displays (DM-D)
- * of the config's `displays` section, driven from the queue's calls. None configured:
- * nothing runs (the web hall board still shows every call).
+ * of the config's `displays` section, as the queue's CallSigns port. None configured:
+ * nothing runs (the web hall board still shows every call). It starts the drivers it
+ * makes and stops each of them.
  */
-export class DisplaysPart {
-  readonly signs: CallSigns;
+export class DisplaysPart implements HubPart {
+  readonly #signs: SerialCallSigns;
   readonly #alphaLines: AlphaSign[] = [];
   readonly #displays: DmdDisplay[] = [];
 
-  constructor(options: { config: HubConfig; clock: Clock; bus: EventBus; writer: StoreWriter; log: Logger }) {
+  constructor(options: { config: HubConfig; clock: Clock; writer: StoreWriter; log: Logger }) {
     const { config, clock, log } = options;
     const { hallBoards, counterDisplays, retryMs } = config.displays;
     const signs: CallSign[] = [];
@@ -39,27 +41,31 @@ export class DisplaysPart {
       this.#displays.push(driver);
       signs.push(new DmdCounterSign({ counterId: display.counterId, driver }));
     }
-    this.signs = new CallSigns({
+    this.#signs = new SerialCallSigns({
       signs,
       counterLabels: new Map(config.counters.map((c) => [c.id, c.label])),
-      bus: options.bus,
       log,
       recordStatus: async (data) => void (await options.writer.write({ kind: 'event', event: { type: 'board.status', data }, atMs: clock.now() })),
     });
   }
 
+  /** What the queue is handed: its port to the signs. */
+  get callSigns(): CallSigns {
+    return this.#signs;
+  }
+
   start(): void {
     for (const line of this.#alphaLines) line.start();
     for (const display of this.#displays) display.start();
-    this.signs.start();
+    this.#signs.start();
   }
 
   async stop(): Promise<void> {
-    await this.signs.stop();
-    await Promise.all(this.#alphaLines.map((line) => line.stop()));
+    await this.#signs.stop();
+    await Promise.all([...this.#alphaLines.map((line) => line.stop()), ...this.#displays.map((display) => display.stop())]);
   }
 
   health(): SignHealth[] {
-    return this.signs.health();
+    return this.#signs.health();
   }
 }

@@ -1,5 +1,5 @@
 import type { DmdDisplay } from '../../hardware/vfd/dmd-display.ts';
-import type { CallSign } from './call-signs.ts';
+import type { CallSign } from './serial-call-signs.ts';
 
 /**
  * The 2x20 customer display above a counter (hardware/vfd, Epson DM-D commands) as a
@@ -33,9 +33,9 @@ export class DmdCounterSign implements CallSign {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The driver is stopped by whoever started it (displays-part.ts). */
   async close(): Promise<void> {
     this.#listeners.clear();
-    await this.#driver.stop();
   }
 
   #emit(healthy: boolean, reason: string | null): void {

@@ -1,24 +1,27 @@
 import { EscposPrinter, type PrinterStatus } from '../../hardware/escpos/escpos-printer.ts';
 import { buildTicketBytes } from '../../hardware/escpos/ticket-bytes.ts';
+import type { PrinterState } from '../../protocol/events/peripherals.ts';
 import type { Logger } from '../logger.ts';
-import type { PrinterState, PrinterStateChange, TicketPrint, TicketPrinter } from './ticket-printer.ts';
+import type { HubPart } from '../part.ts';
+import type { PrinterStateChange, TicketPrinter, TicketToPrint } from '../queue/ports.ts';
+import type { TicketJobs } from './ticket-jobs.ts';
 
 /**
- * The serial ESC/POS printer behind the hub's TicketPrinter (hardware/escpos): state
- * from Automatic Status Back, a DLE EOT check before each number, the ticket bytes from
+ * The serial ESC/POS printer (hardware/escpos) as the queue's TicketPrinter: state from
+ * Automatic Status Back, a DLE EOT check before each number, the ticket bytes from
  * node-thermal-printer (its defects worked around in ticket-bytes.ts), and the GS r
- * barrier as the confirmation that makes a print job `printed`.
+ * barrier as the confirmation that makes a print job `printed` (docs/peripherals.md).
  */
-export class EscposTicketPrinter implements TicketPrinter {
+export class EscposTicketPrinter implements TicketPrinter, HubPart {
   readonly kind = 'serial' as const;
   readonly #driver: EscposPrinter;
-  readonly #log: Logger;
+  readonly #jobs: TicketJobs;
   readonly #listeners = new Set<(change: PrinterStateChange) => void>();
   #last: PrinterState;
 
-  constructor(driver: EscposPrinter, log: Logger) {
+  constructor(driver: EscposPrinter, jobs: TicketJobs, log: Logger) {
     this.#driver = driver;
-    this.#log = log;
+    this.#jobs = jobs;
     this.#last = driver.state();
     driver.on('state', (status) => this.#onState(status));
     driver.on('connected', () => log.info({ path: driver.path }, 'ticket printer line open'));
@@ -31,6 +34,11 @@ export class EscposTicketPrinter implements TicketPrinter {
     await this.#driver.start();
   }
 
+  async stop(): Promise<void> {
+    this.#listeners.clear();
+    await this.#driver.close();
+  }
+
   state(): PrinterState {
     return this.#driver.state();
   }
@@ -39,28 +47,13 @@ export class EscposTicketPrinter implements TicketPrinter {
     return (await this.#driver.checkStatus()).state;
   }
 
-  async print({ centreName, serviceNames, ticket, timeZone, reprint }: TicketPrint): Promise<void> {
-    const job = buildTicketBytes({
-      centreName: reprint ? { en: `${centreName.en} - REPRINT`, sw: `${centreName.sw} - NAKALA` } : centreName,
-      serviceNames,
-      number: ticket.number,
-      ticketId: ticket.id,
-      peopleAhead: ticket.peopleAhead,
-      quotedWait: ticket.quotedWait,
-      issuedAt: ticket.issuedAt,
-      timeZone,
-    });
-    await this.#driver.print(job);
+  async print(job: TicketToPrint): Promise<void> {
+    await this.#driver.print(buildTicketBytes(this.#jobs.jobFor(job)));
   }
 
   onStateChange(listener: (change: PrinterStateChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  async close(): Promise<void> {
-    this.#listeners.clear();
-    await this.#driver.close();
   }
 
   #onState(status: PrinterStatus): void {

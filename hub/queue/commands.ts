@@ -23,7 +23,7 @@ export type QueueCommand =
   | { kind: 'suspend_service'; serviceId: string; message: LocalizedText }
   | { kind: 'resume_service'; serviceId: string }
   | { kind: 'add_appointments'; appointments: Array<{ reference: string; serviceId: string; atMs: number; name: string | null }> }
-  /** The printer confirmed the ticket's job (hub/peripherals/print-spooler.ts). */
+  /** The printer confirmed the ticket's job (hub/queue/print-spooler.ts). */
   | { kind: 'print_done'; ticketId: string }
   /** A print attempt failed; the job stays pending and is tried again. */
   | { kind: 'print_failed'; ticketId: string; error: string };

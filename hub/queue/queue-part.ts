@@ -1,15 +1,17 @@
 import type { Database } from 'better-sqlite3';
+import type { PrinterState } from '../../protocol/events/peripherals.ts';
 import { OfficerPins } from '../auth/officer-pins.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { createTicketPrinter } from '../peripherals/printer-factory.ts';
-import { PrintSpooler } from '../peripherals/print-spooler.ts';
-import { canPrint, type TicketPrinter } from '../peripherals/ticket-printer.ts';
+import type { HubPart } from '../part.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import type { QueueRules } from './engine/queue-engine.ts';
 import { QueueReader } from './engine/queue-reader.ts';
+import { IssueTicket } from './issue-ticket.ts';
+import type { CallSigns, TicketPrinter } from './ports.ts';
+import { PrintSpooler } from './print-spooler.ts';
 import { QueueService } from './queue-service.ts';
 
 /** What the writer thread's queue engine needs of the config (structured-cloned into it). */
@@ -23,22 +25,28 @@ export interface QueueHealth {
   servicesOpen: number;
   servicesSuspended: number;
   countersOpen: number;
-  printer: { kind: string; state: string; pendingPrints: number };
+  printer: { kind: TicketPrinter['kind']; state: PrinterState; pendingPrints: number };
 }
 
-/** The queue's parts on the main thread: the service the API calls, the printer and its spooler, officer PINs. */
-export class QueuePart {
+/**
+ * The queue's parts on the main thread: the service the API calls, the kiosk's "issue a
+ * ticket" use case and the print jobs behind it, officer PINs. It reaches the printer
+ * and the call signs only through its ports (ports.ts), whose adapters the composition
+ * root hands it; their lines are the adapters' to open and close.
+ */
+export class QueuePart implements HubPart {
   readonly service: QueueService;
-  readonly printer: TicketPrinter;
-  readonly spooler: PrintSpooler;
+  readonly issue: IssueTicket;
   readonly officers: OfficerPins;
+  readonly #printer: TicketPrinter;
+  readonly #spooler: PrintSpooler;
 
-  constructor(options: { config: HubConfig; db: Database; writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger }) {
-    const { config, db, clock, log } = options;
-    const reader = new QueueReader(db, queueRulesOf(config));
+  constructor(options: { config: HubConfig; db: Database; writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger; printer: TicketPrinter; signs: CallSigns }) {
+    const { config, db, clock, log, printer } = options;
+    this.#printer = printer;
     this.service = new QueueService({
       writer: options.writer,
-      reader,
+      reader: new QueueReader(db, queueRulesOf(config)),
       timeZone: config.centre.timezone,
       clock,
       bus: options.bus,
@@ -46,28 +54,27 @@ export class QueuePart {
       centre: { id: config.centre.id, names: config.centre.name },
       recentCalls: config.queue.recentCalls,
       rules: { maxRecalls: config.queue.maxRecalls, noShowAfterCalls: config.queue.noShowAfterCalls },
-      printerReady: () => canPrint(this.printer.state()),
+      printer,
+      signs: options.signs,
     });
-    this.printer = createTicketPrinter(config.printer, clock, log.child({ part: 'printer' }));
-    this.spooler = new PrintSpooler({
-      printer: this.printer,
+    this.#spooler = new PrintSpooler({
+      printer,
       queue: this.service,
-      config,
       log,
       recordStatus: async (data) => void (await options.writer.write({ kind: 'event', event: { type: 'printer.status', data }, atMs: clock.now() })),
     });
+    this.issue = new IssueTicket({ printer, queue: this.service, spooler: this.#spooler });
     this.officers = new OfficerPins(db, clock, { maxFailures: config.http.login.officerMaxFailures, lockoutMs: config.http.login.officerLockoutMs });
   }
 
-  /** Opens the printer's line, prints what is pending (a crash or an outage before) and follows the printer's state. */
-  async start(): Promise<void> {
-    await this.printer.start?.();
-    this.spooler.start();
+  /** Prints what is pending (a crash or an outage before) and follows the printer's state. The printer's line is open by now. */
+  start(): void {
+    this.#spooler.start();
   }
 
+  /** Waits for the print job in progress; the printer's line closes after this. */
   async stop(): Promise<void> {
-    await this.spooler.stop();
-    await this.printer.close();
+    await this.#spooler.stop();
   }
 
   /** Counts only: /health and /metrics are polled often, and the wait quotes are not needed here. */
@@ -80,7 +87,7 @@ export class QueuePart {
       servicesOpen: services.filter((s) => s.status === 'open').length,
       servicesSuspended: services.filter((s) => s.status === 'suspended').length,
       countersOpen: this.service.reader.counters().filter((c) => c.state === 'open').length,
-      printer: { kind: this.printer.kind, state: this.printer.state(), pendingPrints: this.service.reader.pendingPrintCount() },
+      printer: { kind: this.#printer.kind, state: this.#printer.state(), pendingPrints: this.service.reader.pendingPrintCount() },
     };
   }
 }

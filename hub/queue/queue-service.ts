@@ -1,12 +1,15 @@
+import { canPrint } from '../../protocol/events/peripherals.ts';
 import type { QueueSnapshot } from '../../protocol/queue/api.ts';
 import type { LocalizedText } from '../../protocol/queue/ticket.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
+import { announceChange } from './call-announcements.ts';
 import type { QueueCommand, QueueResult, QueueTime } from './commands.ts';
 import type { QueueReader } from './engine/queue-reader.ts';
 import { LocalCalendar } from './local-time.ts';
+import type { CallSigns, TicketPrinter } from './ports.ts';
 
 /** A queue command the store could not take (writer restarting, disk full): nothing changed. */
 export class QueueUnavailableError extends Error {
@@ -21,7 +24,8 @@ export class QueueUnavailableError extends Error {
 /**
  * The queue on the main thread: stamps each command with the centre's local time,
  * hands it to the engine in the writer thread (where it commits with its events), and
- * after the commit tells the pages. Reads come from the read connection.
+ * after the commit tells the pages and the call signs. Reads come from the read
+ * connection.
  */
 export class QueueService {
   readonly #writer: StoreWriter;
@@ -33,7 +37,8 @@ export class QueueService {
   readonly #centre: { id: string; names: LocalizedText };
   readonly #recentCalls: number;
   readonly #rules: QueueSnapshot['rules'];
-  readonly #printerReady: () => boolean;
+  readonly #printer: Pick<TicketPrinter, 'state'>;
+  readonly #signs: CallSigns;
 
   constructor(options: {
     writer: StoreWriter;
@@ -45,7 +50,9 @@ export class QueueService {
     centre: { id: string; names: LocalizedText };
     recentCalls: number;
     rules: QueueSnapshot['rules'];
-    printerReady: () => boolean;
+    /** Only its state: the snapshot says whether the kiosk can print now. */
+    printer: Pick<TicketPrinter, 'state'>;
+    signs: CallSigns;
   }) {
     this.#writer = options.writer;
     this.#reader = options.reader;
@@ -56,7 +63,8 @@ export class QueueService {
     this.#centre = options.centre;
     this.#recentCalls = options.recentCalls;
     this.#rules = options.rules;
-    this.#printerReady = options.printerReady;
+    this.#printer = options.printer;
+    this.#signs = options.signs;
   }
 
   get reader(): QueueReader {
@@ -80,6 +88,7 @@ export class QueueService {
     if (answer.ok && command.kind !== 'print_done' && command.kind !== 'print_failed') {
       this.#log.debug({ command: command.kind, ticket: answer.ticket?.id }, 'queue changed');
       this.#bus.emit('queue.changed', { kind: command.kind, ticket: answer.ticket, counterId: 'counterId' in command ? command.counterId : null });
+      announceChange(this.#signs, command, answer.ticket);
     }
     return answer;
   }
@@ -97,7 +106,7 @@ export class QueueService {
       counters: this.#reader.counters(),
       recentCalls: this.#reader.recentCalls(this.#recentCalls),
       rules: this.#rules,
-      printer: { ready: this.#printerReady() },
+      printer: { ready: canPrint(this.#printer.state()) },
       at: new Date(time.atMs).toISOString(),
     };
   }

@@ -9,6 +9,13 @@ import { NonNegativeInt } from '../messages/common.ts';
 export const PrinterState = z.enum(['ready', 'paper_near_end', 'paper_end', 'cover_open', 'offline']);
 export type PrinterState = z.infer<typeof PrinterState>;
 
+/**
+ * Whether tickets may be issued in `state` (near end prints, with a maintenance alert).
+ * The one place the rule above is written: the queue asks it before a number is
+ * allocated, the printer drivers and the built-in emulator refuse by it.
+ */
+export const canPrint = (state: PrinterState): boolean => state === 'ready' || state === 'paper_near_end';
+
 /** `printer.status`: the printer changed state (recorded on change, not on every poll). */
 export const PrinterStatusData = z.object({
   state: PrinterState,

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmulatedTicketPrinter } from '../../hub/peripherals/ticket-printer.ts';
 import { closeBrowser, launchBrowser, screenshot, testId, watchPage, type PageProblems } from '../helpers/browser.ts';
 import { connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
@@ -25,7 +24,7 @@ describe('queue flow in Chromium: kiosk → printer → console → board → fe
     fixture = await startHub();
     base = `http://127.0.0.1:${fixture.ports.http}`;
     kioskToken = fixture.admin.tokens.create('kiosk', null, new Set(['c04'])).token;
-    await fixture.hub.queue.officers.add('amina', 'Amina Otieno', '2468');
+    await fixture.admin.queue.officers.add('amina', 'Amina Otieno', '2468');
     browser = await launchBrowser();
   });
 
@@ -65,7 +64,7 @@ describe('queue flow in Chromium: kiosk → printer → console → board → fe
     await screenshot(kiosk, 'flow-1-kiosk-ticket-sw');
 
     // The same ticket came out of the printer, and the outbox has it, in the citizen's language.
-    const printer = fixture.hub.queue.printer as EmulatedTicketPrinter;
+    const printer = fixture.admin.queue.printerEmulator!;
     expect(printer.printed.map((p) => p.number)).toEqual([number]);
     expect(printer.printed[0]!.lines.join('\n')).toContain('Cheti cha kuzaliwa');
     const [issued] = outboxEvents(fixture.dataDir, 'ticket.issued');

@@ -113,6 +113,18 @@ describe('loadHubConfig: invalid files name the field and what is expected', () 
     expect(issuesOf((c) => { c.counters[2].servicesIds = ['kra']; })[0]).toMatch(/^counters\[2\]: unknown key "servicesIds"/);
   });
 
+  it('wording overrides: any table key in both languages; an unknown key is named with the fix', () => {
+    const path = writeConfig((c) => {
+      c.strings = { _about: 'kiosk wording of this centre', welcome: { en: 'Welcome to Huduma Centre Kisumu', sw: 'Karibu Huduma Centre Kisumu' } };
+    });
+    expect(loadHubConfig({ configPath: path }).config.strings).toEqual({ welcome: { en: 'Welcome to Huduma Centre Kisumu', sw: 'Karibu Huduma Centre Kisumu' } });
+    expect(
+      issuesOf((c) => {
+        c.strings = { welcom: { en: 'Hi', sw: 'Habari' }, thankYou: { en: 'Thank you', sw: 'Asante' }, printerOut: { en: 'Out of paper' } };
+      }),
+    ).toEqual(['strings.printerOut.sw: is required (expected string)', 'strings: unknown keys "welcom", "thankYou" (remove it or check its spelling)']);
+  });
+
   it('queue rules and opening hours that cannot work', () => {
     expect(issuesOf((c) => { c.queue = { maxRecalls: 1, noShowAfterCalls: 3 }; })).toEqual([expect.stringMatching(/^queue\.noShowAfterCalls: must be at most queue\.maxRecalls \+ 1 \(2\)/)]);
     expect(issuesOf((c) => { c.services[0].openingHours = { open: '17:00', close: '08:00' }; })).toEqual([expect.stringMatching(/^services\[0\]\.openingHours\.close: open must be before close/)]);

@@ -19,8 +19,8 @@ describe('officer sign-in rules on the injected clock', () => {
   async function hub() {
     const clock = new ManualClock(Date.parse('2026-12-07T05:00:00Z')); // 08:00 in Nairobi
     fixture = await startHub({ clock });
-    await fixture.hub.queue.officers.add('wanjiru', 'Wanjiru K.', '4821');
-    await fixture.hub.queue.officers.add('otieno', 'Otieno A.', '1357');
+    await fixture.admin.queue.officers.add('wanjiru', 'Wanjiru K.', '4821');
+    await fixture.admin.queue.officers.add('otieno', 'Otieno A.', '1357');
     const port = fixture.ports.http;
     const login = (officerId: string, pin: string, counterId: string, from = lanAddress(0)) => lanRequest(port, { from, path: '/api/officer/login', body: { counterId, officerId, pin } });
     return { clock, fixture, login };

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmulatedTicketPrinter } from '../../hub/peripherals/ticket-printer.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { outboxEvents, QueueClient, tokensFor } from '../helpers/queue-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -13,7 +12,7 @@ afterEach(async () => {
 async function hub(dataDir?: string) {
   const fixture = await startHub(dataDir ? { dataDir } : {});
   fixtures.push(fixture);
-  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture, COUNTERS), printer: fixture.hub.queue.printer as EmulatedTicketPrinter };
+  return { fixture, api: new QueueClient(fixture.ports.http), tokens: tokensFor(fixture, COUNTERS), printer: fixture.admin.queue.printerEmulator! };
 }
 
 /** Resolves once `test` holds for the hub's health (the spooler works in the background). */

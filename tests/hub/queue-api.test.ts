@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../runtime/clock.ts';
-import { EmulatedTicketPrinter } from '../../hub/peripherals/ticket-printer.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { outboxEvents, QueueClient, tokensFor, type Ticket } from '../helpers/queue-client.ts';
 
@@ -34,7 +33,7 @@ describe('queue API (process contract)', () => {
     expect(new Set(answers.map((a) => a.body.ticket.id)).size).toBe(500);
     // Each ticket is in the outbox once, and printed once.
     expect(outboxEvents(fixture.dataDir, 'ticket.issued')).toHaveLength(500);
-    expect((fixture.hub.queue.printer as EmulatedTicketPrinter).printed.length).toBe(50); // the emulator keeps the last 50
+    expect(fixture.admin.queue.printerEmulator!.printed.length).toBe(50); // the emulator keeps the last 50
   });
 
   it('two counters calling at once never get the same ticket, and 204 when nothing waits', async () => {
@@ -73,7 +72,7 @@ describe('queue API (process contract)', () => {
 
   it('hands out no number while the printer cannot print, and continues the sequence after', async () => {
     const { api, tokens, fixture } = await hub();
-    const printer = fixture.hub.queue.printer as EmulatedTicketPrinter;
+    const printer = fixture.admin.queue.printerEmulator!;
     expect((await api.issue(tokens.kiosk, 'kra')).body.ticket.number).toBe('K001');
     for (const state of ['paper_end', 'cover_open', 'offline'] as const) {
       printer.setState(state);

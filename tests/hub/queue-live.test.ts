@@ -42,7 +42,7 @@ describe('queue, live', () => {
     const clock = new ManualClock(Date.parse('2026-12-07T06:00:00Z'));
     fixture = await startHub({ clock });
     const api = new QueueClient(fixture.ports.http);
-    const { pin } = await fixture.hub.queue.officers.add('wanjiru', 'Wanjiru K.', '4821');
+    const { pin } = await fixture.admin.queue.officers.add('wanjiru', 'Wanjiru K.', '4821');
     expect(pin).toBe('4821');
     const login = (p: string, officerId = 'wanjiru') => api.call<{ token: string; name: string; expiresAt: string; error?: { code: string } }>('POST', '/api/officer/login', null, { counterId: 'c05', officerId, pin: p });
     expect((await login('0000', 'nobody')).status).toBe(401);
@@ -59,7 +59,7 @@ describe('queue, live', () => {
     expect((await login('4821')).status).toBe(200);
     clock.advance(12 * 3_600_000);
     expect((await api.counter(ok.body.token, 'c05', 'call-next')).status).toBe(401);
-    const stored = fixture.hub.queue.officers.list();
+    const stored = fixture.admin.queue.officers.list();
     expect(stored).toEqual([{ officerId: 'wanjiru', name: 'Wanjiru K.', locked: false }]);
   });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Strings } from '../../../protocol/wording/overrides.ts';
 
 /** The pages' files (kiosk/public): plain HTML, CSS and ES modules, no build step. */
 export const PAGES_DIR = fileURLToPath(new URL('../../../kiosk/public/', import.meta.url));
@@ -28,18 +29,23 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Serves the pages and their assets. Only the files present at start are served, by
  * exact name from a table made then, so no request path ever reaches the file system
- * (no traversal to guard).
+ * (no traversal to guard). `/assets/strings.js`, the pages' wording, is made here from
+ * the centre's wording table (protocol/wording, with the config's `strings` applied).
  */
-export function pageRoutes(app: FastifyInstance, pagesDir = PAGES_DIR): void {
-  const serve = (file: string) => async (_request: unknown, reply: { header: (k: string, v: string) => unknown; send: (body: Buffer) => unknown }) => {
-    reply.header('content-type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+export function pageRoutes(app: FastifyInstance, deps: { strings: Strings; pagesDir?: string }): void {
+  const pagesDir = deps.pagesDir ?? PAGES_DIR;
+  const send = (type: string, body: () => Buffer) => async (_request: unknown, reply: { header: (k: string, v: string) => unknown; send: (body: Buffer) => unknown }) => {
+    reply.header('content-type', type);
     reply.header('cache-control', 'no-cache');
-    return reply.send(readFileSync(join(pagesDir, file)));
+    return reply.send(body());
   };
+  const serve = (file: string) => send(CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', () => readFileSync(join(pagesDir, file)));
   for (const [path, file] of Object.entries(PAGES)) {
     if (exists(join(pagesDir, file))) app.get(path, serve(file));
   }
   for (const file of listFiles(join(pagesDir, 'assets'))) app.get(`/assets/${file}`, serve(join('assets', file)));
+  const strings = Buffer.from(`// The centre's wording (protocol/wording/strings.ts with the config's \`strings\`), made by the hub.\nexport const STRINGS = ${JSON.stringify(deps.strings)};\n`);
+  app.get('/assets/strings.js', send(CONTENT_TYPES['.js']!, () => strings));
 }
 
 function exists(path: string): boolean {

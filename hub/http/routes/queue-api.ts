@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AddAppointmentsRequest, CheckInRequest, IssueTicketRequest, type QueueErrorCode } from '../../../protocol/queue/api.ts';
+import type { Strings } from '../../../protocol/wording/overrides.ts';
 import type { AccessTokens, TokenGrant } from '../../auth/access-tokens.ts';
-import type { QueueCommand, QueueResult } from '../../queue/commands.ts';
+import type { QueueResult } from '../../queue/commands.ts';
+import { PrinterUnavailableError, type IssueCommand, type IssueTicket } from '../../queue/issue-ticket.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
-import { PrinterUnavailableError, type PrintSpooler } from '../../peripherals/print-spooler.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from '../validation.ts';
@@ -11,7 +12,10 @@ import { parseBody } from '../validation.ts';
 export interface QueueApiDeps {
   tokens: AccessTokens;
   queue: QueueService;
-  spooler: PrintSpooler;
+  /** The kiosk's use case: printer asked first, number allocated, ticket printed. */
+  issue: IssueTicket;
+  /** The centre's wording: what the kiosk shows when the printer fails. */
+  strings: Strings;
   /** http.limits.appointmentsBodyBytes: the one route whose body may be large. */
   appointmentsBodyBytes: number;
 }
@@ -47,16 +51,6 @@ export function refusal(result: Extract<QueueResult, { ok: false }>): ApiError {
 
 export type GrantedRequest = FastifyRequest & { grant?: TokenGrant };
 
-const NOT_PRINTED_MESSAGES = {
-  en: 'Your ticket could not be printed. Please remember your number; staff will give you a printed ticket.',
-  sw: 'Tiketi yako haikuchapishwa. Tafadhali kumbuka namba yako; wahudumu watakupa tiketi iliyochapishwa.',
-};
-
-const PRINTER_MESSAGES = {
-  en: 'The ticket printer is not working. Please ask the staff for help.',
-  sw: 'Printa ya tiketi haifanyi kazi. Tafadhali omba msaada kwa wahudumu.',
-};
-
 /**
  * The kiosk's side of the queue API (process contract): the service menu, the counters,
  * a ticket, an appointment check-in; and the manager's appointment upload. The public
@@ -64,27 +58,27 @@ const PRINTER_MESSAGES = {
  * rate-limited (process contract).
  */
 export function queueApiRoutes(app: FastifyInstance, deps: QueueApiDeps): void {
-  const { queue, spooler } = deps;
+  const { queue, strings } = deps;
 
   app.get('/api/services', async () => ({ services: queue.reader.services(queue.now()) }));
   app.get('/api/counters', async () => ({ counters: queue.reader.counters() }));
 
   /**
-   * Issues through the print spooler: the printer is asked first (no number while it
-   * cannot print), then the number is allocated, then printed. A print that fails after
-   * the number was allocated keeps the number: the citizen sees it on screen, the
-   * ticket is reprinted when the printer is back, and the answer says `printed: false`.
+   * Issues through the queue's use case (hub/queue/issue-ticket.ts): no number while the
+   * printer cannot print (503 `printer_unavailable`); a print that fails after the number
+   * was allocated keeps the number: the citizen sees it on screen, the ticket is
+   * reprinted when the printer is back, and the answer says `printed: false`.
    */
-  const issue = async (command: Extract<QueueCommand, { kind: 'issue' | 'check_in' }>) => {
+  const issue = async (command: IssueCommand) => {
     let issued;
     try {
-      issued = await spooler.issue(command);
+      issued = await deps.issue.issue(command);
     } catch (error) {
-      if (error instanceof PrinterUnavailableError) throw new ApiError(503, 'printer_unavailable', error.message, PRINTER_MESSAGES);
+      if (error instanceof PrinterUnavailableError) throw new ApiError(503, 'printer_unavailable', error.message, strings.printerOut);
       throw error;
     }
     if (!issued.result.ok) throw refusal(issued.result);
-    return { ticket: issued.result.ticket!, printed: issued.printed, ...(issued.printed ? {} : { messages: NOT_PRINTED_MESSAGES }) };
+    return { ticket: issued.result.ticket!, printed: issued.printed, ...(issued.printed ? {} : { messages: strings.ticketNotPrinted }) };
   };
 
   app.post('/api/tickets', { onRequest: requireRole(deps.tokens, 'kiosk', 'manager') }, async (request, reply) => {

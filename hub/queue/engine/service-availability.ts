@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../../../protocol/queue/ticket.ts';
+import { STRINGS } from '../../../protocol/wording/strings.ts';
 import type { ServiceConfig } from '../../config/schema.ts';
 import type { QueueTime } from '../commands.ts';
 
@@ -19,11 +20,12 @@ const WEEKDAY_NAMES: LocalizedText[] = [
   { en: 'Sunday', sw: 'Jumapili' },
 ];
 
-/** The daily cap's kiosk wording (the sample centre's `strings.dailyCapReached`). */
-export const CAPPED_MESSAGE: LocalizedText = {
-  en: "Today's tickets for this service are finished. Please book an appointment.",
-  sw: 'Tiketi za leo za huduma hii zimekwisha. Tafadhali weka miadi.',
-};
+/**
+ * The daily cap's kiosk wording, from the wording table. The engine runs in the writer
+ * thread on the built-in table: a centre's `strings` override reaches the pages, not the
+ * engine's own refusal texts (docs/queue.md, "Wording").
+ */
+export const CAPPED_MESSAGE: LocalizedText = STRINGS.dailyCapReached;
 
 /** A stored suspension or resumption (table service_state). */
 export interface ServiceStateRow {

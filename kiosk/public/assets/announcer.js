@@ -3,6 +3,7 @@
 // one at a time, so two calls never overlap: the next starts only after the previous
 // chime has rung out and its last utterance has ended (`onend`), with a time-out in case
 // a speech engine never reports the end.
+import { t } from './i18n.js';
 
 /** Seconds: the chime's first tone, the gap before the second, the second's length. */
 const TONE_1 = { freq: 880, start: 0, length: 0.55 }; // A5
@@ -113,12 +114,12 @@ export class Announcer {
     const voiceFor = (lang) => voices.find((voice) => voice.lang?.toLowerCase().startsWith(lang)) ?? null;
     const list = [];
     if (this.speak === 'en' || this.speak === 'both') {
-      list.push({ text: `Ticket ${spoken}, please go to counter ${counter}.`, lang: 'en-KE', voice: voiceFor('en') });
+      list.push({ text: t('spokenCall', 'en', { number: spoken, counter }), lang: 'en-KE', voice: voiceFor('en') });
     }
     const swahili = voiceFor('sw');
     // Kiswahili read by an English voice is worse than none: only with a Kiswahili voice.
     if ((this.speak === 'sw' || this.speak === 'both') && (swahili || this.speak === 'sw')) {
-      list.push({ text: `Tiketi ${spoken}, tafadhali nenda kaunta ${counter}.`, lang: 'sw-KE', voice: swahili });
+      list.push({ text: t('spokenCall', 'sw', { number: spoken, counter }), lang: 'sw-KE', voice: swahili });
     }
     return list;
   }

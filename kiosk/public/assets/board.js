@@ -4,7 +4,7 @@
 // English and, where the TV has a Kiswahili voice, Kiswahili), ?sound=0 (silent board).
 import { Announcer } from './announcer.js';
 import { h, replaceChildren, setText } from './dom.js';
-import { clockText, counterName, pick, t } from './i18n.js';
+import { clockText, counterName, fillTexts, pick, t } from './i18n.js';
 import { icon } from './icons.js';
 import { openQueueStream, showConnection } from './stream.js';
 
@@ -188,6 +188,7 @@ function setupSound() {
 // ---------------------------------------------------------------- start
 
 function start() {
+  fillTexts();
   const tick = () => setText(document.getElementById('clock'), clockText());
   tick();
   setInterval(tick, 10_000);

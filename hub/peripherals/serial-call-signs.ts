@@ -1,11 +1,12 @@
 import type { BoardStatusData } from '../../protocol/events/peripherals.ts';
-import type { EventBus, HubEvents } from '../event-bus.ts';
 import type { Logger } from '../logger.ts';
+import type { HubPart } from '../part.ts';
+import type { CallSigns, CounterIdleReason } from '../queue/ports.ts';
 
 /**
  * A sign that shows calls: an Alpha hall board (one line, "A042 -> 5") or the 2x20
  * display above a counter (two lines). The serial drivers sit behind it
- * (hub/peripherals/displays-part.ts makes them); health is whether the sign answers.
+ * (alpha-hall-sign.ts, dmd-counter-sign.ts); health is whether the sign answers.
  */
 export interface CallSign {
   readonly id: string;
@@ -15,6 +16,7 @@ export interface CallSign {
   show(line1: string, line2: string): Promise<void>;
   healthy(): boolean;
   onHealth(listener: (healthy: boolean, reason: string | null) => void): () => void;
+  /** Drops its listeners; the driver behind it is stopped by whoever started it (displays-part.ts). */
   close(): Promise<void>;
 }
 
@@ -25,33 +27,36 @@ export interface SignHealth {
   reason: string | null;
 }
 
+/** A counter display's second line while no ticket is called there (docs/peripherals.md). */
+const IDLE_LINE: Record<CounterIdleReason, string> = {
+  free: 'Karibu / Welcome',
+  paused: 'Paused / Imesimama',
+  closed: 'Closed / Imefungwa',
+};
+
 /**
- * Puts every call on the hall boards and on the display of the calling counter, and
- * clears a counter's display when its ticket leaves. A sign that stops answering is
- * reported (log, `board.status` event, /health) and keeps being retried by its driver;
- * a failed show is logged, never fails the call (the web hall board shows it too).
+ * The queue's CallSigns port over the serial signs: every call on the hall boards and on
+ * the display of the calling counter, a counter's display back to idle when its ticket
+ * leaves. A sign that stops answering is reported (log, `board.status` event, /health)
+ * and keeps being retried by its driver; a failed show is logged, never fails the call.
  */
-export class CallSigns {
+export class SerialCallSigns implements CallSigns, HubPart {
   readonly #signs: CallSign[];
   readonly #labels: Map<string, string>;
-  readonly #bus: EventBus;
   readonly #log: Logger;
   readonly #recordStatus: (data: BoardStatusData) => Promise<void>;
   readonly #reasons = new Map<string, string | null>();
   readonly #unsubscribe: Array<() => void> = [];
 
-  constructor(options: { signs: CallSign[]; counterLabels: Map<string, string>; bus: EventBus; log: Logger; recordStatus: (data: BoardStatusData) => Promise<void> }) {
+  constructor(options: { signs: CallSign[]; counterLabels: Map<string, string>; log: Logger; recordStatus: (data: BoardStatusData) => Promise<void> }) {
     this.#signs = options.signs;
     this.#labels = options.counterLabels;
-    this.#bus = options.bus;
     this.#log = options.log;
     this.#recordStatus = options.recordStatus;
   }
 
+  /** Follows each sign's health and greets on every counter display. */
   start(): void {
-    const onChange = (change: HubEvents['queue.changed'][0]) => void this.#onQueueChange(change);
-    this.#bus.on('queue.changed', onChange);
-    this.#unsubscribe.push(() => this.#bus.off('queue.changed', onChange));
     for (const sign of this.#signs) {
       this.#unsubscribe.push(
         sign.onHealth((healthy, reason) => {
@@ -60,7 +65,7 @@ export class CallSigns {
           void this.#recordStatus({ boardId: sign.id, kind: sign.kind, healthy, reason }).catch((error: Error) => this.#log.error({ err: error }, 'could not record the sign status'));
         }),
       );
-      if (sign.kind === 'counter' && sign.counterId) void this.#show(sign, ...this.#idle(sign.counterId));
+      if (sign.kind === 'counter' && sign.counterId) void this.#show(sign, ...this.#idle(sign.counterId, 'free'));
     }
   }
 
@@ -69,31 +74,28 @@ export class CallSigns {
     await Promise.all(this.#signs.map((sign) => sign.close()));
   }
 
+  showCall({ number, counterId }: { number: string; counterId: string }): void {
+    const label = this.#label(counterId);
+    for (const sign of this.#signs) {
+      if (sign.kind === 'hall') void this.#show(sign, `${number} -> ${label}`, '');
+      else if (sign.counterId === counterId) void this.#show(sign, `Ticket ${number}`, `-> Counter ${label}`);
+    }
+  }
+
+  showCounterIdle(counterId: string, reason: CounterIdleReason): void {
+    for (const sign of this.#signs) if (sign.counterId === counterId) void this.#show(sign, ...this.#idle(counterId, reason));
+  }
+
   health(): SignHealth[] {
     return this.#signs.map((sign) => ({ id: sign.id, kind: sign.kind, healthy: sign.healthy(), reason: sign.healthy() ? null : (this.#reasons.get(sign.id) ?? 'not answering') }));
   }
 
-  async #onQueueChange({ kind, ticket, counterId }: HubEvents['queue.changed'][0]): Promise<void> {
-    if (!counterId) return;
-    const label = this.#labels.get(counterId) ?? counterId;
-    if ((kind === 'call_next' || kind === 'recall') && ticket) {
-      await Promise.all(
-        this.#signs.map((sign) => {
-          if (sign.kind === 'hall') return this.#show(sign, `${ticket.number} -> ${label}`, '');
-          if (sign.counterId === counterId) return this.#show(sign, `Ticket ${ticket.number}`, `-> Counter ${label}`);
-          return undefined;
-        }),
-      );
-    } else if (kind === 'call_next' || kind === 'finish' || kind === 'no_show' || kind === 'transfer' || kind === 'pause_counter' || kind === 'close_counter') {
-      await Promise.all(this.#signs.filter((sign) => sign.counterId === counterId).map((sign) => this.#show(sign, ...this.#idle(counterId, kind))));
-    }
+  #label(counterId: string): string {
+    return this.#labels.get(counterId) ?? counterId;
   }
 
-  #idle(counterId: string, kind?: string): [string, string] {
-    const label = this.#labels.get(counterId) ?? counterId;
-    if (kind === 'pause_counter') return [`Counter ${label}`, 'Paused / Imesimama'];
-    if (kind === 'close_counter') return [`Counter ${label}`, 'Closed / Imefungwa'];
-    return [`Counter ${label}`, 'Karibu / Welcome'];
+  #idle(counterId: string, reason: CounterIdleReason): [string, string] {
+    return [`Counter ${this.#label(counterId)}`, IDLE_LINE[reason]];
   }
 
   async #show(sign: CallSign, line1: string, line2: string): Promise<void> {

@@ -1,58 +1,34 @@
-import type { PrinterStatusData } from '../../protocol/events/peripherals.ts';
+import { canPrint, type PrinterStatusData } from '../../protocol/events/peripherals.ts';
 import type { TicketView } from '../../protocol/queue/ticket.ts';
-import type { HubConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import type { QueueCommand, QueueResult } from '../queue/commands.ts';
-import type { QueueService } from '../queue/queue-service.ts';
-import { canPrint, type PrinterState, type TicketPrinter } from './ticket-printer.ts';
-
-/** The printer cannot print: no number was allocated (hardware-protocols.md §1.6 step 4). */
-export class PrinterUnavailableError extends Error {
-  readonly code = 'printer_unavailable';
-  readonly state: PrinterState;
-
-  constructor(state: PrinterState) {
-    super(`the ticket printer reports ${state.replaceAll('_', ' ')}; no ticket was issued`);
-    this.name = 'PrinterUnavailableError';
-    this.state = state;
-  }
-}
-
-export interface IssuedTicket {
-  result: QueueResult;
-  /** Whether the printer confirmed the ticket; when not, it is reprinted once the printer is back. */
-  printed: boolean;
-}
+import type { TicketPrinter } from './ports.ts';
+import type { QueueService } from './queue-service.ts';
 
 const DRAIN_BATCH = 20;
 
 /**
- * The kiosk's printing, so that no number is handed out that cannot be printed and no
- * number is lost: the printer is asked before a number is allocated; each issued ticket
- * has a pending print job written with it (queue engine); a job becomes `printed` only
- * when the printer confirms it, and pending jobs are printed again when the printer
- * comes back (and at start, after a crash). Jobs go to the printer one at a time.
+ * The print jobs of issued tickets, so that no number is lost: each issued ticket has a
+ * pending print job written with it (queue engine); a job becomes `printed` only when
+ * the printer confirms it, and pending jobs are printed again when the printer comes
+ * back (and at start, after a crash). Jobs go to the printer one at a time
+ * (docs/peripherals.md).
  */
 export class PrintSpooler {
   readonly #printer: TicketPrinter;
   readonly #queue: QueueService;
-  readonly #config: HubConfig;
   readonly #log: Logger;
   readonly #recordStatus: (data: PrinterStatusData) => Promise<void>;
-  readonly #serviceNames: Map<string, { en: string; sw: string }>;
   readonly #inFlight = new Set<string>();
   #chain: Promise<unknown> = Promise.resolve();
   #unsubscribe: (() => void) | null = null;
   #draining: Promise<void> | null = null;
   #stopped = false;
 
-  constructor(options: { printer: TicketPrinter; queue: QueueService; config: HubConfig; log: Logger; recordStatus: (data: PrinterStatusData) => Promise<void> }) {
+  constructor(options: { printer: TicketPrinter; queue: QueueService; log: Logger; recordStatus: (data: PrinterStatusData) => Promise<void> }) {
     this.#printer = options.printer;
     this.#queue = options.queue;
-    this.#config = options.config;
     this.#log = options.log;
     this.#recordStatus = options.recordStatus;
-    this.#serviceNames = new Map(options.config.services.map((s) => [s.id, s.names]));
   }
 
   start(): void {
@@ -75,13 +51,9 @@ export class PrintSpooler {
     await this.#chain.catch(() => undefined);
   }
 
-  /** The kiosk's request: check the printer, allocate the number, print. */
-  async issue(command: Extract<QueueCommand, { kind: 'issue' | 'check_in' }>): Promise<IssuedTicket> {
-    const state = await this.#printer.check();
-    if (!canPrint(state)) throw new PrinterUnavailableError(state);
-    const result = await this.#queue.run(command);
-    if (!result.ok || !result.ticket) return { result, printed: false };
-    return { result, printed: await this.#print(result.ticket, false) };
+  /** Prints a ticket just issued, after the jobs before it; whether the printer confirmed it. Never throws. */
+  printIssued(ticket: TicketView): Promise<boolean> {
+    return this.#print(ticket, false);
   }
 
   /** Prints the pending jobs, oldest first, until one fails (the printer is gone again). */
@@ -109,7 +81,7 @@ export class PrintSpooler {
     this.#inFlight.add(ticket.id);
     const job = this.#chain.then(async () => {
       try {
-        await this.#printer.print({ centreName: this.#config.centre.name, serviceNames: this.#serviceNames.get(ticket.serviceId)!, ticket, timeZone: this.#config.centre.timezone, reprint });
+        await this.#printer.print({ ticket, reprint });
         await this.#queue.run({ kind: 'print_done', ticketId: ticket.id });
         if (reprint) this.#log.info({ ticket: ticket.number }, 'ticket reprinted');
         return true;

@@ -1,19 +1,20 @@
-// Wording of the three pages, English and Kiswahili. The kiosk wording starts from the
-// sample centre's `strings` (hub/config/sample-centre.json, a first draft to be reviewed
-// by a native speaker); the rest is written here in the same register. Keep both
-// languages for every key: i18n.js falls back to English and then to the key.
+import type { LocalizedText } from '../queue/ticket.ts';
 
-/** @type {Record<string, {en: string, sw: string}>} */
+/**
+ * Every word the hub shows a citizen, an officer or the hall, in English and Kiswahili:
+ * the kiosk, the counter console and the hall board (served to the pages as
+ * `/assets/strings.js`), the printed ticket and the hub's answers to the kiosk. A centre's
+ * config may override any entry (`strings`, docs/queue.md "Wording"). The Kiswahili is a
+ * first draft to be reviewed by a native speaker. `{name}` marks a value filled in where
+ * the text is used. Keep both languages for every key: the pages fall back to English.
+ */
 export const STRINGS = {
-  // From the sample centre's `strings`.
+  // Kiosk: the home screen and the ticket on screen.
   welcome: { en: 'Welcome to Huduma Centre', sw: 'Karibu Huduma Centre' },
   chooseService: { en: 'Choose a service', sw: 'Chagua huduma' },
   yourTicket: { en: 'Your ticket', sw: 'Tiketi yako' },
   peopleAhead: { en: 'People ahead of you', sw: 'Watu walio mbele yako' },
   estimatedWait: { en: 'Estimated wait', sw: 'Muda wa kusubiri (makadirio)' },
-  minutes: { en: 'minutes', sw: 'dakika' },
-  goToCounter: { en: 'Please go to counter', sw: 'Tafadhali nenda kaunta' },
-  priority: { en: 'Elderly, disability or pregnancy', sw: 'Wazee, walemavu au wajawazito' },
   appointment: { en: 'I have an appointment', sw: 'Nina miadi' },
   serviceSuspended: { en: 'This service is not available right now.', sw: 'Huduma hii haipatikani kwa sasa.' },
   dailyCapReached: {
@@ -22,8 +23,6 @@ export const STRINGS = {
   },
 
   // Kiosk.
-  languageEn: { en: 'English', sw: 'English' },
-  languageSw: { en: 'Kiswahili', sw: 'Kiswahili' },
   moreServices: { en: 'More services', sw: 'Huduma zaidi' },
   backToTop: { en: 'Back to the top', sw: 'Rudi juu' },
   tapToChoose: { en: 'Touch the service you need', sw: 'Gusa huduma unayohitaji' },
@@ -34,7 +33,6 @@ export const STRINGS = {
   waitExact: { en: 'about {low} min', sw: 'takriban dakika {low}' },
   waitUnknown: { en: 'Wait time not known', sw: 'Muda wa kusubiri haujulikani' },
   serviceClosed: { en: 'This service is closed now.', sw: 'Huduma hii imefungwa kwa sasa.' },
-  serviceUnavailableShort: { en: 'Not available', sw: 'Haipatikani' },
   whoIsTicketFor: { en: 'Do you need priority service?', sw: 'Je, unahitaji huduma ya kipaumbele?' },
   priorityHint: {
     en: 'Older people, persons with disability and pregnant women are served first.',
@@ -47,7 +45,6 @@ export const STRINGS = {
   categoryPregnancy: { en: 'Pregnant', sw: 'Mjamzito' },
   categoryAppointment: { en: 'Appointment', sw: 'Miadi' },
   back: { en: 'Back', sw: 'Rudi' },
-  startAgain: { en: 'Start again', sw: 'Anza upya' },
   pleaseWait: { en: 'Please wait…', sw: 'Tafadhali subiri…' },
   printingTicket: { en: 'Printing your ticket…', sw: 'Tunachapisha tiketi yako…' },
   waitForNumber: {
@@ -131,6 +128,13 @@ export const STRINGS = {
   },
 
   // Hall board.
+  recentCalls: { en: 'Recent calls', sw: 'Walioitwa karibuni' },
+  boardFooter: {
+    en: 'Please wait for your number and go to the counter shown.',
+    sw: 'Tafadhali subiri namba yako na uende kwenye kaunta iliyoonyeshwa.',
+  },
+  /** Spoken by the board (`?speak=1`): `{number}` as the board says it, `{counter}` the counter's label. */
+  spokenCall: { en: 'Ticket {number}, please go to counter {counter}.', sw: 'Tiketi {number}, tafadhali nenda kaunta {counter}.' },
   nowServing: { en: 'Now serving', sw: 'Sasa tunahudumia' },
   ticketWord: { en: 'Ticket', sw: 'Tiketi' },
   counterWord: { en: 'Counter', sw: 'Kaunta' },
@@ -202,4 +206,21 @@ export const STRINGS = {
   err_same_service: { en: 'The ticket is already in that service.', sw: 'Tiketi tayari iko kwenye huduma hiyo.' },
   err_unknown_counter: { en: 'Unknown counter.', sw: 'Kaunta haijulikani.' },
   err_unauthorized: { en: 'Not signed in, or the session has ended.', sw: 'Hujaingia, au muda wako umeisha.' },
-};
+
+  // The printed ticket: each line shows both languages, `English / Kiswahili: value`
+  // (hardware/escpos/ticket-bytes.ts lays it out).
+  ticketPeopleAhead: { en: 'People ahead', sw: 'Watu mbele yako' },
+  ticketEstimatedWait: { en: 'Estimated wait', sw: 'Muda wa kusubiri' },
+  ticketIssued: { en: 'Issued', sw: 'Imetolewa' },
+  /** On a ticket printed again after its first print failed. */
+  ticketReprint: { en: 'REPRINT', sw: 'NAKALA' },
+
+  // The hub's answers to the kiosk (`messages` of POST /api/tickets).
+  ticketNotPrinted: {
+    en: 'Your ticket could not be printed. Please remember your number; staff will give you a printed ticket.',
+    sw: 'Tiketi yako haikuchapishwa. Tafadhali kumbuka namba yako; wahudumu watakupa tiketi iliyochapishwa.',
+  },
+
+} as const satisfies Record<string, LocalizedText>;
+
+export type StringKey = keyof typeof STRINGS;
