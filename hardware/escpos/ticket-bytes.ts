@@ -147,7 +147,7 @@ export function ticketLines(text: TicketText): string[] {
 
 /**
  * The bytes of one ticket job: `ESC @`, the ticket, a cut and the `GS r 1` barrier
- * (§1.6 step 4). node-thermal-printer 4.6.1 is used only as a byte builder (§1.7): no
+ * (docs/protocols/escpos.md §6, step 4). node-thermal-printer 4.6.1 is used only as a byte builder (§7): no
  * interface, `getBuffer()`, a fresh buffer per job. Its defects are worked around here:
  * it never sends `ESC @` (prefixed here, then `ESC t 0` for PC437 since `ESC @` resets the
  * code table); its `setTextSize` swaps width and height (`GS !` written here); its `cut()`

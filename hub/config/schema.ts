@@ -143,15 +143,15 @@ const PrinterSection = z.strictObject({
   /** `emulator` for the built-in emulator, else the ESC/POS printer's serial device path. */
   path: z.string().min(1).default('emulator'),
   baudRate: z.int().positive().default(19200),
-  /** Each DLE EOT status reply must come within this (hardware-protocols.md §1.6: 300–500 ms); none = offline. */
+  /** Each DLE EOT status reply must come within this (docs/protocols/escpos.md §6: 300–500 ms); none = offline. */
   statusTimeoutMs: z.int().min(50).max(5000).default(500),
-  /** The GS r barrier after the cut must come within this, or the ticket counts as not printed (§1.6: 3–5 s). */
+  /** The GS r barrier after the cut must come within this, or the ticket counts as not printed (docs/protocols/escpos.md §6: 3–5 s). */
   confirmTimeoutMs: z.int().min(500).max(30_000).default(5000),
   /** Whether the printer has a paper near-end sensor; without one its bits are ignored. */
   nearEndSensor: z.boolean().default(true),
 });
 
-/** Alpha protocol LED hall board on RS-485 (hardware-protocols.md §2). */
+/** Alpha protocol LED hall board on RS-485 (docs/protocols/alpha-sign.md). */
 const HallBoardSection = z.strictObject({
   id: Id,
   /** Serial device path of the RS-485 adapter. */
@@ -163,7 +163,7 @@ const HallBoardSection = z.strictObject({
   ack: z.boolean().default(false),
 });
 
-/** Epson DM-D style 2x20 display above a counter (hardware-protocols.md §3). */
+/** Epson DM-D style 2x20 display above a counter (docs/protocols/dm-d.md). */
 const CounterDisplaySection = z.strictObject({
   counterId: Id,
   path: z.string().min(1),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NonNegativeInt } from '../messages/common.ts';
 
 /**
- * The ticket printer as the hub sees it (hardware-protocols.md §1.2–1.3): `ready` and
+ * The ticket printer as the hub sees it (docs/protocols/escpos.md §2–3): `ready` and
  * `paper_near_end` print; `paper_end`, `cover_open` and `offline` (no answer, line
  * pulled, printer off or in error) stop the kiosk before a number is handed out.
  */

@@ -8,7 +8,7 @@ import { startHub } from '../helpers/hub-fixture.ts';
 import { freePort } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-/** The default profile's LED for each button pin (hardware-protocols.md §7). */
+/** The default profile's LED for each button pin (docs/protocols/firmata.md §7, docs/wiring.md). */
 const LED_OF: Record<number, number> = { 2: 6, 3: 9, 4: 10, 5: 11 };
 
 /**

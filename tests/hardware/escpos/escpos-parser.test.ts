@@ -94,7 +94,7 @@ function feedChunks(bytes: number[], cuts: number[]): EscposCommand[] {
   return [...out, ...parser.flush()];
 }
 
-describe('EscposParser (§1.1 exact lengths)', () => {
+describe('EscposParser (docs/protocols/escpos.md §1: exact lengths)', () => {
   it('reads GS ( k by pL/pH, with 0x0A and 1B 40 inside the data', () => {
     const data = [...'AB\n\x1b@CD'].map((c) => c.charCodeAt(0));
     const k = data.length + 3;
@@ -120,7 +120,7 @@ describe('EscposParser (§1.1 exact lengths)', () => {
     ]);
   });
 
-  it('parses the §1.7 library fixture', () => {
+  it('parses the library fixture (docs/protocols/escpos.md §7)', () => {
     const bytes = hex(`1b 74 00 1b 61 01 1b 45 01 "HUDUMA CENTRE" 0a 1b 45 00 1d 21 33 "A042" 0a 1b 21 00 "Karibu / Welcome" 0a
       1d 28 6b 04 00 31 41 32 00 1d 28 6b 03 00 31 43 06 1d 28 6b 03 00 31 45 31 1d 28 6b 07 00 31 50 30 "A042"
       1d 28 6b 03 00 31 51 30 1d 48 00 1d 66 00 1d 77 03 1d 68 a2 1d 6b 49 06 7b 42 "A042" 1b 64 04 1b 64 04 1d 56 00 1b 40`);

@@ -18,7 +18,7 @@ function printer(options?: ConstructorParameters<typeof PrinterEmulator>[0]) {
   return { emulator, send, take };
 }
 
-describe('PrinterEmulator in-process (§1.8)', () => {
+describe('PrinterEmulator in-process (docs/protocols/escpos.md §8)', () => {
   it('answers DLE EOT 1/2/3/4 at once: healthy 12, out of paper 1A 32 12 7E', () => {
     const { emulator, send } = printer();
     expect(send('10 04 01 10 04 02 10 04 03 10 04 04')).toBe('12 12 12 12');

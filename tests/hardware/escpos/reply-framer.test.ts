@@ -27,7 +27,7 @@ function chunked(bytes: number[], cuts: number[]): Uint8Array[] {
 
 const feedAll = (framer: ReplyFramer, chunks: Uint8Array[]): RxEvent[] => chunks.flatMap((chunk) => framer.feed(chunk));
 
-describe('ReplyFramer (§1.4)', () => {
+describe('ReplyFramer (docs/protocols/escpos.md §4)', () => {
   it('tells DLE EOT replies, ASB frames, GS r replies and XON/XOFF apart', () => {
     const framer = new ReplyFramer();
     expect(framer.feed(Uint8Array.from([0x12, 0x18, 0x00, 0x0f, 0x00, 0x03, 0x13, 0x7e, 0x11]))).toEqual([

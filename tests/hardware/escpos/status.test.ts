@@ -98,7 +98,7 @@ describe('DLE EOT replies (docs/protocols/escpos.md §2)', () => {
   });
 });
 
-describe('ASB frames (§1.3) and GS r replies (§1.5)', () => {
+describe('ASB frames (docs/protocols/escpos.md §3) and GS r replies (§5)', () => {
   const table: [string, number[], PrinterState][] = [
     ['healthy: 10 00 00 00', [0x10, 0x00, 0x00, 0x00], 'ready'],
     ['paper end: 18 00 0F 00', [0x18, 0x00, 0x0f, 0x00], 'paper_end'],
@@ -164,7 +164,7 @@ describe('status bytes a printer sends (status-bytes.ts) decode back to its stat
   const expected = (m: PrinterMechanism): PrinterState =>
     m.paper === 'end' ? 'paper_end' : m.coverOpen ? 'cover_open' : !m.executing ? 'offline' : m.paper === 'nearEnd' && m.nearEndSensor ? 'paper_near_end' : 'ready';
 
-  it('writes the §1.2 out-of-paper bytes 1A / 32 / 7E and the healthy 12', () => {
+  it('writes the out-of-paper bytes (docs/protocols/escpos.md §2) 1A / 32 / 7E and the healthy 12', () => {
     const out: PrinterMechanism = { paper: 'end', coverOpen: false, cutterError: false, executing: false, nearEndSensor: true };
     expect([1, 2, 4].map((n) => eotReplyByte(out, n))).toEqual([0x1a, 0x32, 0x7e]);
     expect(asbFrameBytes(out)).toEqual([0x18, 0x00, 0x0f, 0x00]);

@@ -8,8 +8,8 @@ import { buildTicketBytes, ticketText, type TicketJob } from '../../../hardware/
 import { GOLDEN_TICKET, hex, toHex } from './escpos-test-kit.ts';
 
 /**
- * The golden ticket, checked by hand against hardware-protocols.md §1.1:
- * ESC @ first (§1.7: the library never sends it), ESC t 0 (PC437), ESC a 1 centre,
+ * The golden ticket, checked by hand against docs/protocols/escpos.md §1:
+ * ESC @ first (§7: the library never sends it), ESC t 0 (PC437), ESC a 1 centre,
  * ESC E 1/0 bold around the centre name, GS ! 33 = 4×4 for the number (written by hand:
  * the library's setTextSize swaps the nibbles) and GS ! 00 after it, QR model 2 / module 6
  * / level M, QR store pL = 0x10 = 13 bytes of "20261205-A042" + 3, pH = 0, QR print,
