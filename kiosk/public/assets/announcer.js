@@ -31,7 +31,8 @@ export class Announcer {
    */
   prepare() {
     if (this.context || !this.chimeOn) return;
-    const AudioContextClass = window.AudioContext || window.webkitAudioContext;
+    // Safari before 14.1 only has the prefixed constructor.
+    const AudioContextClass = window.AudioContext || /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (/** @type {unknown} */ (window)).webkitAudioContext;
     if (!AudioContextClass) return;
     try {
       this.context = new AudioContextClass();

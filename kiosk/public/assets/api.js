@@ -8,7 +8,7 @@ export class ApiError extends Error {
    * @param {number} status HTTP status, 0 when the hub was not reached.
    * @param {string} code `error.code` from the hub, or 'network' / 'timeout' / 'http_<status>'.
    * @param {string} message
-   * @param {{en: string, sw: string} | undefined} messages bilingual wording when the hub gives it.
+   * @param {{en: string, sw: string}} [messages] bilingual wording when the hub gives it.
    */
   constructor(status, code, message, messages) {
     super(message);

@@ -3,7 +3,7 @@
 // number waiting per service. Options in the address: ?speak=1|en|sw (spoken calls:
 // English and, where the TV has a Kiswahili voice, Kiswahili), ?sound=0 (silent board).
 import { Announcer } from './announcer.js';
-import { h, replaceChildren, setText } from './dom.js';
+import { byTestId, h, replaceChildren, setText } from './dom.js';
 import { clockText, counterName, fillTexts, pick, t } from './i18n.js';
 import { icon } from './icons.js';
 import { openQueueStream, showConnection } from './stream.js';
@@ -147,7 +147,7 @@ function renderWaiting() {
     );
   }
   for (const service of state.services) {
-    const row = $waiting.querySelector(`[data-testid="waiting-${CSS.escape(service.id)}"]`);
+    const row = byTestId(`waiting-${service.id}`, $waiting);
     if (!row) continue;
     const available = service.status === 'open' && !service.capped;
     row.dataset.status = service.status === 'open' ? (service.capped ? 'capped' : 'open') : service.status;
@@ -157,7 +157,7 @@ function renderWaiting() {
       row.querySelector('.b-wait-name'),
       available ? name : `${name} — ${t(service.status === 'closed' ? 'serviceShortClosed' : 'serviceShortSuspended', lang)}`,
     );
-    row.querySelector('.b-wait-name').lang = lang;
+    /** @type {HTMLElement} */ (row.querySelector('.b-wait-name')).lang = lang;
   }
 }
 

@@ -82,7 +82,7 @@ export function openPanel(panel) {
   state.transferTo = null;
   state.message = null;
   updateConsole();
-  const focus = panel === 'pause' ? byTestId('pause-reason') : $app.querySelector('.c-transfer-option');
+  const focus = panel === 'pause' ? byTestId('pause-reason') : /** @type {HTMLElement | null} */ ($app.querySelector('.c-transfer-option'));
   focus?.focus();
 }
 

@@ -2,7 +2,7 @@
 // click, without rebuilding it (inputs keep focus and text): the counter's state, the
 // current ticket, which buttons the rules allow, the message line, the open panel,
 // the transfer choices and who is waiting for this counter.
-import { byTestId, h, replaceChildren, setText } from './dom.js';
+import { byTestId, controlByTestId, h, replaceChildren, setText } from './dom.js';
 import { clockText, errorText, formatWait, pick, t } from './i18n.js';
 import { icon } from './icons.js';
 import { renderChrome } from './counter-page.js';
@@ -51,7 +51,7 @@ export function updateConsole() {
   const can = allowed();
   const map = { next: 'btn-next', recall: 'btn-recall', start: 'btn-start', finish: 'btn-finish', noShow: 'btn-no-show', transfer: 'btn-transfer', pause: 'btn-pause', open: 'btn-open', close: 'btn-close' };
   for (const [rule, testid] of Object.entries(map)) {
-    const button = byTestId(testid, ui.view.root);
+    const button = controlByTestId(testid, ui.view.root);
     if (button) button.disabled = !can[rule];
   }
   byTestId('btn-transfer', ui.view.root)?.setAttribute('aria-expanded', String(state.panel === 'transfer'));
@@ -74,8 +74,8 @@ export function updateConsole() {
   transferPanel.hidden = state.panel !== 'transfer';
   pausePanel.hidden = state.panel !== 'pause';
   if (state.panel === 'transfer') renderTransferList(current);
-  byTestId('transfer-confirm', ui.view.root).disabled = state.busy || !state.transferTo;
-  byTestId('pause-confirm', ui.view.root).disabled = state.busy || !ui.view.pauseInput.value.trim();
+  controlByTestId('transfer-confirm', ui.view.root).disabled = state.busy || !state.transferTo;
+  controlByTestId('pause-confirm', ui.view.root).disabled = state.busy || !ui.view.pauseInput.value.trim();
 
   renderWaiting(counter);
 }

@@ -2,7 +2,7 @@
 // loaded, type its id), officer id, PIN (on-screen keypad or keyboard). A successful
 // sign-in keeps the session in this tab and shows the console.
 import { api, asApiError } from './api.js';
-import { byTestId, h, replaceChildren, setText } from './dom.js';
+import { byTestId, controlByTestId, h, replaceChildren, setText } from './dom.js';
 import { counterName, errorText, t } from './i18n.js';
 import { icon } from './icons.js';
 import { updateConsole } from './counter-console-update.js';
@@ -159,11 +159,11 @@ export function renderLoginCounters() {
 }
 
 function updateLogin() {
-  const button = byTestId('btn-login');
+  const button = controlByTestId('btn-login');
   if (!button) return;
   const { counterId, officerId, pin, busy, error } = state.login;
   button.disabled = busy || !counterId || !officerId.trim() || !/^\d{4,8}$/.test(pin);
-  const pinInput = document.getElementById('pin');
+  const pinInput = /** @type {HTMLInputElement | null} */ (document.getElementById('pin'));
   if (pinInput && pinInput.value !== pin) pinInput.value = pin;
   const $error = document.getElementById('login-error');
   $error.hidden = !error;

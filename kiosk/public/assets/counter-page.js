@@ -4,7 +4,7 @@
 // by the entry module (counter.js), so this module imports none of them. Also the end
 // of a session: Sign out (revoking the token), expiry, or a 401.
 import { api } from './api.js';
-import { h, replaceChildren, setText } from './dom.js';
+import { allOf, h, replaceChildren, setText } from './dom.js';
 import { counterName, pick, t } from './i18n.js';
 import { icon } from './icons.js';
 import { myCounter, saveLanguage, saveSession, state, ui } from './counter-state.js';
@@ -57,7 +57,7 @@ export function setLanguage(lang) {
   state.lang = lang;
   document.documentElement.lang = lang;
   saveLanguage(lang);
-  for (const button of document.querySelectorAll('.c-lang-btn')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+  for (const button of allOf('.c-lang-btn')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   render();
 }
 

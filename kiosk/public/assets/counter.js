@@ -12,6 +12,7 @@
 //   counter-console-update.js  keeping the console in line with the state
 //   counter-actions.js         the counter actions, N/R shortcuts, panels
 import { api } from './api.js';
+import { allOf } from './dom.js';
 import { openQueueStream } from './stream.js';
 import { onShortcut } from './counter-actions.js';
 import { renderConsole } from './counter-console.js';
@@ -48,7 +49,7 @@ function applySnapshot(snapshot) {
 function start() {
   state.lang = loadLanguage();
   document.documentElement.lang = state.lang;
-  for (const button of document.querySelectorAll('.c-lang-btn')) {
+  for (const button of allOf('.c-lang-btn')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === state.lang));
     button.addEventListener('click', () => setLanguage(button.dataset.lang === 'sw' ? 'sw' : 'en'));
   }

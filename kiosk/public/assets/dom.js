@@ -43,7 +43,32 @@ export function setText(el, text) {
   if (el.textContent !== value) el.textContent = value;
 }
 
-/** The element with `data-testid` = id inside `root`. */
+/**
+ * The element with `data-testid` = id inside `root`.
+ * @param {string} id
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement | null}
+ */
 export function byTestId(id, root = document) {
   return root.querySelector(`[data-testid="${CSS.escape(id)}"]`);
+}
+
+/**
+ * Every element matching `selector` inside `root`, as HTML elements (the pages are HTML).
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement[]}
+ */
+export function allOf(selector, root = document) {
+  return /** @type {HTMLElement[]} */ ([...root.querySelectorAll(selector)]);
+}
+
+/**
+ * The form control with `data-testid` = id (buttons and inputs, which can be disabled).
+ * @param {string} id
+ * @param {ParentNode} [root]
+ * @returns {HTMLButtonElement | HTMLInputElement | null}
+ */
+export function controlByTestId(id, root = document) {
+  return /** @type {HTMLButtonElement | HTMLInputElement | null} */ (byTestId(id, root));
 }

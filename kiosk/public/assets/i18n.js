@@ -1,6 +1,7 @@
 // English / Kiswahili wording and the small formatters the pages share. `strings.js` is
 // made by the hub from its wording table (protocol/wording/strings.ts) with the centre
 // config's `strings` applied, so a centre's wording reaches every page.
+import { allOf } from './dom.js';
 import { STRINGS } from './strings.js';
 
 /** @typedef {'en' | 'sw'} Language */
@@ -16,7 +17,7 @@ export function t(key, lang, params) {
 
 /** Fills each `[data-text="key"]` element with that wording in the element's `lang`: a page's fixed labels. */
 export function fillTexts(root = document) {
-  for (const el of root.querySelectorAll('[data-text]')) el.textContent = t(el.dataset.text, el.lang || 'en');
+  for (const el of allOf('[data-text]', root)) el.textContent = t(el.dataset.text, el.lang || 'en');
 }
 
 /** A `{en, sw}` text from the API in `lang` (falls back to the other language, then ''). */

@@ -2,7 +2,7 @@
 // (welcome, centre name, connection badge) and the language toggle. The screens are
 // registered by the entry module (kiosk.js), so no screen module has to import another
 // screen to move on.
-import { h, replaceChildren, setText } from './dom.js';
+import { allOf, h, replaceChildren, setText } from './dom.js';
 import { pick, t } from './i18n.js';
 import { icon } from './icons.js';
 import { ERROR_MS, IDLE_MS, TICKET_MS, state } from './kiosk-state.js';
@@ -51,7 +51,7 @@ export function touched() {
 export function setLanguage(lang, rerender = true) {
   state.lang = lang;
   document.documentElement.lang = lang;
-  for (const button of document.querySelectorAll('.k-lang-btn')) {
+  for (const button of allOf('.k-lang-btn')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   }
   renderChrome();

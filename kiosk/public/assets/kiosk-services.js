@@ -66,7 +66,7 @@ export function renderServices() {
     return;
   }
   const wanted = state.services.map((service) => `service-${service.id}`);
-  const present = [...grid.children].map((child) => child.dataset.testid);
+  const present = /** @type {HTMLElement[]} */ ([...grid.children]).map((child) => child.dataset.testid);
   if (wanted.join('\n') !== present.join('\n')) replaceChildren(grid, state.services.map((service) => buildTile(service)));
   for (const service of state.services) updateTile(byTestId(`service-${service.id}`, grid), service);
   updateMore();

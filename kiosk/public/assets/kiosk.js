@@ -11,7 +11,7 @@
 //   kiosk-ticket.js        priority step and the ticket on screen
 //   kiosk-appointment.js   booking reference on the on-screen keyboard
 //   kiosk-request.js       the POST to the hub, the busy and error screens
-import { setText } from './dom.js';
+import { allOf, setText } from './dom.js';
 import { clockText } from './i18n.js';
 import { openQueueStream } from './stream.js';
 import { renderAppointment } from './kiosk-appointment.js';
@@ -33,7 +33,7 @@ function start() {
     resetToStart();
   });
 
-  for (const button of document.querySelectorAll('.k-lang-btn')) {
+  for (const button of allOf('.k-lang-btn')) {
     button.addEventListener('click', () => setLanguage(button.dataset.lang === 'sw' ? 'sw' : 'en'));
   }
   for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, touched, { capture: true, passive: true });

@@ -5,9 +5,11 @@
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
 
+/** @typedef {import('../../../protocol/queue/api.ts').QueueSnapshot} QueueSnapshot the hub's wire type: the pages read it as the protocol says */
+
 /**
  * @param {string} url
- * @param {{onState: (snapshot: any) => void, onStatus?: (status: 'connecting' | 'live' | 'reconnecting') => void}} handlers
+ * @param {{onState: (snapshot: QueueSnapshot) => void, onStatus?: (status: 'connecting' | 'live' | 'reconnecting') => void}} handlers
  * @returns {{close(): void}}
  */
 export function openQueueStream(url, handlers) {
