@@ -186,7 +186,8 @@ export class Hub {
       onBadPublishTopic: (clientId, reason) => rejections.count('bad_topic', { deviceId: clientId, detail: reason }),
       onClientDisconnect: (client) => presence.disconnected(client.id, client),
     });
-    const mqttPort = await mqtt.start();
+    await mqtt.start();
+    const mqttPort = mqtt.port;
     this.#onStop('mqtt', async () => {
       await this.#publishHubStatus(mqtt, 'offline').catch(() => undefined);
       await mqtt.stop();
@@ -240,7 +241,8 @@ export class Hub {
       log,
     });
     parts.http = http;
-    const httpPort = await http.start();
+    await http.start();
+    const httpPort = http.port;
     this.#onStop('http', () => http.stop());
 
     // Sync starts last and stops first (before the writer it records acks through).

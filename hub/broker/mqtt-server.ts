@@ -4,6 +4,7 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../../runtime/listen.ts';
 import { MqttFrameScanner } from './packet-size-guard.ts';
+import type { HubPart } from '../part.ts';
 
 /** The errors aedes closes a connection with when a PUBLISH topic is one it never accepts. */
 const AEDES_TOPIC_REFUSALS = /not allowed in PUBLISH|too many levels/;
@@ -39,7 +40,7 @@ const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
  * socket counts against the connection caps before anything is read, and is watched
  * for packet size before aedes buffers it, since aedes 1.2 sets no limit.
  */
-export class MqttServer {
+export class MqttServer implements HubPart {
   #broker: Aedes | null = null;
   #server: Server | null = null;
   #tlsServer: TlsServer | null = null;
@@ -53,7 +54,7 @@ export class MqttServer {
     this.#options = options;
   }
 
-  async start(): Promise<number> {
+  async start(): Promise<void> {
     const { hooks, log } = this.#options;
     const broker = await Aedes.createBroker({
       ...hooks,
@@ -91,7 +92,6 @@ export class MqttServer {
       this.#tlsServer = server;
       this.#tlsPort = await listenWithFallback(server, { what: 'MQTT over TLS', host: this.#options.host, port: tls.port, explicit: tls.explicitPort, flag: '--mqtts-port' }, log);
     }
-    return this.#port;
   }
 
   /** The plaintext port; 0 when only TLS is served. */

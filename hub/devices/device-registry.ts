@@ -4,6 +4,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import { readMeta } from '../store/database.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceRecord, DeviceStore } from './device-store.ts';
+import type { HubPart } from '../part.ts';
 
 export interface ActiveDevice {
   deviceId: string;
@@ -28,7 +29,7 @@ interface RegistryEvents {
  * 002), which the registry polls, applying the difference well within the
  * contract's second.
  */
-export class DeviceRegistry extends EventEmitter<RegistryEvents> {
+export class DeviceRegistry extends EventEmitter<RegistryEvents> implements HubPart {
   #devices = new Map<string, ActiveDevice>();
   #version = '';
   #cancelPoll: (() => void) | null = null;

@@ -31,6 +31,7 @@ import type { PrinterEmulator } from '../peripherals/emulated-ticket-printer.ts'
 import type { TicketPrinter } from '../queue/ports.ts';
 import type { QueuePart } from '../queue/queue-part.ts';
 import type { Strings } from '../../protocol/wording/overrides.ts';
+import type { HubPart } from '../part.ts';
 
 export interface HttpDeps {
   log: Logger;
@@ -144,7 +145,7 @@ export interface HttpServerOptions {
  * The app on plaintext HTTP and, with TLS, on HTTPS as well: one fastify app, two
  * listeners (the HTTPS server hands each request to the app's router).
  */
-export class HttpServer {
+export class HttpServer implements HubPart {
   readonly #http: HttpApp;
   readonly #options: HttpServerOptions;
   #https: HttpsServer | null = null;
@@ -156,7 +157,7 @@ export class HttpServer {
     this.#options = options;
   }
 
-  async start(): Promise<number> {
+  async start(): Promise<void> {
     const { app } = this.#http;
     await app.ready();
     const { host, port, explicitPort, log, tls } = this.#options;
@@ -169,7 +170,6 @@ export class HttpServer {
       this.#https = https;
       this.#httpsPort = await listenWithFallback(https, { what: 'HTTPS', host, port: tls.port, explicit: tls.explicitPort, flag: '--https-port' }, log);
     }
-    return this.#port;
   }
 
   get port(): number {

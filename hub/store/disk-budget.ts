@@ -5,6 +5,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import type { StoreConfig } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { HubPart } from '../part.ts';
 
 export interface DiskReading {
   state: DiskState;
@@ -21,7 +22,7 @@ const MB = 1024 * 1024;
  * works; only at `refusing` are new presses refused, as an explicit error to the
  * device (no PUBACK, so the bridge keeps the vote in its journal), never a lost ack.
  */
-export class DiskBudget extends EventEmitter<{ change: [DiskReading] }> {
+export class DiskBudget extends EventEmitter<{ change: [DiskReading] }> implements HubPart {
   readonly #settings: StoreConfig['disk'];
   readonly #dataDir: string;
   readonly #dbPath: string;

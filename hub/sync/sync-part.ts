@@ -17,6 +17,7 @@ import { OutboxReader } from './outbox-reader.ts';
 import { RetentionPruner } from './retention.ts';
 import { SignedExchange } from './signed-exchange.ts';
 import { SyncClient, type SyncStatus } from './sync-client.ts';
+import type { HubPart } from '../part.ts';
 
 export interface SyncPartOptions {
   config: HubConfig;
@@ -37,7 +38,7 @@ export interface SyncPartOptions {
  * heartbeat, retention pruning (which runs either way: it only removes what the
  * Secretariat acknowledged), and the kick a CLI command leaves in the database.
  */
-export class SyncPart {
+export class SyncPart implements HubPart {
   readonly #o: SyncPartOptions;
   readonly reader: OutboxReader;
   readonly #pruner: RetentionPruner;

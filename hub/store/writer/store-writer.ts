@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import { ExponentialBackoff } from '../../../runtime/backoff.ts';
 import type { ResultOf, WriteFailure, WriteOp } from './write-operations.ts';
 import type { FromWriter, ToWriter, WriterFeatures, WriterStats } from './writer-protocol.ts';
+import type { HubPart } from '../../part.ts';
 
 /** `result` is the op's result when `error` is null (an empty object otherwise). */
 export type WriteCallback<O extends WriteOp = WriteOp> = (error: Error | null, result: ResultOf<O>) => void;
@@ -37,7 +38,7 @@ const WRITER_THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./writer-th
  * retries: nothing was acknowledged), ops submitted meanwhile fail at once, and a new
  * writer is started with backoff; `available` says whether one is running.
  */
-export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }> {
+export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }> implements HubPart {
   readonly stats: WriterStats = { commits: 0, items: 0, failedCommits: 0, setAside: 0, largestBatch: 0 };
   readonly #dataDir: string;
   readonly #features: WriterFeatures | null;
