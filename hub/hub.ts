@@ -8,6 +8,7 @@ import { DeviceGateway } from './broker/device-gateway.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
+import { TeardownStack } from '../runtime/teardown.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
@@ -88,7 +89,7 @@ export class Hub {
   readonly #options: HubOptions;
   readonly #clock: Clock;
   readonly #log: Logger;
-  #teardown: Array<{ what: string; run: () => void | Promise<void> }> = [];
+  readonly #teardown = new TeardownStack();
   #parts: Parts | null = null;
   #startedAt = 0;
 
@@ -274,15 +275,7 @@ export class Hub {
 
   /** Stops everything that started, newest first. Safe to call more than once. */
   async stop(): Promise<void> {
-    const steps = this.#teardown.reverse();
-    this.#teardown = [];
-    for (const step of steps) {
-      try {
-        await step.run();
-      } catch (error) {
-        this.#log.error({ err: error, part: step.what }, 'error while stopping');
-      }
-    }
+    await this.#teardown.run(this.#log);
     this.#parts = null;
   }
 
@@ -374,7 +367,7 @@ export class Hub {
   }
 
   #onStop(what: string, run: () => void | Promise<void>): void {
-    this.#teardown.push({ what, run });
+    this.#teardown.add(what, run);
   }
 
   #requireParts(): Parts {

@@ -9,6 +9,7 @@ import { ReplayCache } from './http/replay-cache.ts';
 import { DEFAULT_TIMEZONE } from './local-day.ts';
 import { describeDatabase, type Logger } from './logger.ts';
 import { listenWithFallback } from '../runtime/listen.ts';
+import { TeardownStack } from '../runtime/teardown.ts';
 import { CentreDirectory } from './noc/centre-directory.ts';
 import type { KeyFileChoice } from './secrets/secrets-key.ts';
 import { openSecretariatStore } from './store/open-store.ts';
@@ -53,7 +54,7 @@ export class Secretariat {
   readonly #options: SecretariatOptions;
   readonly #clock: { now(): number };
   readonly #log: Logger;
-  #teardown: Array<{ what: string; run: () => void | Promise<void> }> = [];
+  readonly #teardown = new TeardownStack();
   #httpPort = 0;
 
   constructor(options: SecretariatOptions) {
@@ -160,18 +161,10 @@ export class Secretariat {
 
   /** Stops everything that started, newest first. Safe to call more than once. */
   async stop(): Promise<void> {
-    const steps = this.#teardown.reverse();
-    this.#teardown = [];
-    for (const step of steps) {
-      try {
-        await step.run();
-      } catch (error) {
-        this.#log.error({ err: error, part: step.what }, 'error while stopping');
-      }
-    }
+    await this.#teardown.run(this.#log);
   }
 
   #onStop(what: string, run: () => void | Promise<void>): void {
-    this.#teardown.push({ what, run });
+    this.#teardown.add(what, run);
   }
 }

@@ -1,11 +1,11 @@
-import { PortInUseError } from '../../runtime/listen.ts';
+import { runCommandLine } from '../../runtime/command-line.ts';
 import { isHubError, type HubErrorCode } from '../errors.ts';
 import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
 import { officerCommand } from './commands/officer.ts';
 import { tlsCommand } from './commands/tls.ts';
 import { tokenCommand } from './commands/token.ts';
-import { UsageError, type CliIo } from '../../runtime/cli.ts';
+import type { CliIo } from '../../runtime/cli.ts';
 
 /** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
 export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
@@ -59,48 +59,21 @@ The data dir defaults to ./data/hub. Commands that print JSON print only JSON on
 `;
 
 /** Runs one CLI invocation; returns the exit code. Errors are explained on stderr. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'start': {
-        // Loaded on demand: the broker and HTTP stacks are not needed by `device add`.
-        const { startCommand } = await import('./commands/start.ts');
-        return await startCommand(rest, io);
-      }
-      case 'device':
-        return deviceCommand(rest, io);
-      case 'token':
-        return tokenCommand(rest, io);
-      case 'officer':
-        return await officerCommand(rest, io);
-      case 'tls':
-        return tlsCommand(rest, io);
-      case 'sync': {
-        const { syncCommand } = await import('./commands/sync.ts');
-        return await syncCommand(rest, io);
-      }
-      case '--version':
-      case 'version':
-        io.stdout.write(`${HUB_VERSION}\n`);
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(HELP);
-        return command === undefined ? EXIT_CODES.usage : 0;
-      default:
-        io.stderr.write(`unknown command "${command}"\n\n${HELP}`);
-        return EXIT_CODES.usage;
-    }
-  } catch (error) {
-    // HubErrors, and the shared plumbing's errors with codes of their own (PortInUseError).
-    if (isHubError(error) || error instanceof PortInUseError || error instanceof UsageError) {
-      io.stderr.write(`huduma-hub: ${error.message}\n`);
-      return EXIT_CODES[error.code];
-    }
-    io.stderr.write(`huduma-hub: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT_CODES.failure;
-  }
+export function runCli(argv: string[], io: CliIo): Promise<number> {
+  return runCommandLine(argv, io, {
+    name: 'huduma-hub',
+    version: HUB_VERSION,
+    help: HELP,
+    exitCodes: EXIT_CODES,
+    isExpected: isHubError,
+    commands: {
+      // Loaded on demand: the broker and HTTP stacks are not needed by `device add`.
+      start: async (args, cliIo) => (await import('./commands/start.ts')).startCommand(args, cliIo),
+      device: deviceCommand,
+      token: tokenCommand,
+      officer: officerCommand,
+      tls: tlsCommand,
+      sync: async (args, cliIo) => (await import('./commands/sync.ts')).syncCommand(args, cliIo),
+    },
+  });
 }

@@ -1,10 +1,10 @@
-import { PortInUseError } from '../../runtime/listen.ts';
+import { runCommandLine } from '../../runtime/command-line.ts';
 import { SecretariatError, type SecretariatErrorCode } from '../errors.ts';
 import { StoreError, type StoreErrorCode } from '../store/store.ts';
 import { SECRETARIAT_VERSION } from '../version.ts';
 import { centreCommand } from './commands/centre.ts';
 import { keyCommand } from './commands/key.ts';
-import { UsageError, type CliIo } from '../../runtime/cli.ts';
+import type { CliIo } from '../../runtime/cli.ts';
 
 /** Exit codes, after sysexits.h where one fits, so scripts and supervisors can branch. */
 export const EXIT_CODES: Record<'ok' | 'failure' | SecretariatErrorCode | StoreErrorCode, number> = {
@@ -50,41 +50,21 @@ Commands that print JSON print only JSON on stdout; logs go to stderr.
 `;
 
 /** Runs one CLI invocation; returns the exit code. Errors are explained on stderr. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'start': {
-        // Loaded on demand: fastify and prom-client are not needed by `centre add`.
-        const { startCommand } = await import('./commands/start.ts');
-        return await startCommand(rest, io);
-      }
-      case 'centre':
-        return await centreCommand(rest, io);
-      case 'key':
-        return await keyCommand(rest, io);
-      case '--version':
-      case 'version':
-        io.stdout.write(`${SECRETARIAT_VERSION}\n`);
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(HELP);
-        return command === undefined ? EXIT_CODES.usage : 0;
-      default:
-        io.stderr.write(`unknown command "${command}"\n\n${HELP}`);
-        return EXIT_CODES.usage;
-    }
-  } catch (error) {
-    if (error instanceof SecretariatError || error instanceof StoreError || error instanceof PortInUseError || error instanceof UsageError) {
-      io.stderr.write(`huduma-secretariat: ${withoutPasswords(error.message)}\n`);
-      return EXIT_CODES[error.code];
-    }
-    io.stderr.write(`huduma-secretariat: ${withoutPasswords((error as Error).stack ?? String(error))}\n`);
-    return EXIT_CODES.failure;
-  }
+export function runCli(argv: string[], io: CliIo): Promise<number> {
+  return runCommandLine(argv, io, {
+    name: 'huduma-secretariat',
+    version: SECRETARIAT_VERSION,
+    help: HELP,
+    exitCodes: EXIT_CODES,
+    isExpected: (error): error is SecretariatError | StoreError => error instanceof SecretariatError || error instanceof StoreError,
+    scrub: withoutPasswords,
+    commands: {
+      // Loaded on demand: fastify and prom-client are not needed by `centre add`.
+      start: async (args, cliIo) => (await import('./commands/start.ts')).startCommand(args, cliIo),
+      centre: centreCommand,
+      key: keyCommand,
+    },
+  });
 }
 
 /** A driver error may quote the database URL: never print its password. */
