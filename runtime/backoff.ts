@@ -6,6 +6,18 @@
  * outage), while the floor keeps any one of them from hammering it; without jitter it
  * waits exactly that (a local serial device has nobody to collide with).
  */
+/** The un-jittered wait before retry `attempt` (0 = the first): min(max, initial·2^attempt). */
+export function doublingDelayMs(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt, 0), 30));
+}
+
+/** The same waits as a list that ends at the cap, for a schedule whose last entry repeats: [500, 1000, …, 8000, 10000]. */
+export function doublingSchedule(initialMs: number, maxMs: number): number[] {
+  const delays = [doublingDelayMs(0, initialMs, maxMs)];
+  while (delays.at(-1)! < maxMs) delays.push(doublingDelayMs(delays.length, initialMs, maxMs));
+  return delays;
+}
+
 export class ExponentialBackoff {
   readonly #initialMs: number;
   readonly #maxMs: number;
@@ -27,7 +39,7 @@ export class ExponentialBackoff {
 
   /** The wait before the next attempt (counts one more failure). */
   next(): number {
-    const ceiling = Math.min(this.#maxMs, this.#initialMs * 2 ** Math.min(this.#attempt, 30));
+    const ceiling = doublingDelayMs(this.#attempt, this.#initialMs, this.#maxMs);
     this.#attempt += 1;
     return this.#jitter ? Math.round(ceiling / 2 + (this.#random() * ceiling) / 2) : ceiling;
   }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AlphaError } from './alpha-errors.ts';
 import { ACK, encodePacketSegments, isGroupAddress, NAK, NESTING_PAUSE_MS, normaliseAddress, type AlphaPacket } from './alpha-frame.ts';
 import { DEFAULT_FILE, fieldsForLines, writeTextPacket, type AlphaMode, type AlphaPositionName } from './alpha-text.ts';
+import { doublingDelayMs } from '../../runtime/backoff.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
 import { boardLine, type BoardLineOptions } from '../serial/board-line.ts';
 import type { SerialLine } from '../serial/serial-line.ts';
@@ -245,8 +246,7 @@ export class AlphaSign extends EventEmitter<AlphaSignEvents> {
   }
 
   #backoff(attempts: number): number {
-    const delay = (this.#options.retryBaseMs ?? 250) * 2 ** Math.min(attempts - 1, 30);
-    return Math.min(delay, this.#options.retryMaxMs ?? 30_000);
+    return doublingDelayMs(attempts - 1, this.#options.retryBaseMs ?? 250, this.#options.retryMaxMs ?? 30_000);
   }
 
   /** Records a sign's health; emits only on change. `problem` undefined = it answered. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../runtime/clock.ts';
 import type { SerialBinding, SerialSettings } from './serial-binding.ts';
-import { doublingDelays, SerialLine } from './serial-line.ts';
+import { doublingSchedule } from '../../runtime/backoff.ts';
+import { SerialLine } from './serial-line.ts';
 
 /**
  * The line options the display drivers (Alpha hall board, DM-D counter display) take
@@ -35,7 +36,7 @@ export function boardLine(options: BoardLineOptions, framing: Omit<SerialSetting
     stopBits: options.stopBits ?? framing.stopBits,
     ...(framing.dtr === undefined ? {} : { dtr: framing.dtr }),
     clock,
-    reconnectDelaysMs: doublingDelays(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
+    reconnectDelaysMs: doublingSchedule(options.reconnectMs ?? 500, options.maxReconnectMs ?? 10_000),
     lineCheckMs: options.lineCheckMs ?? 5000,
     writeTimeoutMs: options.writeTimeoutMs ?? 5000,
     ...(options.binding === undefined ? {} : { binding: options.binding }),

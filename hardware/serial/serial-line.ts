@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { doublingSchedule } from '../../runtime/backoff.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
 import { watchLine } from './dead-line.ts';
 import type { SerialBinding, SerialPortHandle, SerialSettings } from './serial-binding.ts';
@@ -22,7 +23,7 @@ export interface SerialLineOptions extends SerialSettings {
   dtr?: boolean;
   /** Reopen after a loss or a failed open (default true); `false` = one open, one close. */
   reconnect?: boolean;
-  /** Delays before reopen attempts 1, 2, …; the last repeats; back to the first once open. Default `doublingDelays(500, 10_000)`. */
+  /** Delays before reopen attempts 1, 2, …; the last repeats; back to the first once open. Default `doublingSchedule(500, 10_000)`. */
   reconnectDelaysMs?: readonly number[];
   /** How often the idle modem-line check runs (dead-line.ts); 0 = never. Default 1000. */
   lineCheckMs?: number;
@@ -39,13 +40,6 @@ export interface SerialLineEvents {
   /** The next open attempt is due in `delayMs` (after a loss or a failed open). */
   retry: [{ attempt: number; delayMs: number; error: Error | undefined }];
   data: [Buffer];
-}
-
-/** `first`, doubled per attempt, capped at `max`: [500, 1000, 2000, 4000, 8000, 10000]. */
-export function doublingDelays(firstMs: number, maxMs: number): number[] {
-  const delays = [Math.min(firstMs, maxMs)];
-  while (delays.at(-1)! < maxMs) delays.push(Math.min(delays.at(-1)! * 2, maxMs));
-  return delays;
 }
 
 const noop = (): void => undefined;
@@ -71,7 +65,7 @@ export class SerialLine extends EventEmitter<SerialLineEvents> {
     this.#options = options;
     this.#binding = options.binding ?? systemBinding;
     this.#clock = options.clock ?? systemClock;
-    this.#delays = options.reconnectDelaysMs?.length ? options.reconnectDelaysMs : doublingDelays(500, 10_000);
+    this.#delays = options.reconnectDelaysMs?.length ? options.reconnectDelaysMs : doublingSchedule(500, 10_000);
   }
 
   get isOpen(): boolean {

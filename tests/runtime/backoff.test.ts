@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExponentialBackoff } from '../../runtime/backoff.ts';
+import { doublingDelayMs, doublingSchedule, ExponentialBackoff } from '../../runtime/backoff.ts';
 
 describe('ExponentialBackoff', () => {
   it('doubles from the initial wait up to the cap; reset starts over; skip counts a failure without a wait', () => {
@@ -24,5 +24,13 @@ describe('ExponentialBackoff', () => {
         expect(wait).toBeLessThanOrEqual(ceiling);
       });
     }));
+  });
+});
+
+describe('doubling delays', () => {
+  it('doubles from the first wait and stops at the cap, the list ending on it', () => {
+    expect(doublingSchedule(500, 10_000)).toEqual([500, 1000, 2000, 4000, 8000, 10_000]);
+    expect(doublingSchedule(300, 200)).toEqual([200]);
+    expect([0, 1, 2, 3, 40].map((attempt) => doublingDelayMs(attempt, 250, 1500))).toEqual([250, 500, 1000, 1500, 1500]);
   });
 });
