@@ -1,4 +1,4 @@
-import type { Clock } from '../runtime/clock.ts';
+import { ManualClock, systemClock, type Clock } from '../runtime/clock.ts';
 
 /**
  * Time as the bridge sees it. The press protocol runs on the bridge's own uptime
@@ -18,52 +18,34 @@ export function systemBridgeClock(): BridgeClock {
   return {
     uptimeMs: () => Math.floor(performance.now() - started),
     wallMs: () => Date.now(),
-    setTimer(fn, ms) {
-      const handle = setTimeout(fn, ms);
-      handle.unref();
-      return () => clearTimeout(handle);
-    },
+    setTimer: (fn, ms) => systemClock.setTimer(fn, ms),
   };
 }
 
-/** A clock that moves only when told to; `advance` fires due timers in order. */
+/** A clock that moves only when told to (the shared ManualClock, read as uptime since `wallStartMs`). */
 export class ManualBridgeClock implements BridgeClock {
-  #uptime = 0;
+  readonly #clock: ManualClock;
   readonly #wallStart: number;
-  #timers: { due: number; order: number; fn: () => void }[] = [];
-  #order = 0;
 
   constructor(wallStartMs = Date.UTC(2026, 10, 23, 7, 0, 0)) {
     this.#wallStart = wallStartMs;
+    this.#clock = new ManualClock(wallStartMs);
   }
 
   uptimeMs(): number {
-    return this.#uptime;
+    return this.#clock.now() - this.#wallStart;
   }
 
   wallMs(): number {
-    return this.#wallStart + this.#uptime;
+    return this.#clock.now();
   }
 
   setTimer(fn: () => void, ms: number): () => void {
-    const timer = { due: this.#uptime + Math.max(0, ms), order: this.#order++, fn };
-    this.#timers.push(timer);
-    return () => {
-      this.#timers = this.#timers.filter((t) => t !== timer);
-    };
+    return this.#clock.setTimer(fn, ms);
   }
 
+  /** Moves time forward by `ms`, firing due timers in time order. */
   advance(ms: number): void {
-    const target = this.#uptime + ms;
-    for (;;) {
-      const next = this.#timers
-        .filter((t) => t.due <= target)
-        .sort((a, b) => a.due - b.due || a.order - b.order)[0];
-      if (!next) break;
-      this.#timers = this.#timers.filter((t) => t !== next);
-      this.#uptime = next.due;
-      next.fn();
-    }
-    this.#uptime = target;
+    this.#clock.advance(ms);
   }
 }
