@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AlphaBus, type AlphaBusSerialOptions } from './alpha-bus.ts';
 import { ACK, ALL_SIGN_TYPES, addressMatches, isGroupAddress, NAK, normaliseAddress, PACKET_GAP_MS } from './alpha-frame.ts';
 import { AlphaPacketParser, type DecodedAlphaBlock, type DecodedAlphaPacket } from './alpha-parser.ts';
-import { decodeWriteText, PRIORITY_FILE, WRITE_SPECIAL, WRITE_TEXT, type DecodedTextField } from './alpha-text.ts';
+import { decodeWriteText, PRIORITY_FILE, WRITE_SPECIAL, WRITE_STRING, WRITE_TEXT, type DecodedTextField } from './alpha-text.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
 
 /**
@@ -60,7 +60,9 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
   readonly #clock: Clock;
   readonly #gapMs: number;
   readonly #parser: AlphaPacketParser;
-  readonly #files = new Map<string, AlphaTextFile>();
+  /** Text files as written (their codes are interpreted when shown: string calls change with the strings). */
+  readonly #rawFiles = new Map<string, Buffer>();
+  readonly #strings = new Map<string, Buffer>();
   readonly #specials = new Map<string, Buffer>();
   #lastWritten: string | undefined;
   #shown: AlphaShown | null = null;
@@ -85,9 +87,14 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
     return this.#address;
   }
 
-  /** Text files by label, as last written. */
+  /** Text files by label, as last written, as the sign shows them (string calls filled in). */
   get files(): Record<string, AlphaTextFile> {
-    return Object.fromEntries(this.#files);
+    return Object.fromEntries([...this.#rawFiles.keys()].map((label) => [label, this.#file(label)!]));
+  }
+
+  /** STRING files by label (§9: written with `G`, shown where a text calls them). */
+  get strings(): Record<string, string> {
+    return Object.fromEntries([...this.#strings].map(([label, data]) => [label, data.toString('latin1')]));
   }
 
   /** Write-SPECIAL payloads by label, as last written (`7` also changes `address`). */
@@ -172,17 +179,14 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
 
   #apply(block: DecodedAlphaBlock): void {
     if (block.command === WRITE_TEXT) {
-      const write = decodeWriteText(block.data);
-      if (!write) return;
-      const first = write.fields[0];
-      this.#files.set(write.label, {
-        position: first?.position ?? null,
-        mode: first?.mode ?? null,
-        text: write.fields.map((field) => field.text).join('\n'),
-        fields: write.fields,
-      });
-      if (write.label !== PRIORITY_FILE) this.#lastWritten = write.label;
+      if (block.data.length === 0) return;
+      const label = String.fromCharCode(block.data[0]!);
+      this.#rawFiles.set(label, Buffer.from(block.data));
+      if (label !== PRIORITY_FILE) this.#lastWritten = label;
       this.#refreshShown();
+    } else if (block.command === WRITE_STRING && block.data.length > 0) {
+      this.#strings.set(String.fromCharCode(block.data[0]!), Buffer.from(block.data.subarray(1)));
+      this.#refreshShown(); // a shown text that calls it changes with it
     } else if (block.command === WRITE_SPECIAL && block.data.length > 0) {
       const label = String.fromCharCode(block.data[0]!);
       const data = block.data.subarray(1);
@@ -190,13 +194,21 @@ export class AlphaSignEmulator extends EventEmitter<AlphaSignEmulatorEvents> {
       // §3: the Serial Address special function (label `7`) sets the sign's address.
       if (label === '7' && /^[0-9A-Fa-f]{2}$/.test(data.toString('latin1'))) this.#address = normaliseAddress(data.toString('latin1'));
     }
-    // Other commands (reads, strings, DOTS) are not emulated: taken and ignored.
+    // Other commands (reads, DOTS) are not emulated: taken and ignored.
+  }
+
+  #file(label: string): AlphaTextFile | undefined {
+    const raw = this.#rawFiles.get(label);
+    const write = raw && decodeWriteText(raw, (called) => this.#strings.get(called));
+    if (!write) return undefined;
+    const first = write.fields[0];
+    return { position: first?.position ?? null, mode: first?.mode ?? null, text: write.fields.map((field) => field.text).join('\n'), fields: write.fields };
   }
 
   #refreshShown(): void {
-    const priority = this.#files.get(PRIORITY_FILE);
+    const priority = this.#file(PRIORITY_FILE);
     const label = priority && priority.text !== '' ? PRIORITY_FILE : this.#lastWritten;
-    const file = label === undefined ? undefined : this.#files.get(label);
+    const file = label === undefined ? undefined : this.#file(label);
     const next = file && label !== undefined ? { label, ...file } : null;
     if (JSON.stringify(next) === JSON.stringify(this.#shown)) return;
     this.#shown = next;

@@ -9,7 +9,7 @@ import { EOT, ETX, PACKET_GAP_MS, SOH, STX, type AlphaBlock } from './alpha-fram
  */
 
 export interface DecodedAlphaBlock extends AlphaBlock {
-  /** Checksum present and equal to the sum of STX..ETX, or no checksum sent (§4: optional). */
+  /** Checksum present and equal to the sum of STX..ETX, or no checksum sent (§4: optional; ETX alone is no checksum). */
   valid: boolean;
 }
 
@@ -125,7 +125,8 @@ export class AlphaPacketParser {
         this.#sum += byte;
         return undefined;
       case 'checksum':
-        if (byte === STX || byte === EOT) return this.#frame(byte); // cut short: #closeBlock marks it invalid
+        // No digits: a block ended by ETX alone; 1–3 digits: cut short, #closeBlock marks it invalid.
+        if (byte === STX || byte === EOT) return this.#frame(byte);
         this.#digits += String.fromCharCode(byte);
         if (this.#digits.length === 4) {
           this.#closeBlock();
@@ -172,10 +173,14 @@ export class AlphaPacketParser {
     this.#sum = STX;
   }
 
-  /** Ends the open block: with ETX its 4 digits must match the sum; without, it stands. */
+  /**
+   * Ends the open block: with ETX and digits, the 4 digits must match the sum; without
+   * digits (ETX then STX or EOT, as alphasign-style senders and nested packets write it)
+   * or without ETX, it stands (§4: the checksum is optional).
+   */
   #closeBlock(): void {
     if (this.#command === '') return; // STX with nothing after it carries no command
-    const checksum = this.#state === 'checksum';
+    const checksum = this.#state === 'checksum' && this.#digits !== '';
     const valid = !checksum || (/^[0-9A-Fa-f]{4}$/.test(this.#digits) && Number.parseInt(this.#digits, 16) === (this.#sum & 0xffff));
     this.#blocks.push({ command: this.#command, data: Buffer.from(this.#data), checksum, valid });
     this.#command = '';

@@ -1,5 +1,6 @@
 import { AlphaError } from './alpha-errors.ts';
 import { ALL_SIGN_TYPES, ESC, normaliseAddress, oneCharacter, type AlphaBlock, type AlphaPacket } from './alpha-frame.ts';
+import { renderText, SPECIAL_MODES } from './alpha-text-codes.ts';
 import { toPrintableAscii } from '../serial/printable-ascii.ts';
 
 /**
@@ -8,6 +9,8 @@ import { toPrintableAscii } from '../serial/printable-ascii.ts';
  */
 export const WRITE_TEXT = 'A';
 export const WRITE_SPECIAL = 'E';
+/** Write STRING: `STX 'G' <label> <data>`; a text shows it where it calls `10 <label>` (§9). */
+export const WRITE_STRING = 'G';
 /** The usual default file (§5). */
 export const DEFAULT_FILE = 'A';
 /** The priority file: shown over every other file while it holds text; writing it empty clears it (§5). */
@@ -17,10 +20,18 @@ export const PRIORITY_FILE = '0';
 export const POSITIONS = { middle: ' ', top: '"', bottom: '&', fill: '0', left: '1', right: '2' } as const;
 export type AlphaPositionName = keyof typeof POSITIONS;
 
-/** §5 modes with a name; `e`–`s` (rolls/wipes) are passed by their code letter. */
-export const MODES = { rotate: 'a', hold: 'b', flash: 'c', compressedRotate: 't' } as const;
+/**
+ * §5/§9 modes by name (alphasign's names). `n` (special) takes a second character
+ * (`SPECIAL_MODES`), so it is decoded, not written; `u` and `v` are Alpha 3.0.
+ */
+export const MODES = {
+  rotate: 'a', hold: 'b', flash: 'c', rollUp: 'e', rollDown: 'f', rollLeft: 'g', rollRight: 'h', wipeUp: 'i', wipeDown: 'j',
+  wipeLeft: 'k', wipeRight: 'l', scroll: 'm', automode: 'o', rollIn: 'p', rollOut: 'q', wipeIn: 'r', wipeOut: 's',
+  compressedRotate: 't', explode: 'u', clock: 'v',
+} as const;
 export type AlphaModeName = keyof typeof MODES;
-export type AlphaRollWipeCode = 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's';
+/** Rolls and wipes may also be given by their code letter. */
+export type AlphaRollWipeCode = 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'p' | 'q' | 'r' | 's';
 export type AlphaMode = AlphaModeName | AlphaRollWipeCode;
 
 /** One mode field of a text file: `ESC <position> <mode> <text>`. */
@@ -31,12 +42,18 @@ export interface AlphaTextField {
   text: string;
 }
 
-/** A mode field as decoded: names where §5 gives one, else the raw code character. */
+/** A mode field as decoded: names where §5/§9 give one, else the raw code character(s). */
 export interface DecodedTextField {
   /** `null` when the text came without a leading `ESC <position> <mode>`. */
   position: string | null;
+  /** `twinkle`, `thankYou`, … for the special mode `n` and its second character. */
   mode: string | null;
+  /** As the sign shows it: in-text codes interpreted, string calls filled in (§9). */
   text: string;
+  /** Colours the text selects (`red`, `#RRGGBB`, …). */
+  colours: string[];
+  /** STRING files the text calls, by label. */
+  stringCalls: string[];
 }
 
 const POSITION_NAMES = new Map<string, string>(Object.entries(POSITIONS).map(([name, code]) => [code, name]));
@@ -44,7 +61,7 @@ const MODE_NAMES = new Map<string, string>(Object.entries(MODES).map(([name, cod
 
 function modeCode(mode: AlphaMode): string {
   if (mode in MODES) return MODES[mode as AlphaModeName];
-  if (/^[e-s]$/.test(mode)) return mode;
+  if (/^[e-mp-s]$/.test(mode)) return mode;
   throw new AlphaError('field_invalid', `not an Alpha display mode: ${JSON.stringify(mode)}`);
 }
 
@@ -91,23 +108,29 @@ export function writeSpecialBlock(label: string, data: Buffer | string = '', opt
   return { command: WRITE_SPECIAL, data: Buffer.concat([Buffer.from(oneCharacter(label, 'special function label'), 'latin1'), body]), checksum: options.checksum ?? true };
 }
 
-/** A write-TEXT payload (the bytes after `'A'`), or `undefined` without a file label. */
-export function decodeWriteText(data: Buffer): { label: string; fields: DecodedTextField[] } | undefined {
+/**
+ * A write-TEXT payload (the bytes after `'A'`), or `undefined` without a file label.
+ * `strings(label)` gives the current STRING files for the text's string calls (§9).
+ */
+export function decodeWriteText(data: Buffer, strings?: (label: string) => Buffer | undefined): { label: string; fields: DecodedTextField[] } | undefined {
   if (data.length === 0) return undefined;
   const label = String.fromCharCode(data[0]!);
   const fields: DecodedTextField[] = [];
   let rest = data.subarray(1);
   while (rest.length > 0) {
-    const next = rest.indexOf(ESC, rest[0] === ESC ? 3 : 0);
+    // Mode n carries a second character (§9), so its text starts one byte later.
+    const header = rest[0] === ESC ? (rest[2] === 0x6e ? 4 : 3) : 0;
+    const next = rest.indexOf(ESC, header);
     const end = next < 0 ? rest.length : next;
     const field = rest.subarray(0, end);
     rest = rest.subarray(end);
-    if (field[0] === ESC && field.length >= 3) {
+    if (field[0] === ESC && field.length >= header) {
       const position = String.fromCharCode(field[1]!);
-      const mode = String.fromCharCode(field[2]!);
-      fields.push({ position: POSITION_NAMES.get(position) ?? position, mode: MODE_NAMES.get(mode) ?? mode, text: field.subarray(3).toString('latin1') });
+      const mode = field.subarray(2, header).toString('latin1');
+      const name = mode.length === 2 ? SPECIAL_MODES[mode[1]!] : MODE_NAMES.get(mode);
+      fields.push({ position: POSITION_NAMES.get(position) ?? position, mode: name ?? mode, ...renderText(field.subarray(header), strings) });
     } else if (field[0] !== ESC) {
-      fields.push({ position: null, mode: null, text: field.toString('latin1') });
+      fields.push({ position: null, mode: null, ...renderText(field, strings) });
     } // else: an ESC cut short before its position and mode carries nothing to show
   }
   return { label, fields };

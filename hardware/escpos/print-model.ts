@@ -1,4 +1,8 @@
+import { decodeCodePage } from './code-pages.ts';
 import type { EscposCommand } from './escpos-parser.ts';
+import { renderText } from './print-render.ts';
+
+export { renderText } from './print-render.ts';
 
 export type Align = 'left' | 'center' | 'right';
 
@@ -18,7 +22,10 @@ export type PaperItem =
   | { type: 'qr'; data: string; model: number; moduleSize: number; errorLevel: 'L' | 'M' | 'Q' | 'H' }
   /** `data` as sent; `text` without CODE128 code-set selectors (`{A` `{B` `{C`). */
   | { type: 'barcode'; system: number; data: string; text: string }
+  /** `GS v 0`: `width` in bytes (8 dots each), `height` in dots. */
   | { type: 'raster'; width: number; height: number }
+  /** `ESC *` column image or `GS ( L` / `GS 8 L` graphics printed, in dots (docs/protocols/escpos.md §9). */
+  | { type: 'image'; command: 'ESC *' | 'GS ( L'; width: number; height: number }
   | { type: 'cut'; mode: 'full' | 'partial' };
 
 /** What came out between two cuts. */
@@ -53,6 +60,10 @@ export class PrintModel {
   #height = 1;
   #codeTable = 0;
   #pending: PrintedLine | undefined;
+  /** An `ESC *` image is in the line buffer: the LF that prints it feeds no blank line. */
+  #imageInLine = false;
+  /** `GS ( L` fn 112/113: graphics stored in the print buffer, printed by fn 50. */
+  #graphics: { width: number; height: number } | undefined;
   #qr = { model: 0x32, moduleSize: 3, errorLevel: 'L' as 'L' | 'M' | 'Q' | 'H', data: undefined as string | undefined };
   #current: PaperItem[] = [];
   readonly #tickets: PrintedTicket[] = [];
@@ -94,11 +105,13 @@ export class PrintModel {
   #execute(command: EscposCommand): number {
     switch (command.type) {
       case 'text':
-        return this.#text(command.text);
+        return this.#text(decodeCodePage(command.text, this.#codeTable)); // §9: ESC t decides 0x80–0xFF
       case 'lf':
         return this.#endLine(true);
       case 'init':
         this.#pending = undefined; // ESC @ clears the print buffer and restores modes
+        this.#graphics = undefined;
+        this.#imageInLine = false;
         this.#align = 'left';
         this.#bold = this.#underline = false;
         this.#width = this.#height = 1;
@@ -145,6 +158,13 @@ export class PrintModel {
         return this.#place({ type: 'barcode', system: command.m, data: command.data, text: command.data.replace(/\{[ABC]/g, '') });
       case 'raster':
         return this.#place({ type: 'raster', width: command.width, height: command.height });
+      case 'columnImage': {
+        const used = this.#place({ type: 'image', command: 'ESC *', width: command.width, height: command.m & 0x20 ? 24 : 8 });
+        this.#imageInLine = true;
+        return used;
+      }
+      case 'graphics':
+        return this.#graphicsFunction(command.fn, command.width, command.height);
       case 'cut': {
         const mode = FULL_CUTS.has(command.m) ? 'full' : PARTIAL_CUTS.has(command.m) ? 'partial' : undefined;
         if (!mode || this.#pending) return this.#ignore(); // §1: only at the start of a line
@@ -182,10 +202,11 @@ export class PrintModel {
     return used;
   }
 
-  /** Prints the line buffer; an empty buffer feeds one blank line when `feedIfEmpty`. */
+  /** Prints the line buffer; an empty buffer feeds one blank line when `feedIfEmpty` (not after an ESC * image). */
   #endLine(feedIfEmpty: boolean): number {
-    const line = this.#pending ?? (feedIfEmpty ? { ...this.#blank(), height: this.#height } : undefined);
+    const line = this.#pending ?? (feedIfEmpty && !this.#imageInLine ? { ...this.#blank(), height: this.#height } : undefined);
     this.#pending = undefined;
+    this.#imageInLine = false;
     if (!line) return 0;
     this.#emitLine(line);
     return 1;
@@ -200,6 +221,19 @@ export class PrintModel {
     const used = this.#endLine(false);
     this.#current.push(item);
     return used + 1;
+  }
+
+  /** `GS ( L` fn 112/113 store graphics in the print buffer, fn 50 (or 2) prints them (§9). */
+  #graphicsFunction(fn: number, width: number, height: number): number {
+    if (fn === 0x70 || fn === 0x71) {
+      this.#graphics = { width, height };
+      return 0;
+    }
+    if (fn !== 0x32 && fn !== 0x02) return 0; // NV graphics, densities, capacity queries: not modelled
+    const stored = this.#graphics;
+    if (!stored) return this.#ignore();
+    this.#graphics = undefined;
+    return this.#place({ type: 'image', command: 'GS ( L', ...stored });
   }
 
   /** `GS ( k` with cn = 0x31: QR model (fn 65), module size (67), error level (69), store (80), print (81). */
@@ -247,30 +281,4 @@ export class PrintModel {
 function stripType(item: Extract<PaperItem, { type: 'line' }>): PrintedLine {
   const { type: _type, ...line } = item;
   return line;
-}
-
-/** Plain text of paper items: lines aligned within the columns their size allows. */
-export function renderText(items: readonly PaperItem[], columns = 48): string {
-  // Positions are in normal-size columns: a 4× wide number takes 4 columns a character.
-  const place = (text: string, align: Align, width: number): string => {
-    const gap = Math.max(0, columns - text.length * width);
-    const left = align === 'left' ? 0 : align === 'right' ? gap : Math.floor(gap / 2);
-    return (' '.repeat(left) + text).trimEnd();
-  };
-  return items
-    .map((item) => {
-      switch (item.type) {
-        case 'line':
-          return place(item.text, item.align, item.width);
-        case 'qr':
-          return place(`[QR ${item.data}]`, 'center', 1);
-        case 'barcode':
-          return place(`[BARCODE ${item.text}]`, 'center', 1);
-        case 'raster':
-          return place(`[IMAGE ${item.width * 8}x${item.height}]`, 'center', 1);
-        case 'cut':
-          return '-'.repeat(columns);
-      }
-    })
-    .join('\n');
 }

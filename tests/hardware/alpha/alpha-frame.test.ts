@@ -89,16 +89,35 @@ describe('Alpha frame encoding (§2)', () => {
   });
 
   it('decodes write-TEXT payloads into mode fields', () => {
+    const plain = { colours: [], stringCalls: [] };
     expect(decodeWriteText(Buffer.from('A\x1b"bTicket\x1b&bA042'))).toEqual({
       label: 'A',
       fields: [
-        { position: 'top', mode: 'hold', text: 'Ticket' },
-        { position: 'bottom', mode: 'hold', text: 'A042' },
+        { position: 'top', mode: 'hold', text: 'Ticket', ...plain },
+        { position: 'bottom', mode: 'hold', text: 'A042', ...plain },
       ],
     });
-    expect(decodeWriteText(Buffer.from('Bplain'))).toEqual({ label: 'B', fields: [{ position: null, mode: null, text: 'plain' }] });
-    expect(decodeWriteText(Buffer.from('A\x1b zX'))).toEqual({ label: 'A', fields: [{ position: 'middle', mode: 'z', text: 'X' }] });
+    expect(decodeWriteText(Buffer.from('Bplain'))).toEqual({ label: 'B', fields: [{ position: null, mode: null, text: 'plain', ...plain }] });
+    expect(decodeWriteText(Buffer.from('A\x1b zX'))).toEqual({ label: 'A', fields: [{ position: 'middle', mode: 'z', text: 'X', ...plain }] });
     expect(decodeWriteText(Buffer.from('0'))).toEqual({ label: '0', fields: [] });
     expect(decodeWriteText(Buffer.alloc(0))).toBeUndefined();
+  });
+
+  it('decodes modes by name: n with its second character, o automode, u explode, v clock (docs/protocols/alpha-sign.md §9)', () => {
+    const modes = (data: string): (string | null)[] => decodeWriteText(Buffer.from(data, 'latin1'))!.fields.map((field) => field.mode);
+    expect(modes('A\x1b n0x\x1b nSy\x1b oz\x1b uw\x1b vv\x1b n?q')).toEqual(['twinkle', 'thankYou', 'automode', 'explode', 'clock', 'n?']);
+    expect(decodeWriteText(Buffer.from('A\x1b n0Twinkle', 'latin1'))!.fields[0]!.text).toBe('Twinkle');
+    expect(() => writeTextBlock('A', [{ position: 'middle', mode: 'n' as never, text: '' }])).toThrow(expect.objectContaining({ code: 'field_invalid' }));
+    expect(writeTextBlock('A', [{ position: 'middle', mode: 'automode', text: 'x' }], { checksum: false }).data.toString('latin1')).toBe('A\x1b ox');
+  });
+
+  it('interprets in-text codes instead of showing them: colours, string calls, speeds, fonts, new lines (§9)', () => {
+    const field = (data: string, strings: Record<string, string> = {}) =>
+      decodeWriteText(Buffer.from(`A\x1b b${data}`, 'latin1'), (label) => (label in strings ? Buffer.from(strings[label]!, 'latin1') : undefined))!.fields[0]!;
+    expect(field('\x1c1Red \x1cZ00FF00Green \x1cYFF0000shadowed')).toMatchObject({ text: 'Red Green shadowed', colours: ['red', '#00FF00'] });
+    expect(field('Now: \x101!', { '1': '\x1c2A001' })).toMatchObject({ text: 'Now: A001!', colours: ['green'], stringCalls: ['1'] });
+    expect(field('Now: \x109', {})).toMatchObject({ text: 'Now: ', stringCalls: ['9'] });
+    expect(field('\x15slow\x19fast\x1a3font\x1e1fixed\x071flash\x070\x1d01wide\x09\x11\x12')).toMatchObject({ text: 'slowfastfontfixedflashwide' });
+    expect(field('one\x0dtwo\x0cthree \x08\x6c \x13 \x0b1 \x14P')).toMatchObject({ text: 'one\ntwo\nthree ♥ [time] [date] [picture P]' });
   });
 });

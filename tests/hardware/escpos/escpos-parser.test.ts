@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EscposParser, parseEscpos, type EscposCommand } from '../../../hardware/escpos/escpos-parser.ts';
+import { ESC_PARAMS, ESC_VARIABLE, FS_PARAMS, FS_VARIABLE, GS_PARAMS, GS_VARIABLE } from '../../../hardware/escpos/command-lengths.ts';
 import { hex } from './escpos-test-kit.ts';
 
 /** The bytes of a command in the canonical form the parser produces (tests only). */
@@ -20,7 +21,9 @@ function encode(command: EscposCommand): number[] {
     case 'barcodeSetting': return [0x1d, { hriPosition: 0x48, hriFont: 0x66, moduleWidth: 0x77, height: 0x68 }[command.setting], command.n];
     case 'asb': return [0x1d, 0x61, command.n];
     case 'transmitStatus': return [0x1d, 0x72, command.n];
-    case 'cut': return command.feed === undefined ? [0x1d, 0x56, command.m] : [0x1d, 0x56, command.m, command.feed];
+    case 'cut':
+      if (command.via) return [0x1b, command.via === 'ESC i' ? 0x69 : 0x6d];
+      return command.feed === undefined ? [0x1d, 0x56, command.m] : [0x1d, 0x56, command.m, command.feed];
     case 'barcode': {
       const data = [...Buffer.from(command.data, 'latin1')];
       return command.m <= 6 ? [0x1d, 0x6b, command.m, ...data, 0x00] : [0x1d, 0x6b, command.m, data.length, ...data];
@@ -30,6 +33,13 @@ function encode(command: EscposCommand): number[] {
       return [0x1d, 0x28, 0x6b, k & 0xff, k >> 8, command.cn, command.fn, ...command.params];
     }
     case 'raster': return [0x1d, 0x76, 0x30, command.m, command.width & 0xff, command.width >> 8, command.height & 0xff, command.height >> 8, ...new Array<number>(command.width * command.height).fill(0x10)];
+    case 'columnImage': return [0x1b, 0x2a, command.m, command.width & 0xff, command.width >> 8, ...new Array<number>(command.width * (command.m & 0x20 ? 3 : 1)).fill(0x1d)];
+    case 'graphics': {
+      if (command.fn !== 0x70) return [0x1d, 0x28, 0x4c, 2, 0, 0x30, command.fn];
+      const p = 10 + Math.ceil(command.width / 8) * command.height;
+      const size = [command.width & 0xff, command.width >> 8, command.height & 0xff, command.height >> 8];
+      return [0x1d, 0x28, 0x4c, p & 0xff, p >> 8, 0x30, 0x70, 0x30, 1, 1, 0x31, ...size, ...new Array<number>(p - 10).fill(0x0a)];
+    }
     case 'realtime': return [0x10, command.fn === 'eot' ? 0x04 : 0x05, command.n];
     case 'other':
     case 'unknown': return command.bytes;
@@ -39,10 +49,17 @@ function encode(command: EscposCommand): number[] {
 const u8 = fc.integer({ min: 0, max: 0xff });
 const textByte = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }));
 const n = <T extends string>(type: T) => u8.map((value) => ({ type, n: value }));
-const escFixed: [number, number][] = [[0x32, 0], [0x33, 1], [0x4d, 1], [0x4a, 1], [0x7b, 1], [0x3d, 1], [0x47, 1], [0x52, 1], [0x42, 2], [0x70, 3]];
-const gsFixed: [number, number][] = [[0x42, 1], [0x4c, 2], [0x57, 2], [0x49, 1]];
-const knownEsc = new Set([0x40, 0x21, 0x61, 0x45, 0x2d, 0x64, 0x74, ...escFixed.map(([c]) => c)]);
-const knownGs = new Set([0x21, 0x48, 0x66, 0x77, 0x68, 0x61, 0x72, 0x56, 0x6b, 0x28, 0x76, ...gsFixed.map(([c]) => c)]);
+/** Codes the parser decodes into their own command types; the rest of the table is 'other'. */
+const decodedEsc = new Set([0x40, 0x21, 0x61, 0x45, 0x2d, 0x64, 0x74, 0x69, 0x6d]);
+const decodedGs = new Set([0x21, 0x48, 0x66, 0x77, 0x68, 0x61, 0x72]);
+const fixed = (table: Readonly<Record<number, number>>, decoded: Set<number>): [number, number][] =>
+  Object.entries(table).flatMap(([code, count]) => (decoded.has(Number(code)) ? [] : [[Number(code), count] as [number, number]]));
+const escFixed = fixed(ESC_PARAMS, decodedEsc);
+const gsFixed = fixed(GS_PARAMS, decodedGs);
+const fsFixed = fixed(FS_PARAMS, new Set());
+const knownEsc = new Set([...Object.keys(ESC_PARAMS).map(Number), ...ESC_VARIABLE]);
+const knownGs = new Set([...Object.keys(GS_PARAMS).map(Number), ...GS_VARIABLE]);
+const knownFs = new Set([...Object.keys(FS_PARAMS).map(Number), ...FS_VARIABLE]);
 
 /** Any command, in canonical form. */
 const command: fc.Arbitrary<EscposCommand> = fc.oneof(
@@ -59,10 +76,18 @@ const command: fc.Arbitrary<EscposCommand> = fc.oneof(
   fc.record({ type: fc.constant('realtime' as const), fn: fc.constantFrom('eot' as const, 'enq' as const), n: u8 }),
   fc.constantFrom(...escFixed).chain(([code, count]) => fc.array(u8, { minLength: count, maxLength: count }).map((p) => ({ type: 'other' as const, bytes: [0x1b, code, ...p] }))),
   fc.constantFrom(...gsFixed).chain(([code, count]) => fc.array(u8, { minLength: count, maxLength: count }).map((p) => ({ type: 'other' as const, bytes: [0x1d, code, ...p] }))),
-  // GS ( x other than k: the header is kept, encodeAll writes pL bytes of data after it.
-  fc.tuple(u8.filter((x) => x !== 0x6b), fc.integer({ min: 0, max: 20 })).map(([fn, length]) => ({ type: 'other' as const, bytes: [0x1d, 0x28, fn, length, 0] })),
+  fc.constantFrom(...fsFixed).chain(([code, count]) => fc.array(u8, { minLength: count, maxLength: count }).map((p) => ({ type: 'other' as const, bytes: [0x1c, code, ...p] }))),
+  // GS ( x other than k and L: the header is kept, encodeAll writes pL bytes of data after it.
+  fc.tuple(u8.filter((x) => x !== 0x6b && x !== 0x4c), fc.integer({ min: 0, max: 20 })).map(([fn, length]) => ({ type: 'other' as const, bytes: [0x1d, 0x28, fn, length, 0] })),
+  // ESC D n1…nk NUL: tab stops, parameters that are printable bytes.
+  fc.array(fc.integer({ min: 1, max: 0xff }), { maxLength: 32 }).map((stops) => ({ type: 'other' as const, bytes: [0x1b, 0x44, ...stops, 0] })),
+  fc.record({ type: fc.constant('cut' as const), m: fc.constant(1), via: fc.constantFrom('ESC i' as const, 'ESC m' as const) }),
+  fc.record({ type: fc.constant('columnImage' as const), m: fc.constantFrom(0, 1, 32, 33), width: fc.integer({ min: 0, max: 40 }) }),
+  fc.record({ type: fc.constant('graphics' as const), fn: fc.constant(0x70), width: fc.integer({ min: 0, max: 24 }), height: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ type: fc.constant('graphics' as const), fn: fc.constantFrom(0x32, 0x02, 0x31), width: fc.constant(0), height: fc.constant(0) }),
   u8.filter((x) => !knownEsc.has(x)).map((x) => ({ type: 'unknown' as const, bytes: [0x1b, x] })),
   u8.filter((x) => !knownGs.has(x)).map((x) => ({ type: 'unknown' as const, bytes: [0x1d, x] })),
+  u8.filter((x) => !knownFs.has(x)).map((x) => ({ type: 'unknown' as const, bytes: [0x1c, x] })),
   fc.integer({ min: 0, max: 0x1f }).filter((x) => ![0x0a, 0x0d, 0x10, 0x1b, 0x1c, 0x1d].includes(x)).map((x) => ({ type: 'unknown' as const, bytes: [x] })),
 );
 
