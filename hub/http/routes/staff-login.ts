@@ -51,9 +51,14 @@ export function staffLoginRoutes(app: FastifyInstance, deps: StaffLoginDeps): vo
       if (!check.ok) {
         const locked = check.reason === 'login_locked';
         outcome = !locked || check.hashed ? 'failed' : 'not_counted';
-        // The name only when it is a member's: a name field may hold a password typed in the wrong box.
-        const known = deps.staff.exists(body.name);
-        await audit.record({ actor: 'anonymous' }, 'staff.login_failed', known ? body.name : null, { address: addressOf(request), locked, knownName: known });
+        // Audited only when the attempt was counted (it ran the hash): attempts refused
+        // by a lock-out cost nothing and are not written, so hammering a locked name
+        // cannot fill the outbox. The name only when it is a member's: a name field
+        // may hold a password typed in the wrong box.
+        if (locked ? check.hashed : true) {
+          const known = deps.staff.exists(body.name);
+          await audit.record({ actor: 'anonymous' }, 'staff.login_failed', known ? body.name : null, { address: addressOf(request), locked, knownName: known });
+        }
         if (locked) {
           const waitMs = check.untilMs - deps.clock.now();
           throw new ApiError(429, 'login_locked', `too many wrong passwords for "${body.name}": try again in ${minutes(waitMs)} min, or have a new password made on the hub (huduma-hub staff add ${body.name} --role … --force)`, undefined, {
