@@ -20,7 +20,9 @@ export type HubErrorCode =
   | 'sync_not_configured'
   | 'sync_timeout'
   | 'officer_exists'
-  | 'officer_unknown';
+  | 'officer_unknown'
+  | 'staff_exists'
+  | 'staff_unknown';
 
 export class HubError extends Error {
   readonly code: HubErrorCode;

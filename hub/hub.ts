@@ -4,6 +4,8 @@ import type { HubStatusMessage } from '../protocol/messages/hub-status.ts';
 import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { OfficerSessions } from './auth/officer-sessions.ts';
+import { StaffAccounts } from './auth/staff-accounts.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
@@ -234,7 +236,10 @@ export class Hub {
     });
     const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
+    const { staffMaxFailures, staffWindowMs, staffLockoutMs } = config.http.login;
+    const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
+    const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,

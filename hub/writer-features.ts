@@ -1,3 +1,4 @@
+import { registerAuditWrites } from './audit/audit-writes.ts';
 import { registerPresenceWrites } from './devices/presence-writes.ts';
 import { registerIngestWrites } from './ingest/ingest-writes.ts';
 import type { QueueRules } from './queue/engine/queue-engine.ts';
@@ -22,6 +23,7 @@ export function registerWriterFeatures(registry: WriteOperationRegistry, context
   registerIngestWrites(registry, context, queue ? (counterId, pressedAtMs) => queue.ticketForFeedback(counterId, pressedAtMs) : null);
   registerPresenceWrites(registry, context);
   registerSyncWrites(registry, context);
+  registerAuditWrites(registry, context);
 }
 
 /** For the StoreWriter: this module (as .ts from sources, .js in the compiled runtime) and its config. */

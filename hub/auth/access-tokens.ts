@@ -25,6 +25,20 @@ export interface TokenGrant {
   counterId: string | null;
   /** Set for a token made by an officer's PIN login. */
   officerId?: string | null;
+  /** Set for a token made by a staff login (technician or manager). */
+  staffName?: string | null;
+  /** The short id `token list` shows (set by `verify`). */
+  id?: string;
+}
+
+/** Who acted, as the audit trail names them. */
+export interface Actor {
+  actor: string;
+}
+
+/** Who the audit trail says acted with this grant: the staff member, the officer, or the token's id (never the token). */
+export function actorOf(grant: TokenGrant): string {
+  return grant.staffName ?? grant.officerId ?? `token:${grant.id ?? 'unknown'}`;
 }
 
 export interface IssuedToken extends TokenGrant {
@@ -66,7 +80,7 @@ export class AccessTokens {
   }
 
   /** `officerId` marks an officer's PIN-login session; `ttlMs` defaults by role (DEFAULT_TTL_MS). */
-  create(role: Role, counterId: string | null, validCounters: ReadonlySet<string>, options: { ttlMs?: number; officerId?: string } = {}): IssuedToken {
+  create(role: Role, counterId: string | null, validCounters: ReadonlySet<string>, options: { ttlMs?: number; officerId?: string; staffName?: string } = {}): IssuedToken {
     if (role === 'officer' && !counterId) {
       throw new HubError('usage', 'an officer token is bound to one counter: add --counter COUNTER_ID');
     }
@@ -79,16 +93,22 @@ export class AccessTokens {
     const digest = digestSecret(token);
     const now = this.#clock.now();
     this.#db
-      .prepare('INSERT INTO access_tokens (token_sha256, role, counter_id, created_at, expires_at, officer_id) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(digest, role, counterId, now, now + ttlMs, options.officerId ?? null);
-    return { token, id: idOf(digest), role, counterId, officerId: options.officerId ?? null, expiresAt: new Date(now + ttlMs).toISOString() };
+      .prepare('INSERT INTO access_tokens (token_sha256, role, counter_id, created_at, expires_at, officer_id, staff_name) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(digest, role, counterId, now, now + ttlMs, options.officerId ?? null, options.staffName ?? null);
+    return { token, id: idOf(digest), role, counterId, officerId: options.officerId ?? null, staffName: options.staffName ?? null, expiresAt: new Date(now + ttlMs).toISOString() };
   }
 
   verify(token: string): TokenGrant | null {
+    const digest = digestSecret(token);
     const row = this.#db
-      .prepare('SELECT role, counter_id AS counterId, officer_id AS officerId FROM access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL AND expires_at > ?')
-      .get(digestSecret(token), this.#clock.now()) as TokenGrant | undefined;
-    return row ?? null;
+      .prepare('SELECT role, counter_id AS counterId, officer_id AS officerId, staff_name AS staffName FROM access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL AND expires_at > ?')
+      .get(digest, this.#clock.now()) as TokenGrant | undefined;
+    return row ? { ...row, id: idOf(digest) } : null;
+  }
+
+  /** Ends every session of a staff member (they were removed). Returns how many ended. */
+  revokeStaff(staffName: string): number {
+    return this.#db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE staff_name = ? AND revoked_at IS NULL').run(this.#clock.now(), staffName).changes;
   }
 
   /** Revokes by the token itself or by its id from `token list`. */

@@ -1,10 +1,8 @@
-import { randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomInt } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../../runtime/clock.ts';
 import { HubError } from '../errors.ts';
-
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
+import { hashSecret, secretMatchesHash } from './password-hash.ts';
 
 /**
  * A 4–8 digit PIN has at most 10^8 values, so it is stored as a salted scrypt hash
@@ -13,8 +11,6 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
  * `lockoutMs` (config http.login; a supervisor lifts it with `huduma-hub officer unlock`
  * or `officer add --force`). See docs/security.md, "officer lock-out".
  */
-const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
-const HASH_BYTES = 32;
 export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60_000;
 
@@ -68,8 +64,7 @@ export class OfficerPins {
   async add(officerId: string, name: string, pin: string | undefined, replace = false): Promise<{ officerId: string; name: string; pin: string }> {
     const chosen = pin ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
     if (!/^\d{4,8}$/.test(chosen)) throw new HubError('usage', '--pin must be 4 to 8 digits');
-    const salt = randomBytes(16);
-    const hash = await scrypt(chosen, salt, HASH_BYTES, SCRYPT);
+    const { salt, hash } = await hashSecret(chosen);
     const now = this.#clock.now();
     const sql = replace
       ? `INSERT INTO officers (officer_id, name, pin_salt, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)
@@ -113,8 +108,8 @@ export class OfficerPins {
       if (locked) return { ok: false, reason: 'login_locked', untilMs: locked.locked_until, hashed: false };
     }
     this.#hashesChecked++;
-    const presented = await scrypt(pin, reserved?.pin_salt ?? randomBytes(16), HASH_BYTES, SCRYPT);
-    if (reserved && timingSafeEqual(presented, reserved.pin_hash)) {
+    const matches = await secretMatchesHash(pin, reserved ? { salt: reserved.pin_salt, hash: reserved.pin_hash } : null);
+    if (reserved && matches) {
       this.#db.prepare('UPDATE officers SET failures = 0, locked_until = NULL WHERE officer_id = ?').run(officerId);
       return { ok: true, officerId, name: reserved.name };
     }

@@ -3,6 +3,7 @@ import { isHubError, type HubErrorCode } from '../errors.ts';
 import { HUB_VERSION } from '../version.ts';
 import { deviceCommand } from './commands/device.ts';
 import { officerCommand } from './commands/officer.ts';
+import { staffCommand } from './commands/staff.ts';
 import { tlsCommand } from './commands/tls.ts';
 import { tokenCommand } from './commands/token.ts';
 import type { CliIo } from '../../runtime/cli.ts';
@@ -18,6 +19,8 @@ export const EXIT_CODES: Record<'ok' | 'failure' | HubErrorCode, number> = {
   counter_unknown: 65,
   officer_exists: 65,
   officer_unknown: 65,
+  staff_exists: 65,
+  staff_unknown: 65,
   config_invalid: 78,
   config_unreadable: 66,
   secret_unreadable: 66,
@@ -48,6 +51,9 @@ const HELP = `huduma-hub ${HUB_VERSION}: the Huduma Centre hub
   huduma-hub officer add OFFICER_ID --name NAME [--pin DIGITS] [--force] [--data-dir DIR]
   huduma-hub officer unlock OFFICER_ID [--data-dir DIR]
   huduma-hub officer list [--data-dir DIR]
+  huduma-hub staff add NAME --role technician|manager [--force] [--data-dir DIR]   password printed once
+  huduma-hub staff list [--data-dir DIR]
+  huduma-hub staff remove NAME [--data-dir DIR]
   huduma-hub tls init [--name HOST_OR_IP]... [--renew] [--data-dir DIR]   the centre CA and certificate (docs/security.md)
   huduma-hub tls show [--data-dir DIR]
   huduma-hub sync status [--data-dir DIR]
@@ -72,6 +78,7 @@ export function runCli(argv: string[], io: CliIo): Promise<number> {
       device: deviceCommand,
       token: tokenCommand,
       officer: officerCommand,
+      staff: staffCommand,
       tls: tlsCommand,
       sync: async (args, cliIo) => (await import('./commands/sync.ts')).syncCommand(args, cliIo),
     },

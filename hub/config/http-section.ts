@@ -69,13 +69,18 @@ const HttpLimitsSection = z
  * PIN guessing (docs/security.md): per officer, `officerMaxFailures` wrong PINs in a row
  * lock that officer out for `officerLockoutMs`; per client address, `addressMaxFailures`
  * wrong logins within `addressWindowMs` (whichever officers they named) refuse further
- * logins from that address until the oldest leaves the window.
+ * logins from that address until the oldest leaves the window. Staff (technicians,
+ * managers): `staffMaxFailures` wrong passwords for one name within `staffWindowMs`
+ * lock that name for `staffLockoutMs`, the right password included.
  */
 const HttpLoginSection = z.strictObject({
   officerMaxFailures: Count(20).default(5),
   officerLockoutMs: Ms(1000, 24 * 3_600_000).default(5 * 60_000),
   addressMaxFailures: Count(1000).default(10),
   addressWindowMs: Ms(1000, 24 * 3_600_000).default(15 * 60_000),
+  staffMaxFailures: Count(20).default(5),
+  staffWindowMs: Ms(1000, 24 * 3_600_000).default(15 * 60_000),
+  staffLockoutMs: Ms(1000, 24 * 3_600_000).default(15 * 60_000),
 });
 
 export const HttpSection = z.strictObject({

@@ -18,6 +18,8 @@ import { createMetricsRegistry } from './metrics.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { officerLoginRoutes } from './routes/officer-login.ts';
+import { staffLoginRoutes } from './routes/staff-login.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
@@ -32,12 +34,17 @@ import type { TicketPrinter } from '../queue/ports.ts';
 import type { QueuePart } from '../queue/queue-part.ts';
 import type { Strings } from '../../protocol/wording/overrides.ts';
 import type { HubPart } from '../part.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { StaffAccounts } from '../auth/staff-accounts.ts';
 
 export interface HttpDeps {
   log: Logger;
   db: Database;
   tokens: AccessTokens;
   sessions: OfficerSessions;
+  staff: StaffAccounts;
+  /** Every staff action is recorded here (docs/security.md, "Audit trail"). */
+  audit: AuditLog;
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
@@ -110,8 +117,10 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
   queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, issue: deps.queue.issue, strings: deps.strings, appointmentsBodyBytes: limits.appointmentsBodyBytes });
-  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service });
+  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service, audit: deps.audit });
   officerLoginRoutes(app, { config: deps.config, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
+  staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
+  auditRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
   pageRoutes(app, { strings: deps.strings });

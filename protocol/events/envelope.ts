@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoTime } from '../messages/common.ts';
+import { AUDIT_EVENT_SCHEMAS } from './audit.ts';
 import { DeviceOfflineData, DeviceOnlineData } from './device.ts';
 import { FeedbackPressedData } from './feedback.ts';
 import { PERIPHERAL_EVENT_SCHEMAS } from './peripherals.ts';
@@ -16,6 +17,7 @@ export const EVENT_DATA_SCHEMAS = {
   'device.offline': DeviceOfflineData,
   ...QUEUE_EVENT_SCHEMAS,
   ...PERIPHERAL_EVENT_SCHEMAS,
+  ...AUDIT_EVENT_SCHEMAS,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA_SCHEMAS;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PauseRequest, SuspendServiceRequest, TransferRequest } from '../../../protocol/queue/api.ts';
-import type { AccessTokens } from '../../auth/access-tokens.ts';
+import { actorOf, type AccessTokens, type Actor } from '../../auth/access-tokens.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import type { OfficerSessions } from '../../auth/officer-sessions.ts';
 import type { HubConfig } from '../../config/schema.ts';
 import type { QueueCommand } from '../../queue/commands.ts';
@@ -15,6 +16,7 @@ export interface CounterApiDeps {
   tokens: AccessTokens;
   sessions: OfficerSessions;
   queue: QueueService;
+  audit: AuditLog;
 }
 
 type CounterParams = { counterId: string };
@@ -28,6 +30,7 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
   const { queue, tokens } = deps;
   const counterIds = new Set(deps.config.counters.map((c) => c.id));
   const officerOrManager = requireRole(tokens, 'officer', 'manager');
+  const actorIn = (request: FastifyRequest): Actor => ({ actor: actorOf((request as GrantedRequest).grant!) });
 
   const ownCounter = (request: FastifyRequest): { counterId: string; officerId: string | null } => {
     const { counterId } = request.params as CounterParams;
@@ -63,13 +66,17 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
 
   app.post('/api/services/:serviceId/suspend', { onRequest: requireRole(tokens, 'manager', 'technician') }, async (request) => {
     const { message } = parseBody(SuspendServiceRequest, request.body);
-    const result = await queue.run({ kind: 'suspend_service', serviceId: (request.params as { serviceId: string }).serviceId, message });
+    const { serviceId } = request.params as { serviceId: string };
+    const result = await queue.run({ kind: 'suspend_service', serviceId, message });
     if (!result.ok) throw refusal(result);
+    await deps.audit.record(actorIn(request), 'service.suspended', serviceId, { message: message.en.slice(0, 300) });
     return { services: queue.reader.services(queue.now()) };
   });
   app.post('/api/services/:serviceId/resume', { onRequest: requireRole(tokens, 'manager', 'technician') }, async (request) => {
-    const result = await queue.run({ kind: 'resume_service', serviceId: (request.params as { serviceId: string }).serviceId });
+    const { serviceId } = request.params as { serviceId: string };
+    const result = await queue.run({ kind: 'resume_service', serviceId });
     if (!result.ok) throw refusal(result);
+    await deps.audit.record(actorIn(request), 'service.resumed', serviceId);
     return { services: queue.reader.services(queue.now()) };
   });
 
@@ -77,7 +84,9 @@ export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): vo
   app.post('/api/counters/:counterId/release', { onRequest: requireRole(tokens, 'manager') }, async (request) => {
     const { counterId } = request.params as CounterParams;
     if (!counterIds.has(counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${counterId}" in this centre`);
-    return { counterId, released: deps.sessions.release(counterId) };
+    const released = deps.sessions.release(counterId);
+    await deps.audit.record(actorIn(request), 'counter.released', counterId, { sessionsEnded: released });
+    return { counterId, released };
   });
 
   app.post('/api/officer/logout', { onRequest: requireRole(tokens, 'officer') }, async (request) => {

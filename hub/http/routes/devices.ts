@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AccessTokens } from '../../auth/access-tokens.ts';
+import { actorOf, type AccessTokens, type TokenGrant } from '../../auth/access-tokens.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import { CommandOp } from '../../../protocol/messages/command.ts';
 import type { DeviceCommands } from '../../devices/device-commands.ts';
 import type { PresenceTracker } from '../../devices/presence.ts';
@@ -19,7 +20,7 @@ const CommandBody = z.strictObject({ op: CommandOp });
  * For technicians: provisioned devices with live presence and last telemetry, and the
  * quarantine (messages acknowledged but set aside), so nothing refused is invisible.
  */
-export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker; commands: DeviceCommands }): void {
+export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker; commands: DeviceCommands; audit: AuditLog }): void {
   const devices = new DeviceQueries(deps.db);
   const technician = { onRequest: requireRole(deps.tokens, 'technician', 'manager') };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -52,6 +53,7 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
     const { op } = parseBody(CommandBody, request.body);
     const { deviceId } = request.params;
     const outcome = await deps.commands.send(deviceId, op);
+    await deps.audit.record({ actor: actorOf((request as typeof request & { grant: TokenGrant }).grant) }, 'device.command', deviceId, { op, outcome: outcome.kind });
     if (outcome.kind === 'not_connected') throw new ApiError(409, 'device_not_connected', `device "${deviceId}" is not connected to the hub`);
     if (outcome.kind === 'timed_out') throw new ApiError(504, 'device_timeout', `device "${deviceId}" did not answer "${op}" in time`);
     return { result: outcome.result };
