@@ -13,7 +13,7 @@ export const STRINGS = {
   welcome: { en: 'Welcome to Huduma Centre', sw: 'Karibu Huduma Centre' },
   chooseService: { en: 'Choose a service', sw: 'Chagua huduma' },
   yourTicket: { en: 'Your ticket', sw: 'Tiketi yako' },
-  peopleAhead: { en: 'People ahead of you', sw: 'Watu walio mbele yako' },
+  peopleAhead: { en: 'Ahead of you in this service', sw: 'Walio mbele yako katika huduma hii' },
   estimatedWait: { en: 'Estimated wait', sw: 'Muda wa kusubiri' },
   appointment: { en: 'I have an appointment', sw: 'Nina miadi' },
   serviceSuspended: { en: 'This service is not available right now.', sw: 'Huduma hii haipatikani kwa sasa.' },
@@ -26,11 +26,17 @@ export const STRINGS = {
   moreServices: { en: 'More services', sw: 'Huduma zaidi' },
   backToTop: { en: 'Back to the top', sw: 'Rudi juu' },
   tapToChoose: { en: 'Touch the service you need', sw: 'Gusa huduma unayohitaji' },
-  waitingNow: { en: '{n} waiting', sw: 'Wanaosubiri: {n}' },
+  waitingNow: { en: '{n} waiting for this service', sw: 'Wanaosubiri huduma hii: {n}' },
   waitNone: { en: 'No wait', sw: 'Hakuna kusubiri' },
-  waitUpTo: { en: 'up to {high} min', sw: 'hadi dakika {high}' },
-  waitAbout: { en: 'about {low}–{high} min', sw: 'takriban dakika {low}–{high}' },
-  waitExact: { en: 'about {low} min', sw: 'takriban dakika {low}' },
+  // The wait quote is when the citizen is called, counting everyone called first in every
+  // service the counters serve (docs/queue.md, "What the kiosk says about the wait").
+  waitUpTo: { en: 'called within {high} min', sw: 'utaitwa ndani ya dakika {high}' },
+  waitAbout: { en: 'called in about {low}–{high} min', sw: 'utaitwa baada ya takriban dakika {low}–{high}' },
+  waitExact: { en: 'called in about {low} min', sw: 'utaitwa baada ya takriban dakika {low}' },
+  waitExplained: {
+    en: 'The wait counts everyone the counters will call before you, in every service they serve.',
+    sw: 'Muda wa kusubiri unahesabu wote ambao kaunta zitawaita kabla yako, katika huduma zote zinazotolewa na kaunta hizo.',
+  },
   waitUnknown: { en: 'Wait time not known', sw: 'Muda wa kusubiri haujulikani' },
   serviceClosed: { en: 'This service is closed now.', sw: 'Huduma hii imefungwa kwa sasa.' },
   whoIsTicketFor: { en: 'Do you need priority service?', sw: 'Je, unahitaji kuhudumiwa kwanza?' },
@@ -207,10 +213,11 @@ export const STRINGS = {
   err_unknown_counter: { en: 'Unknown counter.', sw: 'Kaunta haijulikani.' },
   err_unauthorized: { en: 'Not signed in, or the session has ended.', sw: 'Hujaingia, au muda wa kuingia umeisha.' },
 
-  // The printed ticket: each line shows both languages, `English / Kiswahili: value`
-  // (hardware/escpos/ticket-bytes.ts lays it out).
-  ticketPeopleAhead: { en: 'People ahead', sw: 'Walio mbele yako' },
+  // The printed ticket: `Label: value` in English, then in Kiswahili, each on its own
+  // line of at most 42 characters (hardware/escpos/ticket-bytes.ts lays it out).
+  ticketPeopleAhead: { en: 'Ahead of you in this service', sw: 'Walio mbele yako katika huduma hii' },
   ticketEstimatedWait: { en: 'Estimated wait', sw: 'Muda wa kusubiri' },
+  ticketWaitNote: { en: '(counts everyone called before you)', sw: '(inahesabu wote watakaoitwa kabla yako)' },
   ticketIssued: { en: 'Issued', sw: 'Imetolewa' },
   /** On a ticket printed again after its first print failed. */
   ticketReprint: { en: 'REPRINT', sw: 'NAKALA' },

@@ -3,6 +3,7 @@
 // config's `strings` applied, so a centre's wording reaches every page.
 import { allOf } from './dom.js';
 import { STRINGS } from './strings.js';
+import { waitWording } from './wait-words.js';
 
 /** @typedef {'en' | 'sw'} Language */
 export const LANGUAGES = /** @type {const} */ (['en', 'sw']);
@@ -27,17 +28,13 @@ export function pick(localized, lang) {
 }
 
 /**
- * An honest wait estimate as words: "about 10–15 min", "up to 5 min", "No wait".
- * `range` is a WaitRange ({lowMin, highMin}) or null (no open counter serves it).
+ * An honest wait estimate as words: "called in about 10–15 min", "called within 5 min",
+ * "No wait". `range` is a WaitRange ({lowMin, highMin}) or null (no open counter serves
+ * it). It counts everyone called first, across services: show `waitExplained` near it.
  */
 export function formatWait(range, lang) {
-  if (!range || typeof range.lowMin !== 'number' || typeof range.highMin !== 'number') return t('waitUnknown', lang);
-  const low = Math.max(0, Math.round(range.lowMin));
-  const high = Math.max(low, Math.round(range.highMin));
-  if (high === 0) return t('waitNone', lang);
-  if (low === 0) return t('waitUpTo', lang, { high });
-  if (low === high) return t('waitExact', lang, { low });
-  return t('waitAbout', lang, { low, high });
+  const { key, params } = waitWording(range);
+  return t(key, lang, params);
 }
 
 /** "Counter 3" / "Kaunta 3" for a numeric label; other labels ("Window A") as they are. */
