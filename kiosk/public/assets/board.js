@@ -4,7 +4,7 @@
 // English and, where the TV has a Kiswahili voice, Kiswahili), ?sound=0 (silent board).
 import { Announcer } from './announcer.js';
 import { byTestId, h, replaceChildren, setText } from './dom.js';
-import { clockText, counterName, fillTexts, pick, t } from './i18n.js';
+import { clockText, counterName, fillTexts, pick, setCentreTimeZone, t } from './i18n.js';
 import { icon } from './icons.js';
 import { openQueueStream, showConnection } from './stream.js';
 
@@ -55,7 +55,10 @@ function boardCalls(recentCalls) {
   return rows;
 }
 
+const tick = () => setText(document.getElementById('clock'), clockText());
+
 function applySnapshot(snapshot) {
+  if (setCentreTimeZone(snapshot.centre?.timeZone)) tick();
   if (snapshot.centre?.names) {
     const el = document.getElementById('centre-name');
     setText(el, pick(snapshot.centre.names, 'en'));
@@ -189,7 +192,6 @@ function setupSound() {
 
 function start() {
   fillTexts();
-  const tick = () => setText(document.getElementById('clock'), clockText());
   tick();
   setInterval(tick, 10_000);
   setInterval(() => {

@@ -13,6 +13,7 @@
 //   counter-actions.js         the counter actions, N/R shortcuts, panels
 import { api } from './api.js';
 import { allOf } from './dom.js';
+import { setCentreTimeZone } from './i18n.js';
 import { openQueueStream } from './stream.js';
 import { onShortcut } from './counter-actions.js';
 import { renderConsole } from './counter-console.js';
@@ -35,6 +36,8 @@ async function loadServices() {
 
 function applySnapshot(snapshot) {
   if (snapshot.centre?.names) state.centreNames = snapshot.centre.names;
+  // Issue times on the console are the centre's (docs/queue.md, "Time on the pages").
+  setCentreTimeZone(snapshot.centre?.timeZone);
   if (Array.isArray(snapshot.services)) state.services = snapshot.services;
   if (Array.isArray(snapshot.counters)) {
     state.counters = snapshot.counters;

@@ -43,9 +43,32 @@ export function counterName(label, lang) {
   return /^\d+$/.test(text) ? t('counterN', lang, { n: text }) : text;
 }
 
-/** Local time as HH:MM (24 h, as Kenyan public signage uses). */
+/** @type {Intl.DateTimeFormat | null} */
+let centreClock = null;
+
+/**
+ * The centre's IANA zone, from the queue snapshot (`centre.timeZone`): the pages show the
+ * centre's time, never the browser's (a kiosk PC left on UTC showed 18:27 at 21:27 in
+ * Nairobi; docs/queue.md, "Time on the pages"). An unknown zone is ignored.
+ * @param {unknown} timeZone
+ * @returns {boolean} whether the clock changed
+ */
+export function setCentreTimeZone(timeZone) {
+  if (typeof timeZone !== 'string' || timeZone === '' || centreClock?.resolvedOptions().timeZone === timeZone) return false;
+  try {
+    centreClock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The centre's local time as HH:MM (24 h, as Kenyan public signage uses); '' until the hub has named the zone. */
 export function clockText(date = new Date()) {
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+  if (!centreClock) return '';
+  const parts = centreClock.formatToParts(date);
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('hour')}:${part('minute')}`;
 }
 
 /** Wording for one API error: its own `messages` when given, else ours by code, else its message. */
