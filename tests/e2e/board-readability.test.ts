@@ -57,20 +57,17 @@ describe('hall board readability in Chromium (1920×1080)', () => {
   });
 
   it('the Kiswahili on the call card is at least 4.5:1 on white and on the flash yellow (WCAG AA)', async () => {
+    // Browser-side code as strings: the tests are type-checked without the DOM's types.
+    type Measured = Array<{ text: string; color: string; background: string }>;
     const measure = () =>
-      page.evaluate(() => {
-        const card = document.querySelector('.b-newest')!;
+      page.evaluate(`(() => {
+        const card = document.querySelector('.b-newest');
         return [...card.querySelectorAll('.b-sw')].map((el) => ({ text: el.textContent, color: getComputedStyle(el).color, background: getComputedStyle(card).backgroundColor }));
-      });
+      })()`) as Promise<Measured>;
     // The flash animates white ↔ yellow: measure at both ends.
-    const ends: Array<Awaited<ReturnType<typeof measure>>> = [];
+    const ends: Measured[] = [];
     for (const at of [0, 750]) {
-      await page.evaluate((t) => {
-        for (const animation of document.getAnimations()) {
-          animation.pause();
-          animation.currentTime = t;
-        }
-      }, at);
+      await page.evaluate(`for (const animation of document.getAnimations()) { animation.pause(); animation.currentTime = ${at}; }`);
       ends.push(await measure());
     }
     const backgrounds = ends.map((end) => end[0]!.background);
@@ -89,19 +86,17 @@ describe('hall board readability in Chromium (1920×1080)', () => {
     const pages = Number((await page.locator(testId('waiting')).getAttribute('data-page'))!.split('/')[1]);
     expect(pages).toBeGreaterThanOrEqual(1);
     for (let turn = 0; turn < pages; turn++) {
-      const rows = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('.b-wait:not([hidden])')].map((row) => {
-          const list = row.parentElement!.getBoundingClientRect();
-          const box = row.getBoundingClientRect();
-          const names = [...row.querySelectorAll<HTMLElement>('.b-wait-name')];
-          return {
-            id: row.dataset.testid!.replace('waiting-', ''),
-            names: names.map((n) => n.innerText),
-            cut: names.some((n) => n.scrollWidth > n.clientWidth + 1 || getComputedStyle(n).textOverflow === 'ellipsis'),
-            inside: box.top >= list.top - 1 && box.bottom <= list.bottom + 1,
-          };
-        }),
-      );
+      const rows = (await page.evaluate(`[...document.querySelectorAll('.b-wait:not([hidden])')].map((row) => {
+        const list = row.parentElement.getBoundingClientRect();
+        const box = row.getBoundingClientRect();
+        const names = [...row.querySelectorAll('.b-wait-name')];
+        return {
+          id: row.dataset.testid.replace('waiting-', ''),
+          names: names.map((n) => n.innerText),
+          cut: names.some((n) => n.scrollWidth > n.clientWidth + 1 || getComputedStyle(n).textOverflow === 'ellipsis'),
+          inside: box.top >= list.top - 1 && box.bottom <= list.bottom + 1,
+        };
+      })`)) as Array<{ id: string; names: string[]; cut: boolean; inside: boolean }>;
       for (const row of rows) {
         expect(row.cut, row.id).toBe(false);
         expect(row.inside, row.id).toBe(true);
@@ -115,8 +110,8 @@ describe('hall board readability in Chromium (1920×1080)', () => {
   }, 60_000);
 
   it('type sizes: the call and counter numbers read from 10 m on a 55-inch TV (cap height >= 29 mm)', async () => {
-    const px = await page.evaluate(() => {
-      const size = (selector: string) => parseFloat(getComputedStyle(document.querySelector(selector)!).fontSize);
+    const px = (await page.evaluate(`(() => {
+      const size = (selector) => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize);
       return {
         newest: size('.b-newest .b-call-number'),
         number: size('.b-call:not(.b-newest) .b-call-number'),
@@ -124,7 +119,7 @@ describe('hall board readability in Chromium (1920×1080)', () => {
         waitName: size('.b-wait-name.b-sw'),
         waitCount: size('.b-wait-count'),
       };
-    });
+    })()`)) as Record<'newest' | 'number' | 'counter' | 'waitName' | 'waitCount', number>;
     console.log(`board type sizes (px at 1080p): ${JSON.stringify(px)}`);
     // A 55" 16:9 TV is 685 mm tall: 1080 px → 0.634 mm a pixel; capitals are ~0.7 of the font size.
     const capMm = (fontPx: number) => fontPx * 0.7 * (685 / 1080);

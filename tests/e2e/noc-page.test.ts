@@ -65,8 +65,8 @@ describe('NOC page in Chromium', () => {
       expect(second).toMatch(/3\.50 \/ 4/);
       expect(second).toContain('2 presses today · 100% good or excellent');
       expect(second).not.toContain('★');
-      const segments = await rows.nth(1).locator('.bar span').evaluateAll((spans) => spans.map((s) => [s.className, (s as HTMLElement).style.width, s.getAttribute('title')]));
-      expect(segments).toEqual([['r4', '50%', 'excellent: 1'], ['r3', '50%', 'good: 1']]);
+      const segments = await rows.nth(1).locator('.bar span').evaluateAll((spans) => spans.map((s) => [s.className, s.getAttribute('style'), s.getAttribute('title')]));
+      expect(segments).toEqual([['r4', 'width: 50%;', 'excellent: 1'], ['r3', 'width: 50%;', 'good: 1']]);
       expect(await page.locator('#summary').innerText()).toMatch(/^2 centres · 1 silent · 1 with alarms$/);
       // 15:28:18 UTC is 18:28:18 in Nairobi: not the browser's "3:28:18 PM".
       await expect.poll(() => page.locator('#refreshed').innerText()).toMatch(/^refreshed 18:28:18/);
