@@ -53,9 +53,14 @@ describe('pages show the centre time, not the browser time', () => {
     await expect.poll(() => kiosk.locator('#clock').innerText()).toBe('09:27');
     await kiosk.click(testId('lang-sw'));
     await expect.poll(() => kiosk.locator(testId('service-birth-cert')).isVisible()).toBe(true);
+    // The wait wording in Kiswahili (docs/queue.md, "What the kiosk says about the wait").
+    expect(await kiosk.locator(testId('service-birth-cert')).innerText()).toContain('Wanaosubiri huduma hii: 0');
+    expect(await kiosk.locator(testId('wait-note')).innerText()).toContain('katika huduma zote');
     await kiosk.click(testId('service-birth-cert'));
     await kiosk.click(testId('category-regular'));
     await expect.poll(() => kiosk.locator(testId('ticket-number')).isVisible()).toBe(true);
+    expect(await kiosk.locator(testId('ticket-wait')).innerText()).toMatch(/^(Hakuna kusubiri|utaitwa .*dakika \d+)/);
+    expect(await kiosk.locator(testId('ticket-wait-note')).innerText()).toContain('kabla yako');
     await screenshot(kiosk, 'time-kiosk-ticket-sw');
 
     // The emulated printer's text: the centre's date and the Swahili hour (hub clock, a few seconds after AT).
