@@ -4,9 +4,9 @@ import type { LocalizedText } from '../queue/ticket.ts';
  * Every word the hub shows a citizen, an officer or the hall, in English and Kiswahili:
  * the kiosk, the counter console and the hall board (served to the pages as
  * `/assets/strings.js`), the printed ticket and the hub's answers to the kiosk. A centre's
- * config may override any entry (`strings`, docs/queue.md "Wording"). The Kiswahili is a
- * first draft to be reviewed by a native speaker. `{name}` marks a value filled in where
- * the text is used. Keep both languages for every key: the pages fall back to English.
+ * config may override any entry (`strings`, docs/queue.md "Wording"). The Kiswahili has had
+ * one review (docs/queue.md, "Wording"); term choices still want a native Kenyan
+ * speaker. `{name}` marks a value filled in where the text is used. Keep both languages for every key: the pages fall back to English.
  */
 export const STRINGS = {
   // Kiosk: the home screen and the ticket on screen.
