@@ -72,6 +72,7 @@ describe('pages show the centre time, not the browser time', () => {
     // The console: the ticket's issue time in the centre's zone.
     const console_ = await open('/counter', 'console', { width: 1366, height: 768 });
     await expect.poll(() => console_.locator(testId('counter-c04')).isVisible()).toBe(true);
+    await expect.poll(() => console_.locator(testId('clock')).innerText()).toBe('09:27');
     await console_.click(testId('counter-c04'));
     await console_.fill(testId('officer-id'), 'amina');
     for (const digit of '2468') await console_.click(testId(`pin-key-${digit}`));
