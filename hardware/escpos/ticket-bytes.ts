@@ -1,22 +1,26 @@
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import { instantWords } from '../../protocol/wording/local-time-words.ts';
 import type { Strings } from '../../protocol/wording/overrides.ts';
 import { STRINGS } from '../../protocol/wording/strings.ts';
 import { toTicketAscii } from './ascii-text.ts';
 import { characterSize, feedAndCut, initialise, paperStatusBarrier } from './commands.ts';
 import { EscposError } from './errors.ts';
 
-/** The wording a ticket prints, each label in both languages (`English / Kiswahili: value`). */
+/** The wording a ticket prints, each label in both languages, each language on its own line (`Label: value`). */
 export interface TicketLabels {
   peopleAhead: { en: string; sw: string };
   estimatedWait: { en: string; sw: string };
+  /** Under the wait: what it counts (everyone called first, in every service). */
+  waitNote: { en: string; sw: string };
   issued: { en: string; sw: string };
   reprint: { en: string; sw: string };
 }
 
 /** The labels of a wording table (protocol/wording: a centre's config may override them). */
-export const ticketLabelsOf = (strings: Pick<Strings, 'ticketPeopleAhead' | 'ticketEstimatedWait' | 'ticketIssued' | 'ticketReprint'>): TicketLabels => ({
+export const ticketLabelsOf = (strings: Pick<Strings, 'ticketPeopleAhead' | 'ticketEstimatedWait' | 'ticketWaitNote' | 'ticketIssued' | 'ticketReprint'>): TicketLabels => ({
   peopleAhead: strings.ticketPeopleAhead,
   estimatedWait: strings.ticketEstimatedWait,
+  waitNote: strings.ticketWaitNote,
   issued: strings.ticketIssued,
   reprint: strings.ticketReprint,
 });
@@ -61,11 +65,21 @@ export interface TicketText {
   /** `REPRINT / NAKALA` on a reprint, else null. */
   reprint: string | null;
   number: string;
-  peopleAhead: string;
-  wait: string;
-  issued: string;
+  /** English line, then Kiswahili line(s). */
+  peopleAhead: string[];
+  /** The wait in each language, then what it counts. */
+  wait: string[];
+  /** Date and time in each language (Kiswahili: the Swahili hour, docs/queue.md). */
+  issued: string[];
   ticketId: string;
 }
+
+/**
+ * Characters a printed line may hold. An 80 mm printer's font A gives 48 columns on
+ * 576 dots, but many kiosk printers print 512 dots (42 columns), and a line longer than
+ * the paper wraps mid-word on them: every line the ticket prints stays within 42.
+ */
+export const TICKET_LINE_CHARS = 42;
 
 /** Large type for the number: 4 × 4 (`GS ! 33`); 12 characters fit 48 columns. */
 const NUMBER_SIZE = 4;
@@ -73,40 +87,64 @@ const MAX_NUMBER_LENGTH = 12;
 /** Far below the QR symbol limits; a ticket id is ~13 bytes. */
 const MAX_QR_BYTES = 255;
 
-/** Both languages, once if they read the same. */
+/** `text` broken at spaces into lines of at most TICKET_LINE_CHARS (a longer word is cut). */
+export function wrapTicketLine(text: string, width = TICKET_LINE_CHARS): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(' ').filter(Boolean)) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      line = '';
+    }
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Both languages, once if they read the same, each wrapped to the line width. */
 const bilingual = (text: { en: string; sw: string }): string[] => {
   const en = toTicketAscii(text.en).trim();
   const sw = toTicketAscii(text.sw).trim();
-  return en === sw || sw === '' ? [en] : en === '' ? [sw] : [en, sw];
+  const both = en === sw || sw === '' ? [en] : en === '' ? [sw] : [en, sw];
+  return both.flatMap((line) => wrapTicketLine(line));
 };
 
-/** A label in both languages on one line: `People ahead / Watu mbele yako`. */
-const label = (text: { en: string; sw: string }): string => bilingual(text).join(' / ');
+/** `Label: value` in English, then in Kiswahili, each on its own wrapped line(s). */
+const labelled = (label: { en: string; sw: string }, value: { en: string; sw: string }): string[] => [
+  ...wrapTicketLine(`${toTicketAscii(label.en).trim()}: ${value.en}`),
+  ...wrapTicketLine(`${toTicketAscii(label.sw).trim()}: ${value.sw}`),
+];
+
+/** The quoted wait, as the kiosk words it (kiosk/public/assets/wait-words.js), in print's ASCII. */
+function waitValue(wait: { lowMin: number; highMin: number } | null): { en: string; sw: string } {
+  if (!wait) return { en: '-', sw: '-' };
+  if (wait.highMin === 0) return { en: 'no wait', sw: 'hakuna kusubiri' };
+  if (wait.lowMin === 0) return { en: `up to ${wait.highMin} min`, sw: `hadi dakika ${wait.highMin}` };
+  if (wait.lowMin === wait.highMin) return { en: `about ${wait.lowMin} min`, sw: `takriban dakika ${wait.lowMin}` };
+  return { en: `about ${wait.lowMin}-${wait.highMin} min`, sw: `takriban dakika ${wait.lowMin}-${wait.highMin}` };
+}
 
 const BUILT_IN_LABELS = ticketLabelsOf(STRINGS);
 
-/** One formatter per zone: making an Intl.DateTimeFormat costs far more than using one, and every ticket needs it. */
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function clockFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    } catch (error) {
-      throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
-    }
-    clockFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-function localTime(iso: string, timeZone: string): string {
+/** The issue date and time in the centre's zone, in both languages. */
+function issuedWords(iso: string, timeZone: string): { en: string; sw: string; swTime: string } {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) throw new EscposError('ticket_invalid', `issuedAt is not a time: ${JSON.stringify(iso)}`);
-  const parts = clockFormat(timeZone).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${part('hour')}:${part('minute')}`;
+  let words;
+  try {
+    words = instantWords(at.getTime(), timeZone);
+  } catch (error) {
+    throw new EscposError('ticket_invalid', `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
+  }
+  return { en: `${words.date.en} ${words.clock}`, sw: words.date.sw, swTime: words.time.sw };
 }
 
 const nonNegativeInt = (n: number): boolean => Number.isInteger(n) && n >= 0;
@@ -126,23 +164,25 @@ export function ticketText(job: TicketJob): TicketText {
   if (wait && !(nonNegativeInt(wait.lowMin) && nonNegativeInt(wait.highMin) && wait.lowMin <= wait.highMin)) {
     throw new EscposError('ticket_invalid', `quotedWait must be whole minutes with lowMin ≤ highMin, got ${JSON.stringify(wait)}`);
   }
-  const range = !wait ? '-' : wait.lowMin === wait.highMin ? `${wait.lowMin} min` : `${wait.lowMin}-${wait.highMin} min`;
   const labels = job.labels ?? BUILT_IN_LABELS;
+  const issued = issuedWords(job.issuedAt, job.timeZone);
+  const ahead = String(job.peopleAhead);
   return {
     centre: bilingual(job.centreName),
     service: bilingual(job.serviceNames),
-    reprint: job.reprint ? label(labels.reprint) : null,
+    reprint: job.reprint ? bilingual(labels.reprint).join(' / ') : null,
     number,
-    peopleAhead: `${label(labels.peopleAhead)}: ${job.peopleAhead}`,
-    wait: `${label(labels.estimatedWait)}: ${range}`,
-    issued: `${label(labels.issued)}: ${localTime(job.issuedAt, job.timeZone)}`,
+    peopleAhead: labelled(labels.peopleAhead, { en: ahead, sw: ahead }),
+    wait: [...labelled(labels.estimatedWait, waitValue(wait)), ...(wait ? bilingual(labels.waitNote) : [])],
+    // Kiswahili: the date, then the Swahili hour on its own line ("saa 3:27 usiku (21:27)").
+    issued: [...wrapTicketLine(`${toTicketAscii(labels.issued.en).trim()}: ${issued.en}`), ...wrapTicketLine(`${toTicketAscii(labels.issued.sw).trim()}: ${issued.sw}`), issued.swTime],
     ticketId,
   };
 }
 
 /** The model as plain lines, in print order; the QR code as `QR:<payload>`. */
 export function ticketLines(text: TicketText): string[] {
-  return [...text.centre, ...text.service, ...(text.reprint ? [text.reprint] : []), text.number, text.peopleAhead, text.wait, text.issued, `QR:${text.ticketId}`, text.ticketId];
+  return [...text.centre, ...text.service, ...(text.reprint ? [text.reprint] : []), text.number, ...text.peopleAhead, ...text.wait, ...text.issued, `QR:${text.ticketId}`, text.ticketId];
 }
 
 /**
@@ -184,9 +224,7 @@ export function buildTicketBytes(job: TicketJob, layout: TicketLayout = {}): Buf
   printer.bold(false);
   printer.add(characterSize(1, 1)); // 1D 21 00
   printer.newLine();
-  printer.println(text.peopleAhead);
-  printer.println(text.wait);
-  printer.println(text.issued);
+  for (const line of [...text.peopleAhead, ...text.wait, ...text.issued]) printer.println(line);
   printer.printQR(text.ticketId, { cellSize, correction: 'M', model: 2 });
   printer.newLine();
   printer.println(text.ticketId);

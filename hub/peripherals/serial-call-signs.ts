@@ -2,6 +2,7 @@ import type { BoardStatusData } from '../../protocol/events/peripherals.ts';
 import type { Logger } from '../logger.ts';
 import type { HubPart } from '../part.ts';
 import type { CallSigns, CounterIdleReason } from '../queue/ports.ts';
+import { callLines, idleLines } from './counter-display-lines.ts';
 
 /**
  * A sign that shows calls: an Alpha hall board (one line, "A042 -> 5") or the 2x20
@@ -26,13 +27,6 @@ export interface SignHealth {
   healthy: boolean;
   reason: string | null;
 }
-
-/** A counter display's second line while no ticket is called there (docs/peripherals.md). */
-const IDLE_LINE: Record<CounterIdleReason, string> = {
-  free: 'Karibu / Welcome',
-  paused: 'Paused / Imesimama',
-  closed: 'Closed / Imefungwa',
-};
 
 /**
  * The queue's CallSigns port over the serial signs: every call on the hall boards and on
@@ -78,7 +72,7 @@ export class SerialCallSigns implements CallSigns, HubPart {
     const label = this.#label(counterId);
     for (const sign of this.#signs) {
       if (sign.kind === 'hall') void this.#show(sign, `${number} -> ${label}`, '');
-      else if (sign.counterId === counterId) void this.#show(sign, `Ticket ${number}`, `-> Counter ${label}`);
+      else if (sign.counterId === counterId) void this.#show(sign, ...callLines(number, label));
     }
   }
 
@@ -95,7 +89,7 @@ export class SerialCallSigns implements CallSigns, HubPart {
   }
 
   #idle(counterId: string, reason: CounterIdleReason): [string, string] {
-    return [`Counter ${this.#label(counterId)}`, IDLE_LINE[reason]];
+    return idleLines(this.#label(counterId), reason);
   }
 
   async #show(sign: CallSign, line1: string, line2: string): Promise<void> {

@@ -34,7 +34,7 @@ export class QueueService {
   readonly #clock: Clock;
   readonly #bus: EventBus;
   readonly #log: Logger;
-  readonly #centre: { id: string; names: LocalizedText };
+  readonly #centre: QueueSnapshot['centre'];
   readonly #recentCalls: number;
   readonly #rules: QueueSnapshot['rules'];
   readonly #printer: Pick<TicketPrinter, 'state'>;
@@ -60,7 +60,7 @@ export class QueueService {
     this.#clock = options.clock;
     this.#bus = options.bus;
     this.#log = options.log;
-    this.#centre = options.centre;
+    this.#centre = { ...options.centre, timeZone: options.timeZone };
     this.#recentCalls = options.recentCalls;
     this.#rules = options.rules;
     this.#printer = options.printer;

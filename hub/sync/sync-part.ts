@@ -149,6 +149,7 @@ export class SyncPart implements HubPart {
       diskState: disk.state,
       quarantinedTotal: readStats(db)['sync.quarantined'] ?? 0,
       feedbackToday: this.#today.at(now),
+      centre: { names: config.centre.name, timeZone: config.centre.timezone },
     };
   }
 

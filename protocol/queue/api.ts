@@ -90,7 +90,8 @@ export const CountersResponse = z.object({ counters: z.array(CounterView) });
 
 /** Pushed over `GET /api/queue/stream` (server-sent events, event name `state`) at connect and after every change. */
 export const QueueSnapshot = z.object({
-  centre: z.object({ id: Id, names: LocalizedText }),
+  /** `timeZone`: the centre's IANA zone; every page shows the centre's local time in it, never the browser's (docs/queue.md, "Time on the pages"). */
+  centre: z.object({ id: Id, names: LocalizedText, timeZone: z.string().min(1) }),
   services: z.array(ServiceView),
   counters: z.array(CounterView),
   /** Newest first. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../ids.ts';
 import { IsoTime, NonNegativeInt } from '../messages/common.ts';
+import { LocalizedText } from '../queue/ticket.ts';
 
 /** Today's feedback at the centre, counted live by the hub (its local day). */
 export const FeedbackToday = z.object({
@@ -42,6 +43,11 @@ export const SyncHeartbeat = z.object({
   /** Records the Secretariat set aside, as the hub knows them. */
   quarantinedTotal: NonNegativeInt,
   feedbackToday: FeedbackToday,
+  /**
+   * The centre as its config names it, and its zone: the NOC shows names, not ids.
+   * Optional (added in 14; additive, older hubs send none and the NOC shows the id).
+   */
+  centre: z.object({ names: LocalizedText, timeZone: z.string().min(1).max(64) }).optional(),
 });
 export type SyncHeartbeat = z.infer<typeof SyncHeartbeat>;
 

@@ -13,7 +13,8 @@ export function centreRoutes(app: FastifyInstance, deps: { centres: CentreDirect
 
   app.get('/api/centres', { preHandler }, async () => {
     const centres = await deps.centres.list();
-    return { generatedAt: new Date(deps.clock.now()).toISOString(), centres };
+    // timeZone: the NOC page shows its times in it, 24-hour, not in the browser's zone.
+    return { generatedAt: new Date(deps.clock.now()).toISOString(), timeZone: deps.centres.timeZone, centres };
   });
 
   app.get<{ Params: { centreId: string } }>('/api/centres/:centreId', { preHandler }, async (request, reply) => {

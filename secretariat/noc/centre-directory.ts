@@ -20,6 +20,11 @@ export class CentreDirectory {
     this.#silenceAfterS = options.silenceAfterS;
   }
 
+  /** The zone "today" and the NOC page's times are in (Africa/Nairobi unless configured). */
+  get timeZone(): string {
+    return this.#timeZone;
+  }
+
   /** Every centre, in NOC order (see ranking.ts). */
   async list(): Promise<CentreView[]> {
     const settings = this.#settings();

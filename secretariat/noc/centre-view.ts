@@ -14,6 +14,8 @@ export interface SatisfactionToday {
 
 /** What the API and the NOC page show for a centre: the store's summary plus what the NOC derives. */
 export interface CentreView extends CentreSummary {
+  /** The centre's name as its hub's config says (last heartbeat); null before one named it. */
+  name: string | null;
   /** Seconds since the last heartbeat arrived; null if none ever did. */
   silentForS: number | null;
   backlogEvents: number | null;
@@ -59,6 +61,7 @@ export function centreView(summary: CentreSummary, settings: ViewSettings): Cent
 
   return {
     ...summary,
+    name: heartbeat?.centre?.names.en ?? null,
     silentForS,
     backlogEvents: heartbeat?.backlogEvents ?? null,
     oldestUnsyncedAgeS,

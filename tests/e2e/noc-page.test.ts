@@ -45,21 +45,44 @@ describe('NOC page in Chromium', () => {
 
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      // The NOC's PC on UTC; the page shows Nairobi time, 24-hour (docs/noc-runbook.md).
+      const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+      const page = await context.newPage();
+      await page.clock.setFixedTime(Date.parse('2026-12-07T15:28:18Z'));
       const problems = watchPage(page);
       await page.goto(`${secretariat.url}/noc`);
       const rows = page.locator('#rows tr');
       await expect.poll(() => rows.count()).toBe(2);
       const [first, second] = [await rows.nth(0).innerText(), await rows.nth(1).innerText()];
+      // A centre that never sent a heartbeat has no name yet: its id, and what the alarm means.
       expect(first).toContain('kisumu-centre');
-      expect(first).toContain('silent');
-      expect(second).toContain('demo-centre');
+      expect(await rows.nth(0).locator('td').nth(1).innerText()).toBe('silent: never heard from');
+      // The live centre by the name its config gives it, the id under it; no alarm, said so.
+      expect(await rows.nth(1).locator('td.centre').innerText()).toBe('Huduma Centre GPO Nairobi (sample)\ndemo-centre');
+      expect(await rows.nth(1).locator('td').nth(1).innerText()).toBe('none');
       expect(second).toMatch(/1 \/ 1/); // devices online / total, from the heartbeat
-      expect(second).toMatch(/3\.50 \/ 4/); // ratings 4 and 3 today
-      expect(await page.locator('#summary').innerText()).toMatch(/2 centres · 1 silent/);
+      // Satisfaction: the mean, a bar with one segment per rating given (4 and 3: half each), the count.
+      expect(second).toMatch(/3\.50 \/ 4/);
+      expect(second).toContain('2 presses today · 100% good or excellent');
+      expect(second).not.toContain('★');
+      const segments = await rows.nth(1).locator('.bar span').evaluateAll((spans) => spans.map((s) => [s.className, s.getAttribute('style'), s.getAttribute('title')]));
+      expect(segments).toEqual([['r4', 'width: 50%;', 'excellent: 1'], ['r3', 'width: 50%;', 'good: 1']]);
+      expect(await page.locator('#summary').innerText()).toMatch(/^2 centres · 1 silent · 1 with alarms$/);
+      // 15:28:18 UTC is 18:28:18 in Nairobi: not the browser's "3:28:18 PM".
+      await expect.poll(() => page.locator('#refreshed').innerText()).toMatch(/^refreshed 18:28:18/);
       await screenshot(page, 'noc-page');
       expect(problems.errors).toEqual([]);
       expect(problems.externalRequests).toEqual([]);
+
+      // One centre is "1 centre" (the API answer cut to its first centre).
+      const single = await context.newPage();
+      await single.route('**/api/centres', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { centres: unknown[] };
+        await route.fulfill({ response, json: { ...body, centres: body.centres.slice(0, 1) } });
+      });
+      await single.goto(`${secretariat.url}/noc`);
+      await expect.poll(() => single.locator('#summary').innerText()).toBe('1 centre · 1 silent · 1 with alarms');
     } finally {
       await device.endAsync();
       await closeBrowser(browser);

@@ -68,7 +68,7 @@ describe('pages in Chromium (smoke)', () => {
       await expect.poll(() => screen.isVisible()).toBe(true);
       const text = await screen.innerText();
       expect(text).toContain('This kiosk is not set up yet');
-      expect(text).toContain('Kioski hiki bado hakijawekwa tayari');
+      expect(text).toContain('Mashine hii bado haiko tayari kutumika');
       expect(text).toContain('/kiosk#token=');
       expect(await page.locator(testId('lang-en')).isVisible()).toBe(true);
       expect(await page.locator(testId('lang-sw')).isVisible()).toBe(true);

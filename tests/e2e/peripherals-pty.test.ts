@@ -46,15 +46,15 @@ describe('hall board and counter display over PTYs', () => {
     const tokens = tokensFor(fixture, COUNTERS);
 
     // The counter display greets until its counter calls.
-    await expect.poll(() => display.text()).toEqual(['Counter 3', 'Karibu / Welcome']);
+    await expect.poll(() => display.text()).toEqual(['Counter/Kaunta 3', 'Karibu / Welcome']);
 
     const ticket = (await api.issue(tokens.kiosk, 'good-conduct')).body.ticket;
     const onBoard = nextEvent<AlphaShown | null>(board, 'shown', (shown) => shown?.text === `${ticket.number} -> 3`);
-    const onDisplay = nextEvent<[string, string]>(display, 'changed', (lines) => lines[0].startsWith(`Ticket ${ticket.number}`));
+    const onDisplay = nextEvent<[string, string]>(display, 'changed', (lines) => lines[0].startsWith(`Ticket/Tiketi ${ticket.number}`));
     expect((await api.counter(tokens.officer('c03'), 'c03', 'call-next')).status).toBe(200);
     await within(onBoard, `"${ticket.number} -> 3" on the hall board`);
     await within(onDisplay, 'the call on the counter display');
-    expect(display.text()).toEqual([`Ticket ${ticket.number}`, '-> Counter 3']);
+    expect(display.text()).toEqual([`Ticket/Tiketi ${ticket.number}`, '-> Counter/Kaunta 3']);
     expect(board.shown()).toMatchObject({ label: 'A', text: `${ticket.number} -> 3` });
 
     // The board stops answering (ACK/NAK on): reported, retried, then healthy again.

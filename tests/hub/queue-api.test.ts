@@ -55,7 +55,7 @@ describe('queue API (process contract)', () => {
     const { api, tokens } = await hub();
     const services = await api.call<{ services: Array<{ id: string; prefix: string; names: { en: string; sw: string }; status: string }> }>('GET', '/api/services', null);
     expect(services.status).toBe(200);
-    expect(services.body.services.find((s) => s.id === 'id-duplicate')).toMatchObject({ prefix: 'A', status: 'open', names: { en: 'Duplicate ID card' } });
+    expect(services.body.services.find((s) => s.id === 'id-duplicate')).toMatchObject({ prefix: 'A', status: 'open', names: { en: 'Replacement of lost ID', sw: 'Kitambulisho kilichopotea au kuharibika' } });
     const counters = await api.call<{ counters: Array<{ id: string; serviceIds: string[]; state: string }> }>('GET', '/api/counters', null);
     expect(counters.body.counters.map((c) => c.id)).toEqual(COUNTERS);
     expect(counters.body.counters.every((c) => c.state === 'open')).toBe(true);

@@ -18,14 +18,14 @@ describe('queue engine: opening hours, daily cap, suspension', () => {
     expect(beforeOpening.code).toBe('service_closed');
     expect(beforeOpening.messages).toEqual({
       en: 'Tickets for Gamma licences are issued Monday to Friday, 08:00–17:00. Opens at 08:00.',
-      sw: 'Tiketi za Leseni za Gamma hutolewa Jumatatu hadi Ijumaa, saa 08:00–17:00. Inafunguliwa saa 08:00.',
+      sw: 'Tiketi za Leseni za Gamma hutolewa Jumatatu hadi Ijumaa, kuanzia saa 2 asubuhi (08:00) hadi saa 11 jioni (17:00). Zitaanza kutolewa saa 2 asubuhi (08:00).',
     });
     expect(beforeOpening.message).toBe('Service "gamma" (Gamma licences) is closed now; it issues tickets Monday to Friday, 08:00–17:00.');
     expect(issue('gamma', `${MONDAY}T08:00`)).toMatchObject({ ok: true, ticket: { number: 'C001' } });
     expect(issue('gamma', `${MONDAY}T16:59`)).toMatchObject({ ok: true });
-    expect(refusal(issue('gamma', `${MONDAY}T17:00`)).messages).toMatchObject({ en: expect.stringContaining('Opens tomorrow at 08:00.'), sw: expect.stringContaining('Inafunguliwa kesho saa 08:00.') });
+    expect(refusal(issue('gamma', `${MONDAY}T17:00`)).messages).toMatchObject({ en: expect.stringContaining('Opens tomorrow at 08:00.'), sw: expect.stringContaining('Zitaanza kutolewa tena kesho saa 2 asubuhi (08:00).') });
     // Friday evening and Saturday: Monday.
-    expect(refusal(issue('gamma', '2026-12-11T18:00')).messages).toMatchObject({ en: expect.stringContaining('Opens on Monday at 08:00.'), sw: expect.stringContaining('Inafunguliwa Jumatatu saa 08:00.') });
+    expect(refusal(issue('gamma', '2026-12-11T18:00')).messages).toMatchObject({ en: expect.stringContaining('Opens on Monday at 08:00.'), sw: expect.stringContaining('Zitaanza kutolewa tena Jumatatu saa 2 asubuhi (08:00).') });
     expect(refusal(issue('gamma', '2026-12-12T10:00')).code).toBe('service_closed');
     // Services without hours are open at all hours, on any day.
     expect(issue('alpha', '2026-12-13T03:00')).toMatchObject({ ok: true });
@@ -39,7 +39,7 @@ describe('queue engine: opening hours, daily cap, suspension', () => {
     for (const clock of ['08:00', '08:01', '08:02']) expect(issue('gamma', `${MONDAY}T${clock}`)).toMatchObject({ ok: true });
     const capped = refusal(issue('gamma', `${MONDAY}T08:03`));
     expect(capped).toMatchObject({ code: 'service_capped', message: 'Service "gamma" (Gamma licences) has issued its daily cap of 3 tickets for 2026-12-07.' });
-    expect(capped.messages).toEqual({ en: "Today's tickets for this service are finished. Please book an appointment.", sw: 'Tiketi za leo za huduma hii zimekwisha. Tafadhali weka miadi.' });
+    expect(capped.messages).toEqual({ en: "Today's tickets for this service are finished. Please book an appointment.", sw: 'Tiketi za huduma hii zimekwisha kwa leo. Tafadhali weka miadi, au muulize mhudumu.' });
     expect(issue('gamma', '2026-12-08T08:00')).toMatchObject({ ok: true, ticket: { id: '20261208-C001' } });
   });
 

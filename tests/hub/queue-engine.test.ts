@@ -114,9 +114,9 @@ describe('queue engine: appointments', () => {
     expect(early).toMatchObject({ ok: false, code: 'appointment_too_early' });
     if (early.ok) return;
     expect(early.messages?.en).toBe('Your appointment is at 14:00. Check-in opens at 12:00; please come back then.');
-    expect(early.messages?.sw).toBe('Miadi yako ni saa 14:00. Usajili unaanza saa 12:00; tafadhali rudi wakati huo.');
+    expect(early.messages?.sw).toBe('Miadi yako ni saa 8 mchana (14:00). Uthibitisho wa miadi unaanza saa 6 mchana (12:00); tafadhali rudi wakati huo.');
     expect(checkIn('APT-LATER', '12:00')).toMatchObject({ ok: true, ticket: { category: 'appointment' } });
-    expect(checkIn('APT-LATER', '12:01')).toMatchObject({ ok: false, code: 'appointment_used', messages: { en: 'This appointment has already been checked in (ticket A003).' } });
+    expect(checkIn('APT-LATER', '12:01')).toMatchObject({ ok: false, code: 'appointment_used', messages: { en: 'This appointment has already been confirmed (ticket A003). Please wait for that number to be called.', sw: 'Miadi hii tayari imethibitishwa (tiketi A003). Tafadhali subiri namba hiyo iitwe.' } });
     expect(checkIn('NOPE-1', '12:02')).toMatchObject({ ok: false, code: 'unknown_appointment', messages: { en: expect.stringContaining('NOPE-1') } });
     expect(h.db.prepare('SELECT reference, ticket_id FROM appointments ORDER BY reference').all()).toEqual([
       { reference: 'APT-EDGE', ticket_id: '20261207-A001' },
@@ -127,7 +127,14 @@ describe('queue engine: appointments', () => {
 
   it('an appointment on another day is named with its date when too early', () => {
     h.ok({ kind: 'add_appointments', appointments: [{ reference: 'NEXT-DAY', serviceId: 'alpha', atMs: nairobi('2026-12-08T09:00').atMs, name: 'Achieng' }] }, at('08:00'));
-    expect(checkIn('NEXT-DAY', '15:00')).toMatchObject({ ok: false, messages: { en: 'Your appointment is on 2026-12-08 at 09:00. Check-in opens on 2026-12-08 at 07:00; please come back then.' } });
+    // DD/MM/YYYY with the weekday and the Swahili hour (docs/queue.md, "Times and dates in Kiswahili").
+    expect(checkIn('NEXT-DAY', '15:00')).toMatchObject({
+      ok: false,
+      messages: {
+        en: 'Your appointment is on Tuesday 08/12/2026 at 09:00. Check-in opens on Tuesday 08/12/2026 at 07:00; please come back then.',
+        sw: 'Miadi yako ni Jumanne 08/12/2026, saa 3 asubuhi (09:00). Uthibitisho wa miadi unaanza Jumanne 08/12/2026, saa 1 asubuhi (07:00); tafadhali rudi wakati huo.',
+      },
+    });
   });
 
   it('add_appointments adds new references, leaves known ones as they are, and refuses an unknown service whole', () => {

@@ -25,8 +25,8 @@ describe('queue reader', () => {
       ['gamma', 'open', null, false, 0, null, null],
       ['delta', 'suspended', { en: 'The Delta system is down.', sw: 'Mfumo wa Delta haufanyi kazi.' }, false, 0, null, null],
     ]);
-    expect(service('07:00', 'gamma')).toMatchObject({ status: 'closed', message: { en: 'Opens at 08:00', sw: 'Inafunguliwa saa 08:00' }, estimatedWait: null });
-    expect(service('17:30', 'gamma').message).toEqual({ en: 'Opens tomorrow at 08:00', sw: 'Inafunguliwa kesho saa 08:00' });
+    expect(service('07:00', 'gamma')).toMatchObject({ status: 'closed', message: { en: 'Opens at 08:00', sw: 'Inafunguliwa saa 2 asubuhi (08:00)' }, estimatedWait: null });
+    expect(service('17:30', 'gamma').message).toEqual({ en: 'Opens tomorrow at 08:00', sw: 'Inafunguliwa kesho saa 2 asubuhi (08:00)' });
 
     h.issue('alpha', at('09:00'));
     h.issue('alpha', at('09:01'), 'elderly');

@@ -1,5 +1,6 @@
 import type { LocalizedText } from '../../../protocol/queue/ticket.ts';
 import { STRINGS } from '../../../protocol/wording/strings.ts';
+import { clockWords, hoursWords, WEEKDAYS } from '../../../protocol/wording/local-time-words.ts';
 import type { ServiceConfig } from '../../config/schema.ts';
 import type { QueueTime } from '../commands.ts';
 
@@ -10,15 +11,6 @@ import type { QueueTime } from '../commands.ts';
  */
 
 const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const WEEKDAY_NAMES: LocalizedText[] = [
-  { en: 'Monday', sw: 'Jumatatu' },
-  { en: 'Tuesday', sw: 'Jumanne' },
-  { en: 'Wednesday', sw: 'Jumatano' },
-  { en: 'Thursday', sw: 'Alhamisi' },
-  { en: 'Friday', sw: 'Ijumaa' },
-  { en: 'Saturday', sw: 'Jumamosi' },
-  { en: 'Sunday', sw: 'Jumapili' },
-];
 
 /**
  * The daily cap's kiosk wording, from the wording table. The engine runs in the writer
@@ -66,29 +58,51 @@ export function isWithinOpeningHours(service: ServiceConfig, time: QueueTime): b
   return key !== undefined && hours.days.includes(key) && time.minuteOfDay >= minutes(hours.open) && time.minuteOfDay < minutes(hours.close);
 }
 
-/** "Opens at 08:00" / "Opens tomorrow at 08:00" / "Opens on Monday at 08:00", in both languages. */
-export function opensMessage(service: ServiceConfig, time: QueueTime): LocalizedText {
+/** The next opening from `time`: in how many days (0 = today) and on which weekday; null for a service open at all hours. */
+function nextOpening(service: ServiceConfig, time: QueueTime): { inDays: number; weekday: number } | null {
   const hours = service.openingHours;
-  if (!hours) return { en: 'Open at all hours', sw: 'Inafunguliwa wakati wote' };
+  if (!hours) return null;
   const open = minutes(hours.open);
   for (let inDays = 0; inDays <= 7; inDays++) {
     const weekday = (time.weekday + inDays) % 7;
     if (!hours.days.includes(WEEKDAY_KEYS[weekday]!)) continue;
     if (inDays === 0 && time.minuteOfDay >= open) continue;
-    const name = WEEKDAY_NAMES[weekday]!;
-    if (inDays === 0) return { en: `Opens at ${hours.open}`, sw: `Inafunguliwa saa ${hours.open}` };
-    if (inDays === 1) return { en: `Opens tomorrow at ${hours.open}`, sw: `Inafunguliwa kesho saa ${hours.open}` };
-    return { en: `Opens on ${name.en} at ${hours.open}`, sw: `Inafunguliwa ${name.sw} saa ${hours.open}` };
+    return { inDays, weekday };
   }
   // Unreachable: the schema requires at least one day.
-  return { en: `Opens at ${hours.open}`, sw: `Inafunguliwa saa ${hours.open}` };
+  return { inDays: 0, weekday: time.weekday };
+}
+
+/**
+ * "Opens at 08:00" / "Opens tomorrow at 08:00" / "Opens on Monday at 08:00", in both
+ * languages; the Kiswahili says the Swahili hour, "saa 2 asubuhi (08:00)", never a bare
+ * "saa 08:00", which reads as 2 pm (docs/queue.md, "Times and dates in Kiswahili").
+ */
+export function opensMessage(service: ServiceConfig, time: QueueTime): LocalizedText {
+  const next = nextOpening(service, time);
+  if (!next) return { en: 'Open at all hours', sw: 'Iko wazi wakati wote' };
+  const at = clockWords(service.openingHours!.open);
+  if (next.inDays === 0) return { en: `Opens at ${at.en}`, sw: `Inafunguliwa ${at.sw}` };
+  if (next.inDays === 1) return { en: `Opens tomorrow at ${at.en}`, sw: `Inafunguliwa kesho ${at.sw}` };
+  const name = WEEKDAYS[next.weekday]!;
+  return { en: `Opens on ${name.en} at ${at.en}`, sw: `Inafunguliwa ${name.sw} ${at.sw}` };
+}
+
+/** When tickets are issued again, said of the tickets ("Zitaanza kutolewa tena kesho…", agreeing with "tiketi"). */
+function ticketsResume(service: ServiceConfig, time: QueueTime): LocalizedText {
+  const next = nextOpening(service, time)!;
+  const at = clockWords(service.openingHours!.open);
+  if (next.inDays === 0) return { en: `Opens at ${at.en}`, sw: `Zitaanza kutolewa ${at.sw}` };
+  if (next.inDays === 1) return { en: `Opens tomorrow at ${at.en}`, sw: `Zitaanza kutolewa tena kesho ${at.sw}` };
+  const name = WEEKDAYS[next.weekday]!;
+  return { en: `Opens on ${name.en} at ${at.en}`, sw: `Zitaanza kutolewa tena ${name.sw} ${at.sw}` };
 }
 
 /** "Monday to Friday" / "every day" / "Monday, Wednesday and Friday". */
 function daysText(days: readonly string[]): LocalizedText {
   const indices = [...new Set(days)].map((day) => WEEKDAY_KEYS.indexOf(day as (typeof WEEKDAY_KEYS)[number])).filter((i) => i >= 0).sort((a, b) => a - b);
   if (indices.length === 7) return { en: 'every day', sw: 'kila siku' };
-  const names = indices.map((i) => WEEKDAY_NAMES[i]!);
+  const names = indices.map((i) => WEEKDAYS[i]!);
   const consecutive = indices.every((day, i) => i === 0 || day === indices[i - 1]! + 1);
   if (names.length >= 3 && consecutive) {
     return { en: `${names[0]!.en} to ${names.at(-1)!.en}`, sw: `${names[0]!.sw} hadi ${names.at(-1)!.sw}` };
@@ -101,10 +115,11 @@ function daysText(days: readonly string[]): LocalizedText {
 export function closedMessages(service: ServiceConfig, time: QueueTime): LocalizedText {
   const hours = service.openingHours!;
   const days = daysText(hours.days);
-  const opens = opensMessage(service, time);
+  const range = hoursWords(hours.open, hours.close);
+  const opens = ticketsResume(service, time);
   return {
-    en: `Tickets for ${service.names.en} are issued ${days.en}, ${hours.open}–${hours.close}. ${opens.en}.`,
-    sw: `Tiketi za ${service.names.sw} hutolewa ${days.sw}, saa ${hours.open}–${hours.close}. ${opens.sw}.`,
+    en: `Tickets for ${service.names.en} are issued ${days.en}, ${range.en}. ${opens.en}.`,
+    sw: `Tiketi za ${service.names.sw} hutolewa ${days.sw}, ${range.sw}. ${opens.sw}.`,
   };
 }
 

@@ -6,6 +6,7 @@ import type { QueueCommand, QueueResult, QueueTime } from '../commands.ts';
 import type { QueueContext } from './queue-rules.ts';
 import { refuse, type QueueRefusal } from './queue-errors.ts';
 import { CAPPED_MESSAGE, closedMessages, isWithinOpeningHours, localDateTime, openingHoursText } from './service-availability.ts';
+import { dateWords, timeWords, weekdayOf } from '../../../protocol/wording/local-time-words.ts';
 import { ticketId, ticketNumber, ticketView, type TicketRow } from './ticket-rows.ts';
 
 type IssueCommand = Extract<QueueCommand, { kind: 'issue' }>;
@@ -75,14 +76,14 @@ export class TicketIssuer {
     if (!appointment) {
       return refuse('unknown_appointment', `No appointment has the reference "${command.reference}".`, {
         en: `We could not find an appointment with the reference ${command.reference}. Please check it, or ask at the information desk.`,
-        sw: `Hatukupata miadi yenye nambari ${command.reference}. Tafadhali hakikisha nambari, au uliza kwenye dawati la maelezo.`,
+        sw: `Hatukupata miadi yenye namba ${command.reference}. Tafadhali hakikisha namba, au uliza kwenye dawati la maulizo.`,
       });
     }
     if (appointment.ticket_id !== null) {
       const number = this.#ctx.queries.ticket(appointment.ticket_id)?.number ?? appointment.ticket_id;
       return refuse('appointment_used', `Appointment ${appointment.reference} was already checked in (ticket ${appointment.ticket_id}).`, {
-        en: `This appointment has already been checked in (ticket ${number}).`,
-        sw: `Miadi hii tayari imesajiliwa (tiketi ${number}).`,
+        en: `This appointment has already been confirmed (ticket ${number}). Please wait for that number to be called.`,
+        sw: `Miadi hii tayari imethibitishwa (tiketi ${number}). Tafadhali subiri namba hiyo iitwe.`,
       });
     }
     const { queue } = this.#ctx.rules;
@@ -179,14 +180,19 @@ function unknownService(serviceId: string): QueueRefusal {
 }
 
 function tooEarly(appointment: AppointmentRow, opensAt: number, time: QueueTime): QueueRefusal {
+  // Swahili hours and DD/MM/YYYY dates (docs/queue.md, "Times and dates in Kiswahili").
   const when = (atMs: number) => {
     const local = localDateTime(atMs, time);
-    return local.day === time.day ? { en: `at ${local.clock}`, sw: `saa ${local.clock}` } : { en: `on ${local.day} at ${local.clock}`, sw: `tarehe ${local.day} saa ${local.clock}` };
+    const [hour, minute] = local.clock.split(':').map(Number) as [number, number];
+    const at = timeWords(hour, minute);
+    if (local.day === time.day) return { en: `at ${at.en}`, sw: at.sw };
+    const date = dateWords(local.day, weekdayOf(local.day));
+    return { en: `on ${date.en} at ${at.en}`, sw: `${date.sw}, ${at.sw}` };
   };
   const booked = when(appointment.at);
   const opens = when(opensAt);
   return refuse('appointment_too_early', `Appointment ${appointment.reference} is ${booked.en}; check-in opens ${opens.en}.`, {
     en: `Your appointment is ${booked.en}. Check-in opens ${opens.en}; please come back then.`,
-    sw: `Miadi yako ni ${booked.sw}. Usajili unaanza ${opens.sw}; tafadhali rudi wakati huo.`,
+    sw: `Miadi yako ni ${booked.sw}. Uthibitisho wa miadi unaanza ${opens.sw}; tafadhali rudi wakati huo.`,
   });
 }

@@ -4,7 +4,7 @@
 // English and, where the TV has a Kiswahili voice, Kiswahili), ?sound=0 (silent board).
 import { Announcer } from './announcer.js';
 import { byTestId, h, replaceChildren, setText } from './dom.js';
-import { clockText, counterName, fillTexts, pick, t } from './i18n.js';
+import { clockText, counterName, fillTexts, pick, setCentreTimeZone, t } from './i18n.js';
 import { icon } from './icons.js';
 import { openQueueStream, showConnection } from './stream.js';
 
@@ -12,8 +12,8 @@ import { openQueueStream, showConnection } from './stream.js';
 const MAX_ROWS = 6;
 /** The newest call flashes this long. */
 const FLASH_MS = 6000;
-/** Service names in the side column alternate English / Kiswahili this often. */
-const LANGUAGE_SWAP_MS = 10_000;
+/** The waiting list shows as many services as fit at a readable size; more turn a page this often. */
+const PAGE_MS = 10_000;
 /** At most this many calls are announced from one snapshot (after a long disconnect). */
 const MAX_ANNOUNCE_PER_SNAPSHOT = 3;
 
@@ -32,7 +32,8 @@ const state = {
   listKey: '',
   flashKey: null,
   flashUntil: 0,
-  nameLang: 'en',
+  /** The waiting list's page (services that do not fit at once take turns). */
+  page: 0,
 };
 
 const $calls = document.getElementById('calls');
@@ -55,7 +56,10 @@ function boardCalls(recentCalls) {
   return rows;
 }
 
+const tick = () => setText(document.getElementById('clock'), clockText());
+
 function applySnapshot(snapshot) {
+  if (setCentreTimeZone(snapshot.centre?.timeZone)) tick();
   if (snapshot.centre?.names) {
     const el = document.getElementById('centre-name');
     setText(el, pick(snapshot.centre.names, 'en'));
@@ -113,36 +117,36 @@ function renderCalls() {
         h(
           'span',
           { class: 'b-call-counter' },
-          newest && numeric
-            ? h('span', { class: 'b-call-counter-words' }, h('span', { class: 'b-call-counter-word' }, t('counterWord', 'en'), h('span', { class: 'b-sw' }, ` · ${t('counterWord', 'sw')}`)), h('span', { class: 'b-call-counter-label' }, label))
-            : h('span', { class: 'b-call-counter-label' }, numeric ? label : counterName(label, 'en')),
+          // The column head says "Counter · Kaunta" once for every row (it was also on the newest card).
+          h('span', { class: 'b-call-counter-label' }, numeric ? label : counterName(label, 'en')),
         ),
-        newest && service ? h('span', { class: 'b-call-service' }, pick(service.names, 'en'), h('span', { class: 'b-sw' }, ` · ${pick(service.names, 'sw')}`)) : null,
+        newest && service ? h('span', { class: 'b-call-service' }, h('span', { lang: 'en' }, pick(service.names, 'en')), h('span', { class: 'b-sw', lang: 'sw' }, pick(service.names, 'sw'))) : null,
         (call.calls ?? 1) > 1 ? h('span', { class: 'b-call-again' }, `${t('recallMark', 'en')} · ${t('recallMark', 'sw')}`) : null,
       );
     }),
   );
 }
 
-/** Lays the service list out in columns that fit: 2 (3 for long menus), more on portrait. */
-function layoutWaiting() {
-  const count = Math.max(1, state.services.length);
-  const portrait = window.innerHeight > window.innerWidth;
-  const cols = (count > 24 ? 3 : 2) + (portrait ? 1 : 0);
-  $waiting.style.setProperty('--cols', String(cols));
-  $waiting.style.setProperty('--rows', String(Math.ceil(count / cols)));
-}
-
+/**
+ * The waiting list: one row per service with its prefix, both names in full (English,
+ * Kiswahili under it; they wrap, never cut) and the number waiting. Rows keep a size
+ * readable across the hall, so a long menu does not fit at once: the rows are split
+ * into pages that fit the column, shown in turn (docs/queue.md, "Hall board").
+ */
 function renderWaiting() {
-  const lang = state.nameLang;
   const wanted = state.services.map((service) => `waiting-${service.id}`).join(',');
   if ($waiting.dataset.keys !== wanted) {
     $waiting.dataset.keys = wanted;
-    layoutWaiting();
     replaceChildren(
       $waiting,
       state.services.map((service) =>
-        h('li', { class: 'b-wait', testid: `waiting-${service.id}` }, h('span', { class: 'b-wait-prefix' }, service.prefix ?? ''), h('span', { class: 'b-wait-count' }), h('span', { class: 'b-wait-name' })),
+        h(
+          'li',
+          { class: 'b-wait', testid: `waiting-${service.id}` },
+          h('span', { class: 'b-wait-prefix' }, service.prefix ?? ''),
+          h('span', { class: 'b-wait-names' }, h('span', { class: 'b-wait-name', lang: 'en' }), h('span', { class: 'b-wait-name b-sw', lang: 'sw' })),
+          h('span', { class: 'b-wait-count' }),
+        ),
       ),
     );
   }
@@ -152,13 +156,38 @@ function renderWaiting() {
     const available = service.status === 'open' && !service.capped;
     row.dataset.status = service.status === 'open' ? (service.capped ? 'capped' : 'open') : service.status;
     setText(row.querySelector('.b-wait-count'), Number.isFinite(service.waiting) ? service.waiting : 0);
-    const name = pick(service.names, lang);
-    setText(
-      row.querySelector('.b-wait-name'),
-      available ? name : `${name} — ${t(service.status === 'closed' ? 'serviceShortClosed' : 'serviceShortSuspended', lang)}`,
-    );
-    /** @type {HTMLElement} */ (row.querySelector('.b-wait-name')).lang = lang;
+    const [en, sw] = row.querySelectorAll('.b-wait-name');
+    for (const [el, lang] of /** @type {const} */ ([[en, 'en'], [sw, 'sw']])) {
+      const name = pick(service.names, lang);
+      setText(el, available ? name : `${name} — ${t(service.status === 'closed' ? 'serviceShortClosed' : 'serviceShortSuspended', lang)}`);
+    }
   }
+  paginateWaiting();
+}
+
+/** Splits the rows into pages that fit the list's height and shows the current one. */
+function paginateWaiting() {
+  const rows = /** @type {HTMLElement[]} */ ([...$waiting.children]);
+  for (const row of rows) row.hidden = false;
+  const room = $waiting.clientHeight;
+  const gap = parseFloat(getComputedStyle($waiting).rowGap) || 0;
+  const pages = [];
+  let used = 0;
+  for (const row of rows) {
+    const height = row.offsetHeight + gap;
+    if (pages.length === 0 || (used + height > room + gap && used > 0)) {
+      pages.push([]);
+      used = 0;
+    }
+    pages.at(-1).push(row);
+    used += height;
+  }
+  state.page = pages.length ? state.page % pages.length : 0;
+  pages.forEach((page, index) => {
+    for (const row of page) row.hidden = index !== state.page;
+  });
+  $waiting.dataset.page = `${state.page + 1}/${Math.max(1, pages.length)}`;
+  setText(document.getElementById('waiting-page'), pages.length > 1 ? `${state.page + 1} / ${pages.length}` : '');
 }
 
 // ---------------------------------------------------------------- sound
@@ -189,13 +218,12 @@ function setupSound() {
 
 function start() {
   fillTexts();
-  const tick = () => setText(document.getElementById('clock'), clockText());
   tick();
   setInterval(tick, 10_000);
   setInterval(() => {
-    state.nameLang = state.nameLang === 'en' ? 'sw' : 'en';
-    renderWaiting();
-  }, LANGUAGE_SWAP_MS);
+    state.page++;
+    paginateWaiting();
+  }, PAGE_MS);
 
   // A TV shows no mouse pointer unless someone moves one.
   let idle = 0;
@@ -205,7 +233,7 @@ function start() {
     idle = setTimeout(() => document.body.classList.add('b-pointer-idle'), 3000);
   });
 
-  window.addEventListener('resize', layoutWaiting);
+  window.addEventListener('resize', paginateWaiting);
   renderCalls();
   setupSound();
   openQueueStream('/api/queue/stream', {

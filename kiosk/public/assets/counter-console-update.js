@@ -26,7 +26,7 @@ export function updateConsole() {
   setText($state, counter ? t(`counterState_${counterState}`, lang) + (counterState === 'paused' && counter.pauseReason ? ` — ${counter.pauseReason}` : '') : '…');
 
   const body = document.getElementById('current-body');
-  const currentKey = current ? `${current.id}|${current.status}|${current.calls}|${current.serviceId}|${lang}` : `none|${lang}`;
+  const currentKey = current ? `${current.id}|${current.status}|${current.calls}|${current.serviceId}|${lang}|${clockText(new Date(current.issuedAt ?? 0))}` : `none|${lang}`;
   if (body.dataset.key !== currentKey) {
     body.dataset.key = currentKey;
     if (!current) {
@@ -42,7 +42,7 @@ export function updateConsole() {
           { class: 'c-current-facts' },
           h('div', { class: 'c-current-service', testid: 'current-service' }, icon(serviceById(current.serviceId)?.icon ?? 'ticket'), h('span', {}, serviceName(current.serviceId))),
           h('div', { class: 'c-pills' }, h('span', { class: 'c-pill', testid: 'current-status', dataset: { status: current.status } }, t(statusKey(current.status), lang)), categoryKey ? h('span', { class: 'c-pill c-pill-priority', testid: 'current-category' }, t(categoryKey, lang)) : null, h('span', { class: 'c-pill c-pill-quiet', testid: 'current-calls' }, `${t('calls', lang)}: ${current.calls ?? 0}`)),
-          current.issuedAt ? h('div', { class: 'c-muted' }, t('waitedFor', lang, { time: clockText(new Date(current.issuedAt)) })) : null,
+          current.issuedAt && clockText(new Date(current.issuedAt)) ? h('div', { class: 'c-muted', testid: 'current-issued' }, t('waitedFor', lang, { time: clockText(new Date(current.issuedAt)) })) : null,
         ),
       );
     }

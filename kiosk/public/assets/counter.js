@@ -12,7 +12,8 @@
 //   counter-console-update.js  keeping the console in line with the state
 //   counter-actions.js         the counter actions, N/R shortcuts, panels
 import { api } from './api.js';
-import { allOf } from './dom.js';
+import { allOf, setText } from './dom.js';
+import { clockText, setCentreTimeZone } from './i18n.js';
 import { openQueueStream } from './stream.js';
 import { onShortcut } from './counter-actions.js';
 import { renderConsole } from './counter-console.js';
@@ -33,8 +34,12 @@ async function loadServices() {
   }
 }
 
+const tick = () => setText(document.getElementById('clock'), clockText());
+
 function applySnapshot(snapshot) {
   if (snapshot.centre?.names) state.centreNames = snapshot.centre.names;
+  // The clock and issue times on the console are the centre's (docs/queue.md, "Time on the pages").
+  if (setCentreTimeZone(snapshot.centre?.timeZone)) tick();
   if (Array.isArray(snapshot.services)) state.services = snapshot.services;
   if (Array.isArray(snapshot.counters)) {
     state.counters = snapshot.counters;
@@ -57,6 +62,8 @@ function start() {
   state.session = loadSession();
   if (!state.session) saveSession(null);
   render();
+  tick();
+  setInterval(tick, 15_000);
   void loadCounters();
   void loadServices();
   const stream = openQueueStream('/api/queue/stream', {

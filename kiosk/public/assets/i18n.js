@@ -3,6 +3,7 @@
 // config's `strings` applied, so a centre's wording reaches every page.
 import { allOf } from './dom.js';
 import { STRINGS } from './strings.js';
+import { waitWording } from './wait-words.js';
 
 /** @typedef {'en' | 'sw'} Language */
 export const LANGUAGES = /** @type {const} */ (['en', 'sw']);
@@ -27,17 +28,13 @@ export function pick(localized, lang) {
 }
 
 /**
- * An honest wait estimate as words: "about 10–15 min", "up to 5 min", "No wait".
- * `range` is a WaitRange ({lowMin, highMin}) or null (no open counter serves it).
+ * An honest wait estimate as words: "called in about 10–15 min", "called within 5 min",
+ * "No wait". `range` is a WaitRange ({lowMin, highMin}) or null (no open counter serves
+ * it). It counts everyone called first, across services: show `waitExplained` near it.
  */
 export function formatWait(range, lang) {
-  if (!range || typeof range.lowMin !== 'number' || typeof range.highMin !== 'number') return t('waitUnknown', lang);
-  const low = Math.max(0, Math.round(range.lowMin));
-  const high = Math.max(low, Math.round(range.highMin));
-  if (high === 0) return t('waitNone', lang);
-  if (low === 0) return t('waitUpTo', lang, { high });
-  if (low === high) return t('waitExact', lang, { low });
-  return t('waitAbout', lang, { low, high });
+  const { key, params } = waitWording(range);
+  return t(key, lang, params);
 }
 
 /** "Counter 3" / "Kaunta 3" for a numeric label; other labels ("Window A") as they are. */
@@ -46,9 +43,32 @@ export function counterName(label, lang) {
   return /^\d+$/.test(text) ? t('counterN', lang, { n: text }) : text;
 }
 
-/** Local time as HH:MM (24 h, as Kenyan public signage uses). */
+/** @type {Intl.DateTimeFormat | null} */
+let centreClock = null;
+
+/**
+ * The centre's IANA zone, from the queue snapshot (`centre.timeZone`): the pages show the
+ * centre's time, never the browser's (a kiosk PC left on UTC showed 18:27 at 21:27 in
+ * Nairobi; docs/queue.md, "Time on the pages"). An unknown zone is ignored.
+ * @param {unknown} timeZone
+ * @returns {boolean} whether the clock changed
+ */
+export function setCentreTimeZone(timeZone) {
+  if (typeof timeZone !== 'string' || timeZone === '' || centreClock?.resolvedOptions().timeZone === timeZone) return false;
+  try {
+    centreClock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The centre's local time as HH:MM (24 h, as Kenyan public signage uses); '' until the hub has named the zone. */
 export function clockText(date = new Date()) {
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+  if (!centreClock) return '';
+  const parts = centreClock.formatToParts(date);
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('hour')}:${part('minute')}`;
 }
 
 /** Wording for one API error: its own `messages` when given, else ours by code, else its message. */

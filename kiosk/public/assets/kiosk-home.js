@@ -17,7 +17,7 @@ export function renderHome() {
     h(
       'div',
       { class: 'k-title-row' },
-      h('div', { class: 'k-title-text' }, h('h1', { class: 'k-title' }, t('chooseService', lang)), h('p', { class: 'k-subtitle' }, t('tapToChoose', lang))),
+      h('div', { class: 'k-title-text' }, h('h1', { class: 'k-title' }, t('chooseService', lang)), h('p', { class: 'k-subtitle' }, t('tapToChoose', lang)), h('p', { class: 'k-wait-note', testid: 'wait-note' }, t('waitExplained', lang))),
       h('button', { type: 'button', class: 'k-btn k-btn-outline k-btn-appointment', testid: 'appointment', onclick: openAppointment }, icon('calendar'), h('span', {}, t('appointment', lang))),
     ),
     h('div', { class: 'k-printer-slot', id: 'printer-slot' }, state.printerReady ? null : printerNotice()),

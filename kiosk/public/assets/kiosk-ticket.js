@@ -76,6 +76,7 @@ export function renderTicket() {
         h('div', {}, h('dt', {}, t('peopleAhead', lang)), h('dd', { testid: 'ticket-ahead' }, String(ticket.peopleAhead ?? 0))),
         h('div', {}, h('dt', {}, t('estimatedWait', lang)), h('dd', { testid: 'ticket-wait' }, formatWait(ticket.quotedWait, lang))),
       ),
+      ticket.quotedWait ? h('p', { class: 'k-ticket-wait-note', testid: 'ticket-wait-note' }, t('waitExplained', lang)) : null,
       h('p', { class: 'k-ticket-instruction' }, t('waitForNumber', lang)),
       state.notPrinted
         ? h('p', { class: 'k-ticket-not-printed', testid: 'ticket-not-printed', role: 'alert' }, icon('warning'), ' ', pick(state.notPrinted, lang))

@@ -12,7 +12,7 @@
 //   kiosk-appointment.js   booking reference on the on-screen keyboard
 //   kiosk-request.js       the POST to the hub, the busy and error screens
 import { allOf, setText } from './dom.js';
-import { clockText } from './i18n.js';
+import { clockText, setCentreTimeZone } from './i18n.js';
 import { openQueueStream } from './stream.js';
 import { renderAppointment } from './kiosk-appointment.js';
 import { renderHome, showPrinterState } from './kiosk-home.js';
@@ -53,6 +53,7 @@ function start() {
   openQueueStream('/api/queue/stream', {
     onState(snapshot) {
       if (snapshot.centre?.names) state.centreNames = snapshot.centre.names;
+      if (setCentreTimeZone(snapshot.centre?.timeZone)) tick();
       const printerChanged = applyPrinter(snapshot.printer);
       applyServices(snapshot.services);
       if (printerChanged) showPrinterState();

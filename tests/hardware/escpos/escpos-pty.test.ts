@@ -85,9 +85,15 @@ describe('EscposPrinter ↔ PrinterEmulator over a socat PTY pair', () => {
       'ID card replacement',
       'Kubadilisha kitambulisho',
       'A042',
-      'People ahead / Watu mbele yako: 0',
-      'Estimated wait / Muda wa kusubiri: 10-20 min',
-      'Issued / Imetolewa: 09:41',
+      'Ahead of you in this service: 0',
+      'Walio mbele yako katika huduma hii: 0',
+      'Estimated wait: about 10-20 min',
+      'Muda wa kusubiri: takriban dakika 10-20',
+      '(counts everyone called before you)',
+      '(inahesabu wote watakaoitwa kabla yako)',
+      'Issued: Saturday 05/12/2026 09:41',
+      'Imetolewa: Jumamosi 05/12/2026',
+      'saa 3:41 asubuhi (09:41)',
       '20261205-A042',
     ]);
     expect(emulator.model.ignored).toBe(0);

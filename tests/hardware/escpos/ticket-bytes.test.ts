@@ -4,7 +4,7 @@ import { isTicketAscii, toTicketAscii } from '../../../hardware/escpos/ascii-tex
 import { isEscposError } from '../../../hardware/escpos/errors.ts';
 import { parseEscpos } from '../../../hardware/escpos/escpos-parser.ts';
 import { PrintModel } from '../../../hardware/escpos/print-model.ts';
-import { buildTicketBytes, ticketText, type TicketJob } from '../../../hardware/escpos/ticket-bytes.ts';
+import { buildTicketBytes, TICKET_LINE_CHARS, ticketLines, ticketText, type TicketJob } from '../../../hardware/escpos/ticket-bytes.ts';
 import { GOLDEN_TICKET, hex, toHex } from './escpos-test-kit.ts';
 
 /**
@@ -24,9 +24,15 @@ const GOLDEN = hex(`
   0a
   1d 21 33  1b 45 01 "A042" 0a 1b 45 00  1d 21 00
   0a
-  "People ahead / Watu mbele yako: 3" 0a
-  "Estimated wait / Muda wa kusubiri: 10-20 min" 0a
-  "Issued / Imetolewa: 09:41" 0a
+  "Ahead of you in this service: 3" 0a
+  "Walio mbele yako katika huduma hii: 3" 0a
+  "Estimated wait: about 10-20 min" 0a
+  "Muda wa kusubiri: takriban dakika 10-20" 0a
+  "(counts everyone called before you)" 0a
+  "(inahesabu wote watakaoitwa kabla yako)" 0a
+  "Issued: Saturday 05/12/2026 09:41" 0a
+  "Imetolewa: Jumamosi 05/12/2026" 0a
+  "saa 3:41 asubuhi (09:41)" 0a
   1d 28 6b 04 00 31 41 32 00
   1d 28 6b 03 00 31 43 06
   1d 28 6b 03 00 31 45 31
@@ -68,9 +74,15 @@ describe('buildTicketBytes (node-thermal-printer as a byte builder)', () => {
       'ID card replacement',
       'Kubadilisha kitambulisho',
       'A042',
-      'People ahead / Watu mbele yako: 3',
-      'Estimated wait / Muda wa kusubiri: 10-20 min',
-      'Issued / Imetolewa: 09:41',
+      'Ahead of you in this service: 3',
+      'Walio mbele yako katika huduma hii: 3',
+      'Estimated wait: about 10-20 min',
+      'Muda wa kusubiri: takriban dakika 10-20',
+      '(counts everyone called before you)',
+      '(inahesabu wote watakaoitwa kabla yako)',
+      'Issued: Saturday 05/12/2026 09:41',
+      'Imetolewa: Jumamosi 05/12/2026',
+      'saa 3:41 asubuhi (09:41)',
       '20261205-A042',
     ]);
     const number = ticket!.lines.find((line) => line.text === 'A042')!;
@@ -88,8 +100,27 @@ describe('buildTicketBytes (node-thermal-printer as a byte builder)', () => {
   });
 
   it('prints an unknown wait as "-" and one-value ranges once', () => {
-    expect(ticketText({ ...GOLDEN_TICKET, quotedWait: null }).wait).toBe('Estimated wait / Muda wa kusubiri: -');
-    expect(ticketText({ ...GOLDEN_TICKET, quotedWait: { lowMin: 5, highMin: 5 } }).wait).toBe('Estimated wait / Muda wa kusubiri: 5 min');
+    expect(ticketText({ ...GOLDEN_TICKET, quotedWait: null }).wait).toEqual(['Estimated wait: -', 'Muda wa kusubiri: -']);
+    expect(ticketText({ ...GOLDEN_TICKET, quotedWait: { lowMin: 5, highMin: 5 } }).wait.slice(0, 2)).toEqual(['Estimated wait: about 5 min', 'Muda wa kusubiri: takriban dakika 5']);
+    expect(ticketText({ ...GOLDEN_TICKET, quotedWait: { lowMin: 0, highMin: 4 } }).wait.slice(0, 2)).toEqual(['Estimated wait: up to 4 min', 'Muda wa kusubiri: hadi dakika 4']);
+  });
+
+  it('prints the issue time in the centre zone with the Swahili hour: 18:27 UTC is saa 3:27 usiku (21:27) in Nairobi', () => {
+    expect(ticketText({ ...GOLDEN_TICKET, issuedAt: '2026-12-07T18:27:00Z' }).issued).toEqual(['Issued: Monday 07/12/2026 21:27', 'Imetolewa: Jumatatu 07/12/2026', 'saa 3:27 usiku (21:27)']);
+  });
+
+  it('property: every printed line holds at most 42 characters, long service names wrap between words', () => {
+    const words = fc.array(fc.stringMatching(/^[A-Za-z]{1,14}$/), { minLength: 1, maxLength: 12 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(words, words, fc.nat(999), fc.option(fc.record({ lowMin: fc.nat(300), highMin: fc.nat(300) }), { nil: null }), (en, sw, ahead, range) => {
+        const quotedWait = range ? { lowMin: Math.min(range.lowMin, range.highMin), highMin: Math.max(range.lowMin, range.highMin) } : null;
+        const lines = ticketLines(ticketText({ ...GOLDEN_TICKET, serviceNames: { en, sw }, peopleAhead: ahead, quotedWait }));
+        for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(TICKET_LINE_CHARS);
+        // No word is cut: the service lines hold the names' words in order.
+        const text = ticketText({ ...GOLDEN_TICKET, serviceNames: { en, sw } });
+        expect(text.service.join(' ')).toBe(en === sw ? en : `${en} ${sw}`);
+      }),
+    );
   });
 
   it('normalises typographic text to ASCII so the library never switches code pages', () => {
