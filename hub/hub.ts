@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../runtime/clock.ts';
 import { TeardownStack } from '../runtime/teardown.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
+import { portMemoryIn } from '../runtime/port-memory.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
 import { PresenceRecorder } from './devices/presence-recorder.ts';
 import { PresenceTracker } from './devices/presence.ts';
@@ -171,11 +172,14 @@ export class Hub {
     this.#onStop('device registry', () => registry.stop());
 
     const tls = config.tls.enabled ? this.#centreCertificate() : null;
+    // A taken default port falls back to the same free port at every start of this data dir.
+    const portMemory = portMemoryIn(config.dataDir);
     const tlsOnly = tls !== null && !config.tls.allowPlaintext;
     const mqtt = new MqttServer({
       host: config.mqtt.host,
       port: tlsOnly ? null : config.mqtt.port,
       explicitPort: this.#options.explicitPorts?.mqtt ?? true,
+      portMemory,
       ...(tls && { tls: { port: config.tls.mqttPort, explicitPort: this.#options.explicitPorts?.mqtts ?? true, key: tls.key, cert: tls.cert } }),
       maxPacketBytes: config.mqtt.maxPacketBytes,
       maxConnections: config.mqtt.maxConnections,
@@ -240,6 +244,7 @@ export class Hub {
       explicitPort: this.#options.explicitPorts?.http ?? true,
       ...(tls && { tls: { port: config.tls.httpsPort, explicitPort: this.#options.explicitPorts?.https ?? true, key: tls.key, cert: tls.cert } }),
       log,
+      portMemory,
     });
     parts.http = http;
     await http.start();
