@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../runtime/clock.ts';
 import { TeardownStack } from '../runtime/teardown.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
+import { LandingBoard, type LandingHints } from './http/routes/landing.ts';
 import { portMemoryIn } from '../runtime/port-memory.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
 import { PresenceRecorder } from './devices/presence-recorder.ts';
@@ -63,6 +64,8 @@ export interface HubAdmin {
   sync: { kick(): void; pruneNow(): Promise<void> };
   /** The queue's narrow seam (queue-seam.ts): its use cases, officer PINs, the built-in printer's controls. */
   queue: QueueSeam;
+  /** Hints on the start page at `/` (the demo's tokens and PIN); a hub in production shows links only. */
+  showLandingHints(hints: LandingHints): void;
 }
 
 export interface RunningHub {
@@ -237,8 +240,9 @@ export class Hub {
       clock,
     });
     const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
+    const landing = new LandingBoard();
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -274,6 +278,7 @@ export class Hub {
         refreshDevices: () => registry.refresh(),
         sync: { kick: () => sync.kick(), pruneNow: () => sync.pruneNow() },
         queue: parts.queueSeam,
+        showLandingHints: (hints) => landing.set(hints),
       },
     };
   }

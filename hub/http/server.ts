@@ -20,6 +20,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { officerLoginRoutes } from './routes/officer-login.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { LandingBoard, landingRoutes } from './routes/landing.ts';
 import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
@@ -52,6 +53,8 @@ export interface HttpDeps {
   strings: Strings;
   /** With TLS and no plaintext allowed: the HTTPS port plaintext requests are sent to. */
   httpsOnly?: { httpsPort: () => number };
+  /** The start page's hints (the demo's tokens and PIN); none in production. */
+  landing?: LandingBoard;
 }
 
 /** What /health and /metrics show of the HTTP side (docs/security.md). */
@@ -116,6 +119,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
   pageRoutes(app, { strings: deps.strings });
+  landingRoutes(app, { centreName: deps.config.centre.name.en, board: deps.landing ?? new LandingBoard() });
 
   return {
     app,
