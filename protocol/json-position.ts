@@ -8,7 +8,7 @@
  */
 export function describeJsonSyntaxError(text: string, error: Error): string {
   const position = firstJsonError(text);
-  const reason = error.message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/,? ?(in JSON )?at position \d+/, '').replace(/, ".*" is not valid JSON$/s, '');
+  const reason = error.message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/,? ?(in JSON )?at position \d+/, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
   if (position === null) return reason;
   const before = text.slice(0, position);
   const line = before.split('\n').length;
