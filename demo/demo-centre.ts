@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadHubConfig } from '../hub/config/load.ts';
 import { Hub, type HubAdmin, type HubPorts } from '../hub/hub.ts';
+import { InstanceLock } from '../hub/store/instance-lock.ts';
 import type { Logger } from '../hub/logger.ts';
 import type { Rating } from '../protocol/messages/press.ts';
 import { createLogger as createSecretariatLogger } from '../secretariat/logger.ts';
@@ -55,6 +56,9 @@ export interface RunningDemo {
 export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo> {
   const hubDataDir = join(options.dataDir, 'hub');
   const secretariatDataDir = join(options.dataDir, 'secretariat');
+  // A second demo on the same data dir stops here, before its Secretariat takes (and
+  // remembers as this data dir's) a fallback port because the first one holds 8090.
+  InstanceLock.acquire(hubDataDir, { pid: options.pid }).release();
   const secretariat = new Secretariat({
     dataDir: secretariatDataDir,
     host: options.host,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_BIN, REPO_ROOT, waitUntil } from '../helpers/hub-process.ts';
@@ -131,12 +131,19 @@ describe('npm start, quiet by default and on the same ports after a restart', ()
       'presses stored by the quiet demo',
     );
     expect(first.stdout()).not.toMatch(/\[eifd-c0\d #\d+|hall board shows/);
+    // A second `npm start` on the same data dir says what to do, with flags the demo has,
+    // and leaves the first one's ports alone (the restart below checks them).
+    const second = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path], { cwd: REPO_ROOT }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+    });
+    expect(second.code).toBe(75);
+    expect(second.stderr).toMatch(/Another demo is running on .*: npm start -- --data-dir data\/demo2/);
     expect(await first.stop()).toBe(0);
     // Expected conditions (a sign's PTY not open yet) and a normal Ctrl-C log no stack and no error.
     expect(first.stderr()).not.toMatch(/"stack"|"level":50/);
 
-    const second = await runDemo();
-    expect(second.ports).toEqual(first.ports);
-    expect(await second.stop()).toBe(0);
+    const restarted = await runDemo();
+    expect(restarted.ports).toEqual(first.ports);
+    expect(await restarted.stop()).toBe(0);
   });
 });
