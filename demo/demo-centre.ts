@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadHubConfig } from '../hub/config/load.ts';
-import { Hub, type HubPorts } from '../hub/hub.ts';
+import { Hub, type HubAdmin, type HubPorts } from '../hub/hub.ts';
+import { InstanceLock } from '../hub/store/instance-lock.ts';
 import type { Logger } from '../hub/logger.ts';
 import type { Rating } from '../protocol/messages/press.ts';
 import { createLogger as createSecretariatLogger } from '../secretariat/logger.ts';
@@ -31,6 +32,8 @@ export interface RunningDemo {
   ports: HubPorts;
   secretariatPort: number;
   centreName: string;
+  /** The centre's time zone (config centre.timezone), for the console's times. */
+  timeZone: string;
   technicianToken: string;
   kioskToken: string;
   /** The emulated hall board and counter display on PTYs; null without socat. */
@@ -39,6 +42,8 @@ export interface RunningDemo {
   officer: { officerId: string; pin: string };
   deviceIds: string[];
   hubDataDir: string;
+  /** Puts the demo's tokens and PIN on the hub's start page (`/`). */
+  showLandingHints: HubAdmin['showLandingHints'];
   stop(): Promise<void>;
 }
 
@@ -51,6 +56,9 @@ export interface RunningDemo {
 export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo> {
   const hubDataDir = join(options.dataDir, 'hub');
   const secretariatDataDir = join(options.dataDir, 'secretariat');
+  // A second demo on the same data dir stops here, before its Secretariat takes (and
+  // remembers as this data dir's) a fallback port because the first one holds 8090.
+  InstanceLock.acquire(hubDataDir, { pid: options.pid }).release();
   const secretariat = new Secretariat({
     dataDir: secretariatDataDir,
     host: options.host,
@@ -122,12 +130,14 @@ export async function startDemoCentre(options: DemoOptions): Promise<RunningDemo
       ports,
       secretariatPort,
       centreName: config.centre.name.en,
+      timeZone: config.centre.timezone,
       technicianToken,
       kioskToken,
       signs,
       officer: { officerId: officer.officerId, pin: officer.pin },
       deviceIds: devices.map((d) => d.deviceId),
       hubDataDir,
+      showLandingHints: (hints) => admin.showLandingHints(hints),
       async stop() {
         simulatedQueue.stop();
         await Promise.all(devices.map((device) => device.stop()));

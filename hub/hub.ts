@@ -13,6 +13,8 @@ import { systemClock, type Clock } from '../runtime/clock.ts';
 import { TeardownStack } from '../runtime/teardown.ts';
 import type { HubConfig } from './config/schema.ts';
 import { DeviceRegistry, type ActiveDevice, type DeviceChange } from './devices/device-registry.ts';
+import { LandingBoard, type LandingHints } from './http/routes/landing.ts';
+import { portMemoryIn } from '../runtime/port-memory.ts';
 import { DeviceStore, writeCentreCounters } from './devices/device-store.ts';
 import { PresenceRecorder } from './devices/presence-recorder.ts';
 import { PresenceTracker } from './devices/presence.ts';
@@ -64,6 +66,8 @@ export interface HubAdmin {
   sync: { kick(): void; pruneNow(): Promise<void> };
   /** The queue's narrow seam (queue-seam.ts): its use cases, officer PINs, the built-in printer's controls. */
   queue: QueueSeam;
+  /** Hints on the start page at `/` (the demo's tokens and PIN); a hub in production shows links only. */
+  showLandingHints(hints: LandingHints): void;
 }
 
 export interface RunningHub {
@@ -173,11 +177,14 @@ export class Hub {
     this.#onStop('device registry', () => registry.stop());
 
     const tls = config.tls.enabled ? this.#centreCertificate() : null;
+    // A taken default port falls back to the same free port at every start of this data dir.
+    const portMemory = portMemoryIn(config.dataDir);
     const tlsOnly = tls !== null && !config.tls.allowPlaintext;
     const mqtt = new MqttServer({
       host: config.mqtt.host,
       port: tlsOnly ? null : config.mqtt.port,
       explicitPort: this.#options.explicitPorts?.mqtt ?? true,
+      portMemory,
       ...(tls && { tls: { port: config.tls.mqttPort, explicitPort: this.#options.explicitPorts?.mqtts ?? true, key: tls.key, cert: tls.cert } }),
       maxPacketBytes: config.mqtt.maxPacketBytes,
       maxConnections: config.mqtt.maxConnections,
@@ -235,16 +242,18 @@ export class Hub {
       clock,
     });
     const sessions = new OfficerSessions({ db, clock, tokens: parts.tokens });
+    const landing = new LandingBoard();
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
     const { staffMaxFailures, staffWindowMs, staffLockoutMs } = config.http.login;
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
     const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
       ...(tls && { tls: { port: config.tls.httpsPort, explicitPort: this.#options.explicitPorts?.https ?? true, key: tls.key, cert: tls.cert } }),
       log,
+      portMemory,
     });
     parts.http = http;
     await http.start();
@@ -274,6 +283,7 @@ export class Hub {
         refreshDevices: () => registry.refresh(),
         sync: { kick: () => sync.kick(), pruneNow: () => sync.pruneNow() },
         queue: parts.queueSeam,
+        showLandingHints: (hints) => landing.set(hints),
       },
     };
   }

@@ -30,8 +30,31 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   try {
     return parseArgs({ args: bindDashValues(args, options), options, allowPositionals: true, strict: true });
   } catch (error) {
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec((error as Error).message)?.[1] : undefined;
+    if (unknown !== undefined) throw new UsageError(`${unknownFlagMessage(unknown, Object.keys(options))}\n\nusage: ${usage}`);
     throw new UsageError(`${(error as Error).message}\n\nusage: ${usage}`);
   }
+}
+
+/** "unknown flag --mqtt-portt; did you mean --mqtt-port?": the nearest known flag, else the list. */
+export function unknownFlagMessage(flag: string, known: readonly string[]): string {
+  const name = flag.replace(/^-+/, '').split('=', 1)[0]!;
+  const ranked = known.map((option) => ({ option, distance: editDistance(name, option) })).sort((a, b) => a.distance - b.distance);
+  const best = ranked[0];
+  // Close enough to be a typo: a third of the name's letters at most (--data-dri, --mqttport, --verbos).
+  if (best && best.distance <= Math.max(2, Math.floor(name.length / 3))) return `unknown flag ${flag.split('=', 1)[0]}; did you mean --${best.option}?`;
+  return `unknown flag ${flag.split('=', 1)[0]}; the flags here are ${known.map((o) => `--${o}`).join(', ')}`;
+}
+
+/** Levenshtein distance (insert, delete, substitute), for flag suggestions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 export function portFlag(name: string, value: string | undefined): number | undefined {

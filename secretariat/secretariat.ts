@@ -9,6 +9,7 @@ import { ReplayCache } from './http/replay-cache.ts';
 import { DEFAULT_TIMEZONE } from './local-day.ts';
 import { describeDatabase, type Logger } from './logger.ts';
 import { listenWithFallback } from '../runtime/listen.ts';
+import { portMemoryIn } from '../runtime/port-memory.ts';
 import { TeardownStack } from '../runtime/teardown.ts';
 import { CentreDirectory } from './noc/centre-directory.ts';
 import type { KeyFileChoice } from './secrets/secrets-key.ts';
@@ -135,7 +136,7 @@ export class Secretariat {
     // Registered before listening: close() also undoes a half-finished ready().
     this.#onStop('http', () => app.close());
     await app.ready();
-    this.#httpPort = await listenWithFallback(app.server, { what: 'HTTP', host: options.host, port: options.port, explicit: options.explicitPort, flag: '--http-port' }, log);
+    this.#httpPort = await listenWithFallback(app.server, { what: 'HTTP', host: options.host, port: options.port, explicit: options.explicitPort, flag: '--http-port', memory: options.databaseUrl === undefined ? portMemoryIn(options.dataDir) : undefined }, log);
 
     log.info(
       {

@@ -84,6 +84,10 @@ export class AccessTokens {
     if (role === 'officer' && !counterId) {
       throw new HubError('usage', 'an officer token is bound to one counter: add --counter COUNTER_ID');
     }
+    if (role === 'kiosk' && counterId !== null) {
+      // A kiosk issues tickets for every service of the centre; a counter on its token would mean nothing.
+      throw new HubError('usage', 'a kiosk token is for the whole centre, not one counter: drop --counter');
+    }
     if (counterId !== null && !validCounters.has(counterId)) {
       throw new HubError('counter_unknown', `unknown counter "${counterId}"; this centre has: ${[...validCounters].sort().join(', ')}`);
     }

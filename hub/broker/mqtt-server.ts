@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../../runtime/listen.ts';
+import type { PortMemory } from '../../runtime/port-memory.ts';
 import { MqttFrameScanner } from './packet-size-guard.ts';
 import type { HubPart } from '../part.ts';
 
@@ -18,6 +19,8 @@ export interface MqttServerOptions {
   explicitPort: boolean;
   /** MQTT over TLS (docs/security.md, "TLS"). */
   tls?: { port: number; explicitPort: boolean; key: string; cert: string };
+  /** Keeps a fallback port across restarts (runtime/port-memory.ts). */
+  portMemory?: PortMemory;
   maxPacketBytes: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
@@ -79,7 +82,7 @@ export class MqttServer implements HubPart {
       this.#server = server;
       this.#port = await listenWithFallback(
         server,
-        { what: 'MQTT', host: this.#options.host, port: this.#options.port, explicit: this.#options.explicitPort, flag: '--mqtt-port' },
+        { what: 'MQTT', host: this.#options.host, port: this.#options.port, explicit: this.#options.explicitPort, flag: '--mqtt-port', memory: this.#options.portMemory },
         log,
       );
     }
@@ -90,7 +93,7 @@ export class MqttServer implements HubPart {
       server.on('connection', (socket: Socket) => void this.#admit(socket));
       server.on('tlsClientError', (error, socket) => log.debug({ remote: socket.remoteAddress, err: error.message }, 'TLS handshake failed'));
       this.#tlsServer = server;
-      this.#tlsPort = await listenWithFallback(server, { what: 'MQTT over TLS', host: this.#options.host, port: tls.port, explicit: tls.explicitPort, flag: '--mqtts-port' }, log);
+      this.#tlsPort = await listenWithFallback(server, { what: 'MQTT over TLS', host: this.#options.host, port: tls.port, explicit: tls.explicitPort, flag: '--mqtts-port', memory: this.#options.portMemory }, log);
     }
   }
 

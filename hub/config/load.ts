@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, HubError } from '../errors.ts';
 import { formatIssues } from '../../protocol/format-issues.ts';
+import { describeJsonSyntaxError } from '../../protocol/json-position.ts';
 import { HubConfigSchema, type HubConfig } from './schema.ts';
 
 export const SAMPLE_CENTRE_PATH = fileURLToPath(new URL('./sample-centre.json', import.meta.url));
@@ -60,7 +61,7 @@ function readConfigFile(path: string, source: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`not valid JSON: ${(error as Error).message}`], source);
+    throw new ConfigError([`not valid JSON: ${describeJsonSyntaxError(text, error as Error)}`], source);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(['(top level): expected a JSON object with "centre", "services" and "counters"'], source);

@@ -40,7 +40,11 @@ const OpeningHours = z
 
 const ServiceSection = z.strictObject({
   id: Id,
-  prefix: z.string().regex(/^[A-Z]{1,2}$/, 'must be one or two capital letters'),
+  // O and I read as the digits 0 and 1 on a ticket and a hall board ("O001" as "0001"): docs/queue.md.
+  prefix: z
+    .string()
+    .regex(/^[A-Z]{1,2}$/, 'must be one or two capital letters')
+    .refine((prefix) => !/[OI]/.test(prefix), { message: 'must not use the letters O or I, which read as the digits 0 and 1 on a ticket ("O001" as "0001"); choose another letter (J, U, V, W, X and Y are often free)' }),
   agency: z.string().min(1),
   icon: z.string().min(1),
   names: LocalizedText,

@@ -11,11 +11,20 @@ import { ApiError } from './errors.ts';
 export function requireRole(tokens: AccessTokens, ...roles: Role[]) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
-    if (!match) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer TOKEN (huduma-hub token create --role ...)');
-    const grant = tokens.verify(match[1]!);
-    if (!grant) throw new ApiError(401, 'unauthorized', 'unknown, expired or revoked token (huduma-hub token list shows the active ones)');
-    if (!roles.includes(grant.role)) throw new ApiError(403, 'forbidden', `this needs a ${roles.join(' or ')} token; yours is ${grant.role}`);
+    // Three answers a caller can act on: nothing sent, sent in the wrong form, or a token
+    // that does not work. A malformed token and an unknown one get the same words, so the
+    // answer never tells which tokens exist (docs/security.md, "Hub HTTP API").
+    if (header === undefined || header.trim() === '') throw new ApiError(401, 'unauthorized', `no token sent: add the header "Authorization: Bearer TOKEN" with ${withArticle(roles.join(' or '))} token (huduma-hub token create --role ${roles[0]})`);
+    const match = /^Bearer (\S+)$/i.exec(header.trim());
+    if (!match) throw new ApiError(401, 'unauthorized', 'the Authorization header must read "Bearer TOKEN" (one space, then the token)');
+    const grant = /^[A-Za-z0-9_-]{16,128}$/.test(match[1]!) ? tokens.verify(match[1]!) : null;
+    if (!grant) throw new ApiError(401, 'unauthorized', 'this token is not valid: mistyped, expired or revoked (huduma-hub token list shows the active ones)');
+    if (!roles.includes(grant.role)) throw new ApiError(403, 'forbidden', `this needs ${withArticle(roles.join(' or '))} token; yours is ${withArticle(grant.role)} token`);
     (request as FastifyRequest & { grant?: TokenGrant }).grant = grant;
   };
+}
+
+/** "an officer", "a technician": every role name reads in a sentence. */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }

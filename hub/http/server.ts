@@ -8,6 +8,7 @@ import type { PresenceTracker } from '../devices/presence.ts';
 import type { HealthSnapshot } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { listenWithFallback } from '../../runtime/listen.ts';
+import type { PortMemory } from '../../runtime/port-memory.ts';
 import { registerErrorHandlers } from './error-handler.ts';
 import { ConnectionGuard } from './limits/connection-guard.ts';
 import { registerJsonBodyParser } from './limits/json-body.ts';
@@ -21,6 +22,7 @@ import { officerLoginRoutes } from './routes/officer-login.ts';
 import { staffLoginRoutes } from './routes/staff-login.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { LandingBoard, landingRoutes } from './routes/landing.ts';
 import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
@@ -58,6 +60,8 @@ export interface HttpDeps {
   strings: Strings;
   /** With TLS and no plaintext allowed: the HTTPS port plaintext requests are sent to. */
   httpsOnly?: { httpsPort: () => number };
+  /** The start page's hints (the demo's tokens and PIN); none in production. */
+  landing?: LandingBoard;
 }
 
 /** What /health and /metrics show of the HTTP side (docs/security.md). */
@@ -124,6 +128,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
   pageRoutes(app, { strings: deps.strings });
+  landingRoutes(app, { centreName: deps.config.centre.name.en, board: deps.landing ?? new LandingBoard() });
 
   return {
     app,
@@ -148,6 +153,8 @@ export interface HttpServerOptions {
   /** HTTPS with the centre certificate (docs/security.md, "TLS"), served by the same app. */
   tls?: { port: number; explicitPort: boolean; key: string; cert: string };
   log: Logger;
+  /** Keeps a fallback port across restarts (runtime/port-memory.ts). */
+  portMemory?: PortMemory;
 }
 
 /**
@@ -169,15 +176,15 @@ export class HttpServer implements HubPart {
   async start(): Promise<void> {
     const { app } = this.#http;
     await app.ready();
-    const { host, port, explicitPort, log, tls } = this.#options;
-    this.#port = await listenWithFallback(app.server, { what: 'HTTP', host, port, explicit: explicitPort, flag: '--http-port' }, log);
+    const { host, port, explicitPort, log, tls, portMemory: memory } = this.#options;
+    this.#port = await listenWithFallback(app.server, { what: 'HTTP', host, port, explicit: explicitPort, flag: '--http-port', memory }, log);
     if (tls) {
       const https = createHttpsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (request, response) => app.routing(request, response));
       // The same time limits and connection caps as the plaintext listener (buildHttpApp).
       for (const key of ['headersTimeout', 'requestTimeout', 'keepAliveTimeout', 'timeout', 'maxHeadersCount'] as const) (https as unknown as Record<string, unknown>)[key] = app.server[key];
       this.#http.guard(https);
       this.#https = https;
-      this.#httpsPort = await listenWithFallback(https, { what: 'HTTPS', host, port: tls.port, explicit: tls.explicitPort, flag: '--https-port' }, log);
+      this.#httpsPort = await listenWithFallback(https, { what: 'HTTPS', host, port: tls.port, explicit: tls.explicitPort, flag: '--https-port', memory }, log);
     }
   }
 

@@ -5,7 +5,7 @@ import { ApiError } from './errors.ts';
 /** Parses a request's query string; a bad one is a 400 naming the field. */
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ApiError(400, 'invalid_query', formatIssues(parsed.error).join('; '));
+  if (!parsed.success) throw new ApiError(400, 'invalid_query', formatIssues(parsed.error, query).join('; '));
   return parsed.data;
 }
 

@@ -96,7 +96,12 @@ export class SerialCallSigns implements CallSigns, HubPart {
     try {
       await sign.show(line1, line2);
     } catch (error) {
-      this.#log.warn({ sign: sign.id, err: error }, 'could not update the sign; its driver retries');
+      // The drivers' coded errors are expected conditions (a sign not plugged in yet,
+      // newer text replacing this one): a line without a stack. Anything else keeps it.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'superseded') return;
+      if (typeof code === 'string') this.#log.warn({ sign: sign.id, code, reason: (error as Error).message }, 'could not update the sign; its driver retries');
+      else this.#log.warn({ sign: sign.id, err: error }, 'could not update the sign; its driver retries');
     }
   }
 }

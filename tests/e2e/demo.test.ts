@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_BIN, REPO_ROOT, waitUntil } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -7,8 +8,8 @@ describe('npm start (the demo centre)', () => {
   const dir = tempDir('huduma-demo-');
   afterAll(() => dir.remove());
 
-  it('runs the hub with simulated devices and a local Secretariat it syncs to, prints the URLs, and stops on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--http-port', '0', '--secretariat-port', '0', '--devices', '3', '--press-every-ms', '300'], {
+  it('runs the hub with simulated devices and a local Secretariat it syncs to, prints the URLs (every press with --verbose), and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--http-port', '0', '--secretariat-port', '0', '--devices', '3', '--press-every-ms', '300', '--verbose'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -51,6 +52,15 @@ describe('npm start (the demo centre)', () => {
     expect(kiosk).not.toBeNull();
     const [, base, kioskToken] = kiosk!;
     expect(stdout).toMatch(/Counter\s+http:\/\/\S+\/counter\s+\(officer demo-officer, PIN \d{6}/);
+    // The start page at / links every page with the demo's token and PIN.
+    const pin = /PIN (\d{6})/.exec(stdout)![1]!;
+    const landing = await (await fetch(`${base}/`)).text();
+    expect(landing).toContain(`href="/kiosk#token=${kioskToken}"`);
+    expect(landing).toContain(`PIN ${pin}`);
+    for (const path of ['/counter', '/board', '/health', '/metrics']) expect(landing).toContain(`href="${path}"`);
+    expect(landing).toMatch(/href="http:\/\/127\.0\.0\.1:\d+\/noc"/);
+    // The CLI commands it prints work on its data dir.
+    expect(stdout).toContain(`CLI commands on this demo need --data-dir ${dir.path}/hub`);
     for (const page of ['/kiosk', '/counter', '/board']) expect((await fetch(`${base}${page}`)).headers.get('content-type')).toMatch(/text\/html/);
     const issued = await fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) });
     expect(issued.status).toBe(201);
@@ -67,5 +77,73 @@ describe('npm start (the demo centre)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/Stopping the demo centre/);
+  });
+});
+
+describe('npm start, quiet by default and on the same ports after a restart', () => {
+  const dir = tempDir('huduma-demo-quiet-');
+  const held: Server[] = [];
+  beforeAll(async () => {
+    // Hold the default ports where nobody else does (mosquitto may have 1883), so every one falls back.
+    for (const port of [1883, 8080, 8090]) {
+      const server = createServer();
+      if (await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)))) held.push(server);
+    }
+  });
+  afterAll(() => {
+    for (const server of held) server.close();
+    dir.remove();
+  });
+
+  async function runDemo(): Promise<{ stdout: () => string; stderr: () => string; ports: string[]; stop: () => Promise<number | null> }> {
+    const child = spawn(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path, '--devices', '2', '--press-every-ms', '200'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk;
+        if (stdout.includes('Ctrl-C stops the demo')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`the demo exited (${code}) before its banner:\n${stderr}`)));
+    });
+    const ports = [/Health\s+http:\/\/127\.0\.0\.1:(\d+)/, /MQTT broker\s+mqtt:\/\/127\.0\.0\.1:(\d+)/, /NOC page\s+http:\/\/127\.0\.0\.1:(\d+)/].map((re) => re.exec(stdout)![1]!);
+    return {
+      stdout: () => stdout,
+      stderr: () => stderr,
+      ports,
+      stop: () => {
+        child.kill('SIGINT');
+        return exited;
+      },
+    };
+  }
+
+  it('prints no line per press or call by default, and comes back on the ports it fell back to', async () => {
+    const first = await runDemo();
+    expect(first.stdout()).toMatch(/A summary line every minute below \(--verbose prints every press and call\)/);
+    expect(first.stdout()).toMatch(/Note: MQTT port 1883 is taken .*kept for this data dir at the next start \(--mqtt-port N chooses\)/);
+    // Presses are stored (the hub's health says so) while stdout stays quiet.
+    await waitUntil(
+      () => fetch(`http://127.0.0.1:${first.ports[0]}/health`).then((r) => r.json() as Promise<{ ingest: { pressesTotal: number }; mqtt: { port: number } }>),
+      (h) => h.ingest.pressesTotal >= 5 && h.mqtt.port === Number(first.ports[1]),
+      'presses stored by the quiet demo',
+    );
+    expect(first.stdout()).not.toMatch(/\[eifd-c0\d #\d+|hall board shows/);
+    // A second `npm start` on the same data dir says what to do, with flags the demo has,
+    // and leaves the first one's ports alone (the restart below checks them).
+    const second = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [HUB_BIN, 'demo', '--data-dir', dir.path], { cwd: REPO_ROOT }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+    });
+    expect(second.code).toBe(75);
+    expect(second.stderr).toMatch(/Another demo is running on .*: npm start -- --data-dir data\/demo2/);
+    expect(await first.stop()).toBe(0);
+    // Expected conditions (a sign's PTY not open yet) and a normal Ctrl-C log no stack and no error.
+    expect(first.stderr()).not.toMatch(/"stack"|"level":50/);
+
+    const restarted = await runDemo();
+    expect(restarted.ports).toEqual(first.ports);
+    expect(await restarted.stop()).toBe(0);
   });
 });

@@ -47,8 +47,9 @@ describe('hub HTTP under a resource-exhaustion attack (kiosk, devices and /healt
 
   beforeAll(async () => {
     kiosk = (await cli('token', 'create', '--role', 'kiosk')).token!;
-    const first = await cli('device', 'add', 'eifd-k01', '--counter', 'c01');
     const config = writeCentreConfig(dir.path, { http: { limits: { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS } } });
+    // Before the hub's first start the data dir learns its centre from --config (docs/provisioning.md).
+    const first = await cli('device', 'add', 'eifd-k01', '--counter', 'c01', '--config', config);
     hub = await spawnHub(['--config', config, '--data-dir', dir.path, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
     port = hub.httpPort;
     device = await connectDevice(hub.mqttPort, { deviceId: first.deviceId!, password: first.password! });

@@ -81,7 +81,7 @@ describe('hub secrets out of argv, logs and world-readable files (issue 12, item
     dir = tempDir();
     const dataDir = join(dir.path, 'old');
     mkdirSync(dataDir, { mode: 0o755 });
-    expect((await runHubCli(['device', 'add', 'eifd-01', '--counter', 'c01', '--data-dir', dataDir])).code).toBe(0);
+    expect((await runHubCli(['token', 'create', '--role', 'technician', '--data-dir', dataDir])).code).toBe(0);
     chmodSync(dataDir, 0o755);
     for (const name of readdirSync(dataDir)) chmodSync(join(dataDir, name), 0o644);
     expect((await runHubCli(['device', 'list', '--data-dir', dataDir])).code).toBe(0);

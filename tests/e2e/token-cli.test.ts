@@ -65,8 +65,8 @@ describe('huduma-hub token create | list | revoke (its own processes, a running 
     expect(refused.status).toBe(401);
     expect(refused.json.error.message).toMatch(/expired or revoked/);
     const again = await cli('token', 'revoke', technician.id);
-    expect(again.code).toBe(1);
-    expect(JSON.parse(again.stdout)).toEqual({ revoked: false });
+    expect(again.code).toBe(65);
+    expect(JSON.parse(again.stdout)).toEqual({ revoked: false, reason: expect.stringMatching(/no active token has id .*already revoked or expired/) });
     expect((await json('token', 'list')).tokens.map((t: { id: string }) => t.id)).not.toContain(technician.id);
     expect((await json('token', 'list', '--all')).tokens.find((t: { id: string }) => t.id === technician.id)).toMatchObject({ revoked: true });
   });

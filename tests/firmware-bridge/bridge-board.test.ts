@@ -131,8 +131,8 @@ describe('bridge ↔ board: real firmware, replugging, technician commands', () 
     board.setInput(5, true);
 
     expect((await command('eifd-c09', { op: 'reboot' })).status).toBe(400);
-    const offline = await command('eifd-zz', { op: 'identify' });
-    expect(offline.status).toBe(409);
-    expect(await offline.json()).toMatchObject({ error: { code: 'device_not_connected' } });
+    const unregistered = await command('eifd-zz', { op: 'identify' });
+    expect(unregistered.status).toBe(404);
+    expect(await unregistered.json()).toMatchObject({ error: { code: 'device_unknown' } });
   });
 });

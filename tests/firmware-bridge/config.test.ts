@@ -74,7 +74,7 @@ describe('bridge config', () => {
     expect(invalid.stderr).toContain('boards[0].serial');
     const usage = await run(['start', '--bogus']);
     expect(usage.code).toBe(64);
-    expect(usage.stderr).toContain("Unknown option '--bogus'");
+    expect(usage.stderr).toContain('unknown flag --bogus; the flags here are');
   });
 
   it('runs as `npx --no-install huduma-bridge` with no build step (process contract)', async () => {

@@ -54,14 +54,14 @@ describe('print spooler: a ticket whose print fails is reprinted, never lost or 
     try {
       const first = await hub(dir.path);
       first.printer.failNextPrint('line pulled');
-      expect((await first.api.issue(first.tokens.kiosk, 'passport')).body).toMatchObject({ ticket: { number: 'I001' }, printed: false });
+      expect((await first.api.issue(first.tokens.kiosk, 'passport')).body).toMatchObject({ ticket: { number: 'J001' }, printed: false });
       await first.fixture.hub.stop();
       fixtures.splice(fixtures.indexOf(first.fixture), 1);
 
       const second = await hub(dir.path);
       await until(() => second.fixture.hub.health().queue!.printer.pendingPrints, (n) => n === 0);
-      expect(second.printer.printed.map((p) => [p.number, p.reprint])).toEqual([['I001', true]]);
-      expect((await second.api.issue(second.tokens.kiosk, 'passport')).body.ticket.number).toBe('I002');
+      expect(second.printer.printed.map((p) => [p.number, p.reprint])).toEqual([['J001', true]]);
+      expect((await second.api.issue(second.tokens.kiosk, 'passport')).body.ticket.number).toBe('J002');
     } finally {
       dir.remove();
     }

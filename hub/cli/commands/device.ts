@@ -25,14 +25,14 @@ export function deviceCommand(args: string[], io: CliIo): number {
       const { values, positionals } = parseCommandArgs(rest, { ...COMMON, counter: { type: 'string' } }, USAGE.add);
       const deviceId = onePositional(positionals, 'DEVICE_ID', USAGE.add);
       const counterId = requireFlag(values.counter, '--counter COUNTER_ID', USAGE.add);
-      printJson(io, withStore(values, (db, counters) => new DeviceStore(db, systemClock).add(deviceId, counterId, counters)));
+      printJson(io, withStore(values, (db, counters) => new DeviceStore(db, systemClock).add(deviceId, counterId, counters())));
       return 0;
     }
     case 'move': {
       const { values, positionals } = parseCommandArgs(rest, { ...COMMON, counter: { type: 'string' } }, USAGE.move);
       const deviceId = onePositional(positionals, 'DEVICE_ID', USAGE.move);
       const counterId = requireFlag(values.counter, '--counter COUNTER_ID', USAGE.move);
-      const device = withStore(values, (db, counters) => new DeviceStore(db, systemClock).move(deviceId, counterId, counters));
+      const device = withStore(values, (db, counters) => new DeviceStore(db, systemClock).move(deviceId, counterId, counters()));
       printJson(io, { deviceId: device.deviceId, counterId: device.counterId });
       return 0;
     }

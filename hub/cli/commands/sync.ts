@@ -7,7 +7,7 @@ import { readSyncPosition, readSyncQuarantine, SYNC_META } from '../../sync/sync
 import { runningHub } from '../../store/instance-lock.ts';
 import { readStats } from '../../store/stats.ts';
 import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
-import { dataDirOf, withStore } from '../store-access.ts';
+import { dataDirOf, existingDataDir, withStore } from '../store-access.ts';
 import { renderProgress } from './progress-bar.ts';
 
 const USAGE = {
@@ -43,7 +43,7 @@ async function drain(rest: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(rest, { 'data-dir': { type: 'string' }, config: { type: 'string' }, timeout: { type: 'string' } }, USAGE.drain);
   const timeoutS = values.timeout === undefined ? Infinity : Number(values.timeout);
   if (!(timeoutS > 0)) throw new HubError('usage', `--timeout must be a number of seconds > 0\n\nusage: ${USAGE.drain}`);
-  const dataDir = dataDirOf(values);
+  const dataDir = existingDataDir(values);
   const first = await liveHealth(dataDir);
   if (!first) throw new HubError('hub_not_running', `no hub is running on data dir ${dataDir}; start it (huduma-hub start) and run sync drain again`);
   if (first.sync.state === 'not_configured') throw new HubError('sync_not_configured', 'this hub has no Secretariat configured (secretariat.url and secretariat.secret, or --secretariat-url and --secretariat-secret)');

@@ -1,4 +1,4 @@
-import { AccessTokens, DEFAULT_TTL_MS, MAX_TTL_MS, Role } from '../../auth/access-tokens.ts';
+import { AccessTokens, DEFAULT_TTL_MS, isTokenId, MAX_TTL_MS, Role } from '../../auth/access-tokens.ts';
 import { systemClock } from '../../../runtime/clock.ts';
 import { HubError } from '../../errors.ts';
 import { parseCommandArgs, printJson, type CliIo } from '../../../runtime/cli.ts';
@@ -37,7 +37,7 @@ export function tokenCommand(args: string[], io: CliIo): number {
       const role = Role.safeParse(values.role);
       if (!role.success) throw new HubError('usage', `--role must be one of ${Role.options.join(', ')}\n\nusage: ${USAGE.create}`);
       const ttlMs = parseTtl(values.ttl) ?? DEFAULT_TTL_MS[role.data];
-      printJson(io, withStore(values, (db, counters) => new AccessTokens(db, systemClock).create(role.data, values.counter ?? null, counters, { ttlMs })));
+      printJson(io, withStore(values, (db, counters) => new AccessTokens(db, systemClock).create(role.data, values.counter ?? null, values.counter === undefined || role.data === 'kiosk' ? new Set() : counters(), { ttlMs })));
       return 0;
     }
     case 'list': {
@@ -49,10 +49,19 @@ export function tokenCommand(args: string[], io: CliIo): number {
     case 'revoke': {
       const { values, positionals } = parseCommandArgs(rest, common, USAGE.revoke);
       if (positionals.length !== 1) throw new HubError('usage', `usage: ${USAGE.revoke}`);
-      const revoked = withStore(values, (db) => new AccessTokens(db, systemClock).revoke(positionals[0]!));
-      printJson(io, { revoked });
-      if (!revoked) io.stderr.write('huduma-hub: no active token with that id (see huduma-hub token list)\n');
-      return revoked ? 0 : 1;
+      const given = positionals[0]!;
+      // Neither form: say so, instead of looking it up and answering a bare "false".
+      if (!isTokenId(given) && !/^[A-Za-z0-9_-]{16,128}$/.test(given)) {
+        throw new HubError('usage', `"${given.slice(0, 40)}" is neither a token id (12 hex digits, as token list shows) nor a token\n\nusage: ${USAGE.revoke}`);
+      }
+      const revoked = withStore(values, (db) => new AccessTokens(db, systemClock).revoke(given));
+      if (revoked) {
+        printJson(io, { revoked });
+        return 0;
+      }
+      const reason = isTokenId(given) ? `no active token has id ${given}` : 'that token is not active';
+      printJson(io, { revoked, reason: `${reason} (already revoked or expired, or mistyped; token list --all shows them all)` });
+      throw new HubError('token_unknown', `${reason}: nothing was revoked; token list --all shows every token with its id`);
     }
     default:
       throw new HubError('usage', `unknown token command "${sub ?? ''}"; one of:\n  ${Object.values(USAGE).join('\n  ')}`);

@@ -54,7 +54,11 @@ export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens:
     const { deviceId } = request.params;
     const outcome = await deps.commands.send(deviceId, op);
     await deps.audit.record({ actor: actorOf((request as typeof request & { grant: TokenGrant }).grant) }, 'device.command', deviceId, { op, outcome: outcome.kind });
-    if (outcome.kind === 'not_connected') throw new ApiError(409, 'device_not_connected', `device "${deviceId}" is not connected to the hub`);
+    if (outcome.kind === 'not_connected') {
+      // A typo or a device never provisioned is not a connection problem: say which it is.
+      if (!devices.isActive(deviceId)) throw new ApiError(404, 'device_unknown', `device "${deviceId}" is not registered with this hub (huduma-hub device list shows the registered ones; device add registers one)`);
+      throw new ApiError(409, 'device_not_connected', `device "${deviceId}" is registered but not connected to the hub now (is it powered and on the network?)`);
+    }
     if (outcome.kind === 'timed_out') throw new ApiError(504, 'device_timeout', `device "${deviceId}" did not answer "${op}" in time`);
     return { result: outcome.result };
   });
