@@ -10,12 +10,18 @@ import { ApiError } from './errors.ts';
  */
 export function requireRole(tokens: AccessTokens, ...roles: Role[]) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
-    if (!match) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer TOKEN (huduma-hub token create --role ...)');
-    const grant = tokens.verify(match[1]!);
+    const token = bearerToken(request);
+    if (token === null) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer TOKEN (huduma-hub token create --role ...)');
+    const grant = tokens.verify(token);
     if (!grant) throw new ApiError(401, 'unauthorized', 'unknown, expired or revoked token (huduma-hub token list shows the active ones)');
     if (!roles.includes(grant.role)) throw new ApiError(403, 'forbidden', `this needs a ${roles.join(' or ')} token; yours is ${grant.role}`);
     (request as FastifyRequest & { grant?: TokenGrant }).grant = grant;
   };
+}
+
+/** The token of `Authorization: Bearer TOKEN`, or null when there is none of the right shape. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
+  return match ? match[1]! : null;
 }
