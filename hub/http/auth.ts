@@ -15,9 +15,9 @@ export function requireRole(tokens: AccessTokens, ...roles: Role[]) {
     // that does not work. A malformed token and an unknown one get the same words, so the
     // answer never tells which tokens exist (docs/security.md, "Hub HTTP API").
     if (header === undefined || header.trim() === '') throw new ApiError(401, 'unauthorized', `no token sent: add the header "Authorization: Bearer TOKEN" with ${withArticle(roles.join(' or '))} token (huduma-hub token create --role ${roles[0]})`);
-    const match = /^Bearer (\S+)$/i.exec(header.trim());
-    if (!match) throw new ApiError(401, 'unauthorized', 'the Authorization header must read "Bearer TOKEN" (one space, then the token)');
-    const grant = /^[A-Za-z0-9_-]{16,128}$/.test(match[1]!) ? tokens.verify(match[1]!) : null;
+    if (!/^Bearer (\S+)$/i.test(header.trim())) throw new ApiError(401, 'unauthorized', 'the Authorization header must read "Bearer TOKEN" (one space, then the token)');
+    const token = bearerToken(request);
+    const grant = token === null ? null : tokens.verify(token);
     if (!grant) throw new ApiError(401, 'unauthorized', 'this token is not valid: mistyped, expired or revoked (huduma-hub token list shows the active ones)');
     if (!roles.includes(grant.role)) throw new ApiError(403, 'forbidden', `this needs ${withArticle(roles.join(' or '))} token; yours is ${withArticle(grant.role)} token`);
     (request as FastifyRequest & { grant?: TokenGrant }).grant = grant;
@@ -27,4 +27,10 @@ export function requireRole(tokens: AccessTokens, ...roles: Role[]) {
 /** "an officer", "a technician": every role name reads in a sentence. */
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** The token of `Authorization: Bearer TOKEN`, or null when there is none of the right shape. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const match = /^Bearer (\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
+  return match && /^[A-Za-z0-9_-]{16,128}$/.test(match[1]!) ? match[1]! : null;
 }

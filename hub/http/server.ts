@@ -26,6 +26,7 @@ import { LandingBoard, landingRoutes } from './routes/landing.ts';
 import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
+import { technicianStreamRoutes } from './routes/technician-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
@@ -126,6 +127,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
+  const technicianStreams = technicianStreamRoutes(app, { db: deps.db, tokens: deps.tokens, presence: deps.presence, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
   pageRoutes(app, { strings: deps.strings });
   landingRoutes(app, { centreName: deps.config.centre.name.en, board: deps.landing ?? new LandingBoard() });
@@ -137,7 +139,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
       const refusedByReason = refusals.totals();
       return {
         connections: connections.open,
-        streams: streams.open(),
+        streams: streams.open() + technicianStreams.open(),
         refusedTotal: Object.values(refusedByReason).reduce((sum, n) => sum + n, 0),
         refusedByReason,
         pinHashes: deps.queue.officers.hashesChecked,

@@ -7,11 +7,13 @@ import { CommandOp } from '../../../protocol/messages/command.ts';
 import type { DeviceCommands } from '../../devices/device-commands.ts';
 import type { PresenceTracker } from '../../devices/presence.ts';
 import { DeviceQueries } from '../../devices/device-queries.ts';
-import { readDeviceRefusals } from '../../ingest/device-refusals.ts';
 import { readQuarantine } from '../../ingest/quarantine.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody, parseQuery } from '../validation.ts';
+import { listDevices } from './device-listing.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const QuarantineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 const CommandBody = z.strictObject({ op: CommandOp });
@@ -23,30 +25,8 @@ const CommandBody = z.strictObject({ op: CommandOp });
 export function deviceRoutes(app: FastifyInstance, deps: { db: Database; tokens: AccessTokens; presence: PresenceTracker; commands: DeviceCommands; audit: AuditLog }): void {
   const devices = new DeviceQueries(deps.db);
   const technician = { onRequest: requireRole(deps.tokens, 'technician', 'manager') };
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-  app.get('/api/devices', technician, async () => {
-    const refusals = readDeviceRefusals(deps.db);
-    const refusedBy = (deviceId: string) =>
-      Object.fromEntries(Object.entries(refusals.get(deviceId) ?? {}).map(([reason, r]) => [reason, { count: r.count, lastAt: iso(r.lastAt), lastDetail: r.lastDetail }]));
-    return {
-      devices: devices.list().map((row) => ({
-        deviceId: row.deviceId,
-        counterId: row.counterId,
-        revoked: row.revokedAt !== null,
-        online: deps.presence.isOnline(row.deviceId),
-        connected: deps.presence.isConnected(row.deviceId),
-        fw: row.fw,
-        boot: row.boot,
-        presenceSince: iso(row.since),
-        telemetry: row.telemetry === null ? null : JSON.parse(row.telemetry),
-        telemetryAt: iso(row.telemetryAt),
-        createdAt: iso(row.createdAt),
-        // What was refused from this device, by reason (over_budget, clock_ahead, malformed …).
-        refused: refusedBy(row.deviceId),
-      })),
-    };
-  });
+  app.get('/api/devices', technician, async () => ({ devices: listDevices(devices, deps) }));
 
   // identify (blink + beep) or selftest (buttons and LEDs): 200 with the device's answer.
   app.post<{ Params: { deviceId: string } }>('/api/devices/:deviceId/commands', technician, async (request) => {

@@ -12,6 +12,7 @@ const PAGES: Record<string, string> = {
   '/kiosk': 'kiosk.html',
   '/counter': 'counter.html',
   '/board': 'board.html',
+  '/technician': 'technician.html',
 };
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -9,9 +9,11 @@ export class ApiError extends Error {
    * @param {string} code `error.code` from the hub, or 'network' / 'timeout' / 'http_<status>'.
    * @param {string} message
    * @param {{en: string, sw: string}} [messages] bilingual wording when the hub gives it.
+   * @param {Array<{path: string, message: string}>} [issues] what was wrong, field by field (an invalid config).
    */
-  constructor(status, code, message, messages) {
+  constructor(status, code, message, messages, issues) {
     super(message);
+    this.issues = issues ?? [];
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -63,6 +65,7 @@ export async function api(path, options = {}) {
     typeof error?.code === 'string' ? error.code : `http_${response.status}`,
     typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`,
     error?.messages && typeof error.messages === 'object' ? error.messages : undefined,
+    Array.isArray(error?.issues) ? error.issues : undefined,
   );
 }
 
