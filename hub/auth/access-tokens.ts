@@ -99,7 +99,7 @@ export class AccessTokens {
     this.#db
       .prepare('INSERT INTO access_tokens (token_sha256, role, counter_id, created_at, expires_at, officer_id, staff_name) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(digest, role, counterId, now, now + ttlMs, options.officerId ?? null, options.staffName ?? null);
-    return { token, id: idOf(digest), role, counterId, officerId: options.officerId ?? null, staffName: options.staffName ?? null, expiresAt: new Date(now + ttlMs).toISOString() };
+    return { token, id: idOf(digest), role, counterId, officerId: options.officerId ?? null, ...(options.staffName !== undefined && { staffName: options.staffName }), expiresAt: new Date(now + ttlMs).toISOString() };
   }
 
   verify(token: string): TokenGrant | null {
