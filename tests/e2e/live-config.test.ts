@@ -136,6 +136,22 @@ describe('live centre config and printer test (a running hub)', () => {
     ]);
   });
 
+  it('applies a lowered daily cap and new opening hours from the next ticket', async () => {
+    const config = (await running()) as Config & { services: Array<{ id: string; dailyCap?: number; openingHours?: unknown }> };
+    const kra = config.services.find((s) => s.id === 'kra')!;
+    kra.dailyCap = 2; // K001 and K002 are out already
+    const helb = config.services.find((s) => s.id === 'helb')!;
+    // Open only on a weekday that is not today (Nairobi): closed now, whatever the time.
+    const today = new Intl.DateTimeFormat('en', { timeZone: 'Africa/Nairobi', weekday: 'short' }).format(new Date()).toLowerCase();
+    helb.openingHours = { days: [today === 'mon' ? 'tue' : 'mon'] };
+    expect((await api.call('PUT', '/api/config', technician, config)).body).toMatchObject({ applied: true, changed: ['services'] });
+    const refused = await api.issue(kiosk, 'kra');
+    expect(refused.status).toBe(409);
+    const menu = (await api.call<{ services: Array<{ id: string; capped: boolean; status: string }> }>('GET', '/api/services', null)).body.services;
+    expect(menu.find((s) => s.id === 'kra')).toMatchObject({ capped: true });
+    expect(menu.find((s) => s.id === 'helb')?.status).toBe('closed');
+  });
+
   it('keeps the applied config across a restart', async () => {
     await hub.kill();
     hub = await spawnHub(args);
