@@ -6,7 +6,7 @@ import { runHubCli, spawnHub, type HubProcess } from '../helpers/hub-process.ts'
 import { QueueClient } from '../helpers/queue-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-type Config = { services: Array<{ id: string }>; counters: Array<{ id: string; label: string; serviceIds: string[] }>; mqtt: { port: number }; secretariat: { secret?: string } };
+type Config = { services: Array<{ id: string; dailyCap?: number; openingHours?: unknown }>; counters: Array<{ id: string; label: string; serviceIds: string[] }>; mqtt: { port: number }; secretariat: { secret?: string } };
 type ErrorBody = { error: { code: string; message: string; issues?: Array<{ path: string; message: string }>; state?: string } };
 type Audit = { entries: Array<{ actor: string; action: string; target: string | null; details: Record<string, unknown> }> };
 
@@ -137,7 +137,7 @@ describe('live centre config and printer test (a running hub)', () => {
   });
 
   it('applies a lowered daily cap and new opening hours from the next ticket', async () => {
-    const config = (await running()) as Config & { services: Array<{ id: string; dailyCap?: number; openingHours?: unknown }> };
+    const config = await running();
     const kra = config.services.find((s) => s.id === 'kra')!;
     kra.dailyCap = 2; // K001 and K002 are out already
     const helb = config.services.find((s) => s.id === 'helb')!;
