@@ -4,7 +4,7 @@ import { deviceTopic } from '../../protocol/topics.ts';
 import { systemClock } from '../../runtime/clock.ts';
 import { StaffAccounts } from '../../hub/auth/staff-accounts.ts';
 import { openHubDatabase } from '../../hub/store/database.ts';
-import { closed, connectDevice } from '../helpers/device-client.ts';
+import { closed, connectDevice, newBootId, publishPress } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { QueueClient, tokensFor } from '../helpers/queue-client.ts';
 
@@ -86,6 +86,10 @@ describe('technician device endpoints', () => {
     expect(JSON.parse(await moved)).toMatchObject({ counterId: 'c08', counterLabel: '8' });
     const list = await api.call<{ devices: Array<{ deviceId: string; counterId: string }> }>('GET', '/api/devices', technician);
     expect(list.body.devices.find((d) => d.deviceId === 'eifd-31')?.counterId).toBe('c08');
+    // The next press counts for the new counter.
+    await publishPress(client, CENTRE, 'eifd-31', { seq: 1, boot: newBootId(), rating: 4, upMs: 10_000, sentUpMs: 10_500 });
+    const recent = await api.call<{ presses: Array<{ deviceId: string; counterId: string; rating: number }> }>('GET', '/api/feedback/recent?limit=1', technician);
+    expect(recent.body.presses).toEqual([expect.objectContaining({ deviceId: 'eifd-31', counterId: 'c08', rating: 4 })]);
 
     expect((await api.call('PUT', '/api/devices/nobody/counter', technician, { counterId: 'c01' })).status).toBe(404);
     const badCounter = await api.call<{ error: { code: string; message: string } }>('PUT', '/api/devices/eifd-31/counter', technician, { counterId: 'c99' });
