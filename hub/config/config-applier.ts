@@ -2,7 +2,8 @@ import type { HubConfig } from './schema.ts';
 import { changedSections, persistLiveSections, restartRequired, validateConfig, type ConfigIssue, type LiveConfig } from './live-config.ts';
 
 export type ApplyOutcome =
-  | { kind: 'applied'; changed: string[]; persistedTo: string }
+  /** `persistedTo` null when nothing changed (nothing written). */
+  | { kind: 'applied'; changed: string[]; persistedTo: string | null }
   | { kind: 'invalid'; issues: ConfigIssue[] }
   | { kind: 'restart_required'; issues: ConfigIssue[] }
   /** A veto or the queue engine refused: waiting or called tickets, devices at a removed counter. */
@@ -53,11 +54,13 @@ export class ConfigApplier {
     const next = result.config;
     const restart = restartRequired(next, running);
     if (restart.length > 0) return { kind: 'restart_required', issues: restart };
+    const changed = changedSections(next, running);
+    // Nothing to apply: no write, and no live-config.json that would then outrank the config file at every start.
+    if (changed.length === 0) return { kind: 'applied', changed, persistedTo: null };
     const vetoed = this.#options.vetoes.flatMap((veto) => veto(next, running));
     if (vetoed.length > 0) return { kind: 'refused', issues: vetoed };
     const stranded = await this.#options.swapQueueRules(next);
     if (stranded.length > 0) return { kind: 'refused', issues: stranded };
-    const changed = changedSections(next, running);
     live.replace(next);
     return { kind: 'applied', changed, persistedTo: persistLiveSections(next) };
   }

@@ -56,7 +56,8 @@ describe('live centre config and printer test (a running hub)', () => {
     expect((answer.body as Config).secretariat.secret).toBe('(redacted)');
     expect(await api.call('POST', '/api/config/validate', technician, answer.body)).toEqual({ status: 200, body: { ok: true } });
     // Sent back unchanged: accepted, nothing changed.
-    expect((await api.call('PUT', '/api/config', technician, answer.body)).body).toMatchObject({ applied: true, changed: [] });
+    expect((await api.call('PUT', '/api/config', technician, answer.body)).body).toEqual({ applied: true, changed: [], persistedTo: null });
+    expect(existsSync(join(dir.path, 'live-config.json'))).toBe(false);
   });
 
   it('refuses an invalid config with each field named and the fix, and the running centre is unchanged', async () => {
