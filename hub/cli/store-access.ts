@@ -26,7 +26,7 @@ export function withStore<T>(flags: StoreFlags, use: (db: Database, counters: Se
   const dataDir = flags['data-dir'] ?? loaded!.config.dataDir;
   const db = openHubDatabase(dataDir, { role: 'cli' });
   try {
-    // The counters of the config the hub last started with; before its first start,
+    // The counters the hub runs (at its last start or live change, docs/live-config.md); before its first start,
     // those of the config given here (or the sample centre).
     let counters = readCentreCounters(db);
     if (counters.size === 0) {
