@@ -39,6 +39,8 @@ import type { QueueSeam } from './queue-seam.ts';
 import { DisplaysPart } from './peripherals/displays-part.ts';
 import { createTicketPrinter } from './peripherals/printer-factory.ts';
 import { TicketJobs } from './peripherals/ticket-jobs.ts';
+import { LiveConfig, withPersistedLiveSections } from './config/live-config.ts';
+import { wireLiveConfig } from './live-config-wiring.ts';
 
 
 export interface HubOptions {
@@ -98,6 +100,8 @@ export class Hub {
   readonly #teardown = new TeardownStack();
   #parts: Parts | null = null;
   #startedAt = 0;
+  /** The running centre: the file's, with the last live change (docs/live-config.md). */
+  #live: LiveConfig | null = null;
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -116,8 +120,12 @@ export class Hub {
   }
 
   async #start(): Promise<RunningHub> {
-    const config = this.#options.config;
     const log = this.#log;
+    const persisted = withPersistedLiveSections(this.#options.config);
+    if (persisted.path) log.warn({ file: persisted.path }, "services, counters and queue rules come from the last live config change, not the config file (docs/live-config.md)");
+    const config = persisted.config;
+    const live = new LiveConfig(config);
+    this.#live = live;
     const clock = this.#clock;
     this.#startedAt = clock.now();
 
@@ -150,7 +158,6 @@ export class Hub {
     const presence = new PresenceTracker({ recorder, clock, bus: this.bus, log: log.child({ part: 'presence' }) });
     await presence.reconcileAfterRestart(db);
 
-    const counters = new Map(config.counters.map((c) => [c.id, c]));
     const ingest = new PressIngest({
       writer,
       rejections,
@@ -162,7 +169,8 @@ export class Hub {
         pressBudgetPerMinute: config.feedback.pressBudgetPerMinute,
         unanchoredPressBurst: config.feedback.unanchoredPressBurst,
         unanchoredPressesPerMinute: config.feedback.unanchoredPressesPerMinute,
-        lockoutMsFor: (counterId) => counters.get(counterId)?.lockoutMs ?? config.feedback.lockoutMs,
+        // Read at each press: a counter's lock-out changes with a live config.
+        lockoutMsFor: (counterId) => live.current.counters.find((c) => c.id === counterId)?.lockoutMs ?? config.feedback.lockoutMs,
         refusal: () => disk.refusal(),
       },
     });
@@ -219,7 +227,8 @@ export class Hub {
     const displays = new DisplaysPart({ config, clock, writer, log: log.child({ part: 'displays' }) });
     this.#onStop('displays', () => displays.stop());
     displays.start();
-    const ticketPrinter = createTicketPrinter(config.printer, new TicketJobs(config, strings), clock, log.child({ part: 'printer' }));
+    const ticketJobs = new TicketJobs(config, strings);
+    const ticketPrinter = createTicketPrinter(config.printer, ticketJobs, clock, log.child({ part: 'printer' }));
     this.#onStop('ticket printer', () => ticketPrinter.printer.stop());
     await ticketPrinter.printer.start();
     const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }), printer: ticketPrinter.printer, signs: displays.callSigns });
@@ -247,7 +256,9 @@ export class Hub {
     const { staffMaxFailures, staffWindowMs, staffLockoutMs } = config.http.login;
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
     const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
+    const applier = wireLiveConfig({ live, db, writer, registry, queue, displays, ticketJobs, republishDeviceConfigs: () => Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device))), log: log.child({ part: 'config' }) });
+    const devices = { store: deviceStore, refresh: () => registry.refresh() };
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -348,7 +359,7 @@ export class Hub {
   }
 
   #publishDeviceConfig(device: ActiveDevice): Promise<void> {
-    const config = this.#options.config;
+    const config = this.#live!.current;
     const counter = config.counters.find((c) => c.id === device.counterId);
     const message: DeviceConfigMessage = {
       centreId: config.centre.id,

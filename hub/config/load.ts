@@ -96,7 +96,7 @@ function applyOverrides(raw: Record<string, unknown>, o: ConfigOverrides): Recor
 }
 
 /** Keys starting with `_` are comments, at any depth (`_about` in the sample centre). */
-function withoutComments(value: unknown): unknown {
+export function withoutComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutComments);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('_')).map(([key, v]) => [key, withoutComments(v)]));

@@ -104,7 +104,7 @@ export class DeviceStore {
   }
 }
 
-/** Counters of the config the hub last started with (empty before its first start). */
+/** Counters the hub runs: of its last start or live config change (empty before its first start). */
 export function readCentreCounters(db: Database): Set<string> {
   return new Set((db.prepare('SELECT counter_id FROM centre_counters').all() as { counter_id: string }[]).map((r) => r.counter_id));
 }

@@ -27,7 +27,7 @@ export function registerErrorHandlers(app: FastifyInstance, deps: { log: Logger;
       const counted = COUNTED[error.code];
       if (counted) deps.refusals.count(counted, address);
       if (error.retryAfterS !== undefined) reply.header('retry-after', String(error.retryAfterS));
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.messages && { messages: error.messages }) } });
+      return reply.status(error.statusCode).send({ error: { ...error.fields, code: error.code, message: error.message, ...(error.messages && { messages: error.messages }) } });
     }
     const { statusCode: status, code } = error as FastifyError;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

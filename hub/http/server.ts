@@ -28,6 +28,12 @@ import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
 import { technicianStreamRoutes } from './routes/technician-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
+import { boardApiRoutes, type BoardApiDeps } from './routes/board-api.ts';
+import { configApiRoutes } from './routes/config-api.ts';
+import { deviceAdminRoutes } from './routes/device-admin.ts';
+import type { ConfigApplier } from '../config/config-applier.ts';
+import type { LiveConfig } from '../config/live-config.ts';
+import type { DeviceStore } from '../devices/device-store.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -51,12 +57,20 @@ export interface HttpDeps {
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
+  /** The config the hub started with: limits, ports, timezone (read once). */
   config: HubConfig;
+  /** The running centre (services, counters, queue rules change live: docs/live-config.md) and the way to change it. */
+  live: LiveConfig;
+  applier: ConfigApplier;
+  /** Provisioning as the CLI does it, applied at once. */
+  devices: { store: DeviceStore; refresh(): void };
+  /** Hall boards and counter displays: status and a test pattern. */
+  boards: BoardApiDeps['boards'];
   clock: Clock;
   bus: EventBus;
   queue: QueuePart;
   /** The ticket printer's adapter and, with the built-in emulator, its controls. */
-  printer: { adapter: Pick<TicketPrinter, 'kind' | 'state'>; emulator: PrinterEmulator | null };
+  printer: { adapter: Pick<TicketPrinter, 'kind' | 'state' | 'check' | 'printTestPage'>; emulator: PrinterEmulator | null };
   /** The centre's wording: the pages' and the kiosk's answers. */
   strings: Strings;
   /** With TLS and no plaintext allowed: the HTTPS port plaintext requests are sent to. */
@@ -122,13 +136,16 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   feedbackRoutes(app, deps);
   deviceRoutes(app, deps);
   queueApiRoutes(app, { tokens: deps.tokens, queue: deps.queue.service, issue: deps.queue.issue, strings: deps.strings, appointmentsBodyBytes: limits.appointmentsBodyBytes });
-  counterApiRoutes(app, { config: deps.config, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service, audit: deps.audit });
-  officerLoginRoutes(app, { config: deps.config, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
+  counterApiRoutes(app, { live: deps.live, tokens: deps.tokens, sessions: deps.sessions, queue: deps.queue.service, audit: deps.audit });
+  officerLoginRoutes(app, { config: deps.config, live: deps.live, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   const technicianStreams = technicianStreamRoutes(app, { db: deps.db, tokens: deps.tokens, presence: deps.presence, bus: deps.bus, clock: deps.clock, refusals, limits });
-  printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
+  printerRoutes(app, { tokens: deps.tokens, audit: deps.audit, printer: deps.printer.adapter, emulator: deps.printer.emulator });
+  deviceAdminRoutes(app, { tokens: deps.tokens, audit: deps.audit, devices: deps.devices.store, refreshDevices: () => deps.devices.refresh(), counterIds: () => deps.live.counterIds() });
+  boardApiRoutes(app, { tokens: deps.tokens, audit: deps.audit, boards: deps.boards });
+  configApiRoutes(app, { tokens: deps.tokens, audit: deps.audit, live: deps.live, applier: deps.applier, bodyLimit: limits.appointmentsBodyBytes });
   pageRoutes(app, { strings: deps.strings });
   landingRoutes(app, { centreName: deps.config.centre.name.en, board: deps.landing ?? new LandingBoard() });
 

@@ -65,6 +65,16 @@ export class DisplaysPart implements HubPart {
     await Promise.all([...this.#alphaLines.map((line) => line.stop()), ...this.#displays.map((display) => display.stop())]);
   }
 
+  /** A live config change: counter labels on the signs follow (lines and signs themselves need a restart). */
+  followCounters(counters: HubConfig['counters']): void {
+    this.#signs.relabel(new Map(counters.map((c) => [c.id, c.label])));
+  }
+
+  /** `POST /api/boards/{id}/test`: null for an unknown sign. */
+  testPattern(id: string): Promise<SignHealth | null> {
+    return this.#signs.testPattern(id);
+  }
+
   health(): SignHealth[] {
     return this.#signs.health();
   }

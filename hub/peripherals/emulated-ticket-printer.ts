@@ -6,8 +6,10 @@ import type { TicketJobs } from './ticket-jobs.ts';
 
 /** A printed ticket as the emulator keeps it: its lines, for a technician and for tests. */
 export interface PrintedTicket {
-  ticketId: string;
-  number: string;
+  /** Null on a test page (`POST /api/printer/test`): it uses no queue number. */
+  ticketId: string | null;
+  number: string | null;
+  test: boolean;
   lines: string[];
   reprint: boolean;
   at: string;
@@ -83,6 +85,17 @@ export class EmulatedTicketPrinter implements TicketPrinter, PrinterEmulator, Hu
   }
 
   async print(job: TicketToPrint): Promise<void> {
+    this.#beforePrint();
+    const lines = ticketLines(ticketText(this.#jobs.jobFor(job)));
+    this.#keep({ ticketId: job.ticket.id, number: job.ticket.number, test: false, lines, reprint: job.reprint, at: new Date(this.#now()).toISOString() });
+  }
+
+  async printTestPage(): Promise<void> {
+    this.#beforePrint();
+    this.#keep({ ticketId: null, number: null, test: true, lines: this.#jobs.testPage(this.#now(), 'built-in emulator'), reprint: false, at: new Date(this.#now()).toISOString() });
+  }
+
+  #beforePrint(): void {
     if (!canPrint(this.#state)) throw new Error(`printer ${this.#state}`);
     if (this.#failNext !== null) {
       const reason = this.#failNext;
@@ -90,8 +103,10 @@ export class EmulatedTicketPrinter implements TicketPrinter, PrinterEmulator, Hu
       this.setState('offline', reason);
       throw new Error(`print not confirmed: ${reason}`);
     }
-    const lines = ticketLines(ticketText(this.#jobs.jobFor(job)));
-    this.printed.push({ ticketId: job.ticket.id, number: job.ticket.number, lines, reprint: job.reprint, at: new Date(this.#now()).toISOString() });
+  }
+
+  #keep(printed: PrintedTicket): void {
+    this.printed.push(printed);
     if (this.printed.length > KEPT) this.printed.splice(0, this.printed.length - KEPT);
   }
 }

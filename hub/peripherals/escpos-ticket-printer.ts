@@ -1,5 +1,6 @@
 import { EscposPrinter, type PrinterStatus } from '../../hardware/escpos/escpos-printer.ts';
 import { buildTicketBytes } from '../../hardware/escpos/ticket-bytes.ts';
+import { buildTestPageBytes } from '../../hardware/escpos/test-page.ts';
 import type { PrinterState } from '../../protocol/events/peripherals.ts';
 import type { Logger } from '../logger.ts';
 import type { HubPart } from '../part.ts';
@@ -17,9 +18,12 @@ export class EscposTicketPrinter implements TicketPrinter, HubPart {
   readonly #driver: EscposPrinter;
   readonly #jobs: TicketJobs;
   readonly #listeners = new Set<(change: PrinterStateChange) => void>();
+  readonly #now: () => number;
   #last: PrinterState;
 
-  constructor(driver: EscposPrinter, jobs: TicketJobs, log: Logger) {
+  /** `now` dates the test page (the hub's clock). */
+  constructor(driver: EscposPrinter, jobs: TicketJobs, log: Logger, now: () => number = Date.now) {
+    this.#now = now;
     this.#driver = driver;
     this.#jobs = jobs;
     this.#last = driver.state();
@@ -49,6 +53,10 @@ export class EscposTicketPrinter implements TicketPrinter, HubPart {
 
   async print(job: TicketToPrint): Promise<void> {
     await this.#driver.print(buildTicketBytes(this.#jobs.jobFor(job)));
+  }
+
+  async printTestPage(): Promise<void> {
+    await this.#driver.print(buildTestPageBytes(this.#jobs.testPage(this.#now(), this.#driver.path)));
   }
 
   onStateChange(listener: (change: PrinterStateChange) => void): () => void {

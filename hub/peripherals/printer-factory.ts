@@ -29,5 +29,5 @@ export function createTicketPrinter(settings: HubConfig['printer'], jobs: Ticket
     nearEndSensor: settings.nearEndSensor,
     clock,
   });
-  return { printer: new EscposTicketPrinter(driver, jobs, log), emulator: null };
+  return { printer: new EscposTicketPrinter(driver, jobs, log, () => clock.now()), emulator: null };
 }

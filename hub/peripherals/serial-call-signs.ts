@@ -28,6 +28,9 @@ export interface SignHealth {
   reason: string | null;
 }
 
+/** What a test pattern shows: 20 characters a line, the width of a counter display. */
+export const TEST_LINES = ['TEST 0123456789 ABCD', 'EFGHIJKLMNOPQRSTUVWX'] as const;
+
 /**
  * The queue's CallSigns port over the serial signs: every call on the hall boards and on
  * the display of the calling counter, a counter's display back to idle when its ticket
@@ -36,7 +39,7 @@ export interface SignHealth {
  */
 export class SerialCallSigns implements CallSigns, HubPart {
   readonly #signs: CallSign[];
-  readonly #labels: Map<string, string>;
+  #labels: Map<string, string>;
   readonly #log: Logger;
   readonly #recordStatus: (data: BoardStatusData) => Promise<void>;
   readonly #reasons = new Map<string, string | null>();
@@ -78,6 +81,23 @@ export class SerialCallSigns implements CallSigns, HubPart {
 
   showCounterIdle(counterId: string, reason: CounterIdleReason): void {
     for (const sign of this.#signs) if (sign.counterId === counterId) void this.#show(sign, ...this.#idle(counterId, reason));
+  }
+
+  /** A live config change (docs/live-config.md): calls show the counters' new labels. */
+  relabel(counterLabels: Map<string, string>): void {
+    this.#labels = counterLabels;
+  }
+
+  /**
+   * A technician's test pattern on one sign (`POST /api/boards/{id}/test`): every digit
+   * and letter, so a dead segment or column shows. Null when no sign has that id;
+   * rejects when the sign does not take it. The next call overwrites it.
+   */
+  async testPattern(id: string): Promise<SignHealth | null> {
+    const sign = this.#signs.find((s) => s.id === id);
+    if (!sign) return null;
+    await sign.show(TEST_LINES[0], TEST_LINES[1]);
+    return this.health().find((h) => h.id === id)!;
   }
 
   health(): SignHealth[] {

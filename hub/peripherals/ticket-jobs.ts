@@ -1,4 +1,5 @@
 import { ticketLabelsOf, type TicketJob, type TicketLabels } from '../../hardware/escpos/ticket-bytes.ts';
+import { testPageLines } from '../../hardware/escpos/test-page.ts';
 import type { LocalizedText } from '../../protocol/queue/ticket.ts';
 import type { Strings } from '../../protocol/wording/overrides.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -14,7 +15,7 @@ import type { TicketToPrint } from '../queue/ports.ts';
 export class TicketJobs {
   readonly #centreName: LocalizedText;
   readonly #timeZone: string;
-  readonly #serviceNames: Map<string, LocalizedText>;
+  #serviceNames: Map<string, LocalizedText>;
   readonly #labels: TicketLabels;
 
   constructor(config: Pick<HubConfig, 'centre' | 'services'>, strings: Strings) {
@@ -22,6 +23,17 @@ export class TicketJobs {
     this.#timeZone = config.centre.timezone;
     this.#serviceNames = new Map(config.services.map((s) => [s.id, s.names]));
     this.#labels = ticketLabelsOf(strings);
+  }
+
+  /** A live config change (docs/live-config.md): new or renamed services print their names. */
+  followServices(services: HubConfig['services']): void {
+    this.#serviceNames = new Map(services.map((s) => [s.id, s.names]));
+  }
+
+  /** The test page's lines (hardware/escpos/test-page.ts), with the centre and the time in its zone. */
+  testPage(atMs: number, printer: string): string[] {
+    const at = new Intl.DateTimeFormat('en-GB', { timeZone: this.#timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(atMs));
+    return testPageLines({ centreName: this.#centreName.en, at, printer });
   }
 
   jobFor({ ticket, reprint }: TicketToPrint): TicketJob {

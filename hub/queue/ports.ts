@@ -38,6 +38,11 @@ export interface TicketPrinter {
   print(job: TicketToPrint): Promise<void>;
   /** Called on every state change; returns an unsubscribe function. */
   onStateChange(listener: (change: PrinterStateChange) => void): () => void;
+  /**
+   * A technician's test page (`POST /api/printer/test`): no queue number is allocated or
+   * printed. Resolves once the printer confirms it, as a ticket; rejects when it does not.
+   */
+  printTestPage(): Promise<void>;
 }
 
 /** Why a counter has no ticket on its display. */

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { HubPart } from '../part.ts';
 import type { StoreWriter } from '../store/writer/store-writer.ts';
 import type { QueueRules } from './engine/queue-engine.ts';
+import type { StrandReason } from './engine/rules-change.ts';
 import { QueueReader } from './engine/queue-reader.ts';
 import { IssueTicket } from './issue-ticket.ts';
 import type { CallSigns, TicketPrinter } from './ports.ts';
@@ -39,11 +40,13 @@ export class QueuePart implements HubPart {
   readonly issue: IssueTicket;
   readonly officers: OfficerPins;
   readonly #printer: TicketPrinter;
+  readonly #writer: StoreWriter;
   readonly #spooler: PrintSpooler;
 
   constructor(options: { config: HubConfig; db: Database; writer: StoreWriter; clock: Clock; bus: EventBus; log: Logger; printer: TicketPrinter; signs: CallSigns }) {
     const { config, db, clock, log, printer } = options;
     this.#printer = printer;
+    this.#writer = options.writer;
     this.service = new QueueService({
       writer: options.writer,
       reader: new QueueReader(db, queueRulesOf(config)),
@@ -65,6 +68,19 @@ export class QueuePart implements HubPart {
     });
     this.issue = new IssueTicket({ printer, queue: this.service, spooler: this.#spooler });
     this.officers = new OfficerPins(db, clock, { maxFailures: config.http.login.officerMaxFailures, lockoutMs: config.http.login.officerLockoutMs });
+  }
+
+  /**
+   * A live config change (docs/live-config.md): the engine swaps its rules in the writer
+   * thread unless they would strand tickets (then the reasons, and nothing changed); the
+   * reader and the snapshot follow only once the engine has.
+   */
+  async replaceRules(rules: QueueRules): Promise<StrandReason[]> {
+    const { stranded } = await this.#writer.write({ kind: 'queue_rules', rules, time: this.service.now() });
+    if (stranded.length > 0) return stranded;
+    this.service.reader.replaceRules(rules);
+    this.service.followRules(rules.queue);
+    return [];
   }
 
   /** Prints what is pending (a crash or an outage before) and follows the printer's state. The printer's line is open by now. */

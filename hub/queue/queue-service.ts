@@ -35,8 +35,8 @@ export class QueueService {
   readonly #bus: EventBus;
   readonly #log: Logger;
   readonly #centre: QueueSnapshot['centre'];
-  readonly #recentCalls: number;
-  readonly #rules: QueueSnapshot['rules'];
+  #recentCalls: number;
+  #rules: QueueSnapshot['rules'];
   readonly #printer: Pick<TicketPrinter, 'state'>;
   readonly #signs: CallSigns;
 
@@ -91,6 +91,14 @@ export class QueueService {
       announceChange(this.#signs, command, answer.ticket);
     }
     return answer;
+  }
+
+  /** A live config change (docs/live-config.md): the snapshot's rules and list length follow it. */
+  followRules(queue: { recentCalls: number; maxRecalls: number; noShowAfterCalls: number }): void {
+    this.#recentCalls = queue.recentCalls;
+    this.#rules = { maxRecalls: queue.maxRecalls, noShowAfterCalls: queue.noShowAfterCalls };
+    // Pages get a new snapshot: a new counter appears on the consoles' lists, a removed service leaves the kiosk.
+    this.#bus.emit('queue.changed', { kind: 'config', ticket: null, counterId: null });
   }
 
   /** The printer changed state: pages get a new snapshot (the kiosk shows or clears its notice). */

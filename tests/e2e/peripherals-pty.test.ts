@@ -5,6 +5,7 @@ import { DmdDisplayEmulator } from '../../hardware/vfd/dmd-emulator.ts';
 import { nextEvent, within } from '../hardware/board-test-kit.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 import { outboxEvents, QueueClient, tokensFor } from '../helpers/queue-client.ts';
+import { TEST_LINES } from '../../hub/peripherals/serial-call-signs.ts';
 
 const COUNTERS = ['c01', 'c02', 'c03', 'c04', 'c05', 'c06', 'c07', 'c08', 'c09', 'c10'];
 
@@ -76,5 +77,44 @@ describe('hall board and counter display over PTYs', () => {
       [true, null],
     ]);
     expect(statuses.filter((e) => e.boardId === 'display-c03').map((e) => e.healthy)).toEqual([true]);
+  });
+
+  it('lists the boards and shows a test pattern on each, audited (technician endpoints)', async () => {
+    const [boardLine, displayLine] = [await pty(), await pty()];
+    const board = new AlphaSignEmulator({ address: '01', ackNak: true });
+    const display = new DmdDisplayEmulator();
+    const boardAttachment = await board.attachSerial(boardLine.devicePath);
+    const displayAttachment = await display.attachSerial(displayLine.devicePath);
+    cleanup.push(() => boardAttachment.close(), () => displayAttachment.close());
+    const fixture: HubFixture = await startHub({
+      configure: (config) => {
+        config.displays.hallBoards = [{ id: 'hall-1', path: boardLine.hostPath, address: '01', baudRate: 9600, ack: true }];
+        config.displays.counterDisplays = [{ counterId: 'c03', path: displayLine.hostPath, baudRate: 9600 }];
+      },
+    });
+    cleanup.push(() => fixture.stop());
+    const api = new QueueClient(fixture.ports.http);
+    const tokens = tokensFor(fixture, COUNTERS);
+    await expect.poll(() => display.text()).toEqual(['Counter 3', 'Karibu / Welcome']);
+
+    await expect.poll(async () => (await api.call('GET', '/api/boards', tokens.technician)).body).toEqual({
+      boards: [
+        { id: 'hall-1', kind: 'hall', healthy: true, reason: null },
+        { id: 'display-c03', kind: 'counter', healthy: true, reason: null },
+      ],
+    });
+    const onBoard = nextEvent<AlphaShown | null>(board, 'shown', (shown) => shown?.text === TEST_LINES[0]);
+    expect((await api.call('POST', '/api/boards/hall-1/test', tokens.technician, {})).body).toMatchObject({ shown: true, board: { id: 'hall-1', healthy: true } });
+    await within(onBoard, 'the test pattern on the hall board');
+    expect((await api.call('POST', '/api/boards/display-c03/test', tokens.technician, {})).status).toBe(200);
+    await expect.poll(() => display.text()).toEqual([...TEST_LINES]);
+    const unknown = await api.call<{ error: { message: string } }>('POST', '/api/boards/hall-9/test', tokens.technician, {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain('hall-1, display-c03');
+    const audit = await api.call<{ entries: Array<{ action: string; target: string }> }>('GET', '/api/audit?limit=5', tokens.technician);
+    expect(audit.body.entries.map((e) => [e.action, e.target])).toEqual([
+      ['board.test', 'display-c03'],
+      ['board.test', 'hall-1'],
+    ]);
   });
 });

@@ -15,7 +15,7 @@ export class QueueClient {
     this.base = `http://127.0.0.1:${httpPort}`;
   }
 
-  async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
     const response = await fetch(`${this.base}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -98,6 +98,19 @@ describe.each(Object.keys(rigs))('TicketPrinter port: %s', (name) => {
     expect(paper()[0]).toContain('PIN ya KRA na cheti cha kodi');
   });
 
+  it('prints a test page that carries no queue number, confirmed like a ticket; refused out of paper', async () => {
+    const { printer, paper, paperOut } = await rigs[name]!();
+    await printer.printTestPage();
+    const page = paper()[0]!;
+    expect(page[0]).toBe('*** PRINTER TEST / MAJARIBIO ***');
+    expect(page).toContain('No ticket number used');
+    expect(page.some((line) => line.startsWith('QR:'))).toBe(false);
+    paperOut();
+    await expect.poll(() => printer.check(), { timeout: 5000 }).toBe('paper_end');
+    await expect(printer.printTestPage()).rejects.toThrow();
+    expect(paper()).toHaveLength(1);
+  });
+
   it('says it cannot print while out of paper, refuses the print, and reports both changes', async () => {
     const { printer, paperOut, paperIn } = await rigs[name]!();
     const changes: PrinterStateChange[] = [];

@@ -3,7 +3,7 @@ import { PauseRequest, SuspendServiceRequest, TransferRequest } from '../../../p
 import { actorOf, type AccessTokens, type Actor } from '../../auth/access-tokens.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { OfficerSessions } from '../../auth/officer-sessions.ts';
-import type { HubConfig } from '../../config/schema.ts';
+import type { LiveConfig } from '../../config/live-config.ts';
 import type { QueueCommand } from '../../queue/commands.ts';
 import type { QueueService } from '../../queue/queue-service.ts';
 import { requireRole } from '../auth.ts';
@@ -12,7 +12,8 @@ import { parseBody } from '../validation.ts';
 import { refusal, type GrantedRequest } from './queue-api.ts';
 
 export interface CounterApiDeps {
-  config: HubConfig;
+  /** The running centre: a counter added by a live config change is served at once (docs/live-config.md). */
+  live: LiveConfig;
   tokens: AccessTokens;
   sessions: OfficerSessions;
   queue: QueueService;
@@ -28,7 +29,7 @@ type CounterParams = { counterId: string };
  */
 export function counterApiRoutes(app: FastifyInstance, deps: CounterApiDeps): void {
   const { queue, tokens } = deps;
-  const counterIds = new Set(deps.config.counters.map((c) => c.id));
+  const counterIds = { has: (id: string) => deps.live.current.counters.some((c) => c.id === id) };
   const officerOrManager = requireRole(tokens, 'officer', 'manager');
   const actorIn = (request: FastifyRequest): Actor => ({ actor: actorOf((request as GrantedRequest).grant!) });
 

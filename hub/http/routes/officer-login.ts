@@ -4,13 +4,17 @@ import type { OfficerPins } from '../../auth/officer-pins.ts';
 import type { CounterHolder, OfficerSessions } from '../../auth/officer-sessions.ts';
 import type { Clock } from '../../../runtime/clock.ts';
 import type { HubConfig } from '../../config/schema.ts';
+import type { LiveConfig } from '../../config/live-config.ts';
 import { ApiError } from '../errors.ts';
 import { clientAddress } from '../limits/connection-guard.ts';
 import type { LoginThrottle } from '../limits/login-throttle.ts';
 import { parseBody } from '../validation.ts';
 
 export interface OfficerLoginDeps {
+  /** Limits, timezone and session length: read at start. */
   config: HubConfig;
+  /** The counters: they change with a live config (docs/live-config.md). */
+  live: LiveConfig;
   officers: OfficerPins;
   sessions: OfficerSessions;
   throttle: LoginThrottle;
@@ -32,13 +36,12 @@ function throttled(retryAfterMs: number): ApiError {
  */
 export function officerLoginRoutes(app: FastifyInstance, deps: OfficerLoginDeps): void {
   const { config, throttle } = deps;
-  const counters = new Map(config.counters.map((c) => [c.id, c]));
-  const counterIds = new Set(counters.keys());
+  const counterLabel = (counterId: string) => deps.live.current.counters.find((c) => c.id === counterId)?.label ?? counterId;
   const addressOf = (request: FastifyRequest) => clientAddress(request.socket.remoteAddress);
   const localTime = new Intl.DateTimeFormat('en-GB', { timeZone: config.centre.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
   const taken = (counterId: string, holder: CounterHolder): ApiError => {
-    const label = counters.get(counterId)?.label ?? counterId;
+    const label = counterLabel(counterId);
     const until = localTime.format(new Date(holder.expiresAt));
     return new ApiError(
       409,
@@ -58,6 +61,7 @@ export function officerLoginRoutes(app: FastifyInstance, deps: OfficerLoginDeps)
 
   app.post('/api/officer/login', { bodyLimit: config.http.limits.loginBodyBytes, onRequest }, async (request) => {
     const body = parseBody(OfficerLoginRequest, request.body);
+    const counterIds = deps.live.counterIds();
     if (!counterIds.has(body.counterId)) throw new ApiError(404, 'unknown_counter', `no counter "${body.counterId}" in this centre`);
     const admission = throttle.reserve(addressOf(request));
     if (!admission.ok) throw throttled(admission.retryAfterMs);

@@ -7,6 +7,7 @@ import { PrintJobs } from './print-jobs.ts';
 import { QueueEngineError } from './queue-errors.ts';
 import { QueueQueries } from './queue-queries.ts';
 import { RuleBook, type QueueRules } from './queue-rules.ts';
+import { RulesChange, type StrandReason } from './rules-change.ts';
 import { TicketIssuer } from './ticket-issuer.ts';
 
 export type { QueueRules } from './queue-rules.ts';
@@ -23,6 +24,7 @@ export class QueueEngine {
   readonly #counterStates: CounterStates;
   readonly #counterCalls: CounterCalls;
   readonly #printJobs: PrintJobs;
+  readonly #rulesChange: RulesChange;
   readonly #visitAt: Statement<[string, number, number, number]>;
 
   constructor(db: Database, outbox: Outbox, rules: QueueRules) {
@@ -32,6 +34,7 @@ export class QueueEngine {
     this.#counterStates = new CounterStates(ctx);
     this.#counterCalls = new CounterCalls(ctx, this.#counterStates);
     this.#printJobs = new PrintJobs(ctx);
+    this.#rulesChange = new RulesChange(db, this.#rules);
     // A counter's visits follow one another (a call ends the previous visit first), so
     // only the latest visit begun by the press can be the one it rates: if that one
     // ended before the grace, every earlier one did too. One index probe, however old
@@ -75,6 +78,16 @@ export class QueueEngine {
         // Unreachable by the types; a command from a newer main thread must fail alone.
         throw new QueueEngineError('queue_command_unknown', `unknown queue command ${JSON.stringify((command as { kind?: unknown }).kind)}`);
     }
+  }
+
+  /** Takes part in each batch, so a swap rolls back with its batch (queue-writes.ts registers it). */
+  get rulesChange(): RulesChange {
+    return this.#rulesChange;
+  }
+
+  /** A live config change (docs/live-config.md): the new rules, unless they would strand tickets. */
+  replaceRules(rules: QueueRules, time: QueueTime): StrandReason[] {
+    return this.#rulesChange.apply(rules, time);
   }
 
   /**

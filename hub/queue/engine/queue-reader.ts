@@ -58,6 +58,11 @@ export class QueueReader {
       FROM tickets WHERE day = ? AND first_called_at IS NOT NULL AND quoted_low_min IS NOT NULL AND quoted_high_min IS NOT NULL`);
   }
 
+  /** A live config change the engine took (docs/live-config.md): the reader follows it. */
+  replaceRules(rules: QueueRules): void {
+    this.#rules.replace(rules);
+  }
+
   /**
    * The service menu at `time`. A suspension outranks the opening hours (its message
    * says more); a capped service stays `open` with `capped` and the cap's message. The

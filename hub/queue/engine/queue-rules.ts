@@ -10,18 +10,32 @@ export interface QueueRules {
   queue: QueueConfig;
 }
 
-/** The rules, indexed by id for the engine and the reader. */
+/**
+ * The rules, indexed by id for the engine and the reader. One instance is shared by
+ * every part of the engine (and of the reader), so `replace` swaps the rules for all
+ * of them at once: a live config change (docs/live-config.md) between two commands.
+ */
 export class RuleBook {
-  readonly rules: QueueRules;
-  readonly queue: QueueConfig;
-  readonly #services: Map<string, ServiceConfig>;
-  readonly #counters: Map<string, CounterConfig>;
+  #rules!: QueueRules;
+  #services!: Map<string, ServiceConfig>;
+  #counters!: Map<string, CounterConfig>;
 
   constructor(rules: QueueRules) {
-    this.rules = rules;
-    this.queue = rules.queue;
+    this.replace(rules);
+  }
+
+  replace(rules: QueueRules): void {
+    this.#rules = rules;
     this.#services = new Map(rules.services.map((service) => [service.id, service]));
     this.#counters = new Map(rules.counters.map((counter) => [counter.id, counter]));
+  }
+
+  get rules(): QueueRules {
+    return this.#rules;
+  }
+
+  get queue(): QueueConfig {
+    return this.#rules.queue;
   }
 
   service(id: string): ServiceConfig | undefined {
@@ -33,11 +47,11 @@ export class RuleBook {
   }
 
   get services(): readonly ServiceConfig[] {
-    return this.rules.services;
+    return this.#rules.services;
   }
 
   get counters(): readonly CounterConfig[] {
-    return this.rules.counters;
+    return this.#rules.counters;
   }
 }
 

@@ -41,7 +41,7 @@ const WRITER_THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./writer-th
 export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }> implements HubPart {
   readonly stats: WriterStats = { commits: 0, items: 0, failedCommits: 0, setAside: 0, largestBatch: 0 };
   readonly #dataDir: string;
-  readonly #features: WriterFeatures | null;
+  #features: WriterFeatures | null;
   readonly #log: Logger;
   readonly #clock: Clock;
   /** Set only while a writer thread is running and ready. */
@@ -69,6 +69,14 @@ export class StoreWriter extends EventEmitter<{ available: []; unavailable: [] }
     this.#log = options.log;
     this.#clock = options.clock;
     this.#spawn = options.spawn ?? ((workerData) => new Worker(WRITER_THREAD_URL, { workerData }));
+  }
+
+  /**
+   * The features' config a thread started from now on gets (a live config change,
+   * docs/live-config.md): a restarted thread must run with what the running one took.
+   */
+  setFeatures(features: WriterFeatures): void {
+    this.#features = features;
   }
 
   get available(): boolean {
