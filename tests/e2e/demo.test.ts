@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withDeadline } from '../helpers/deadline.ts';
 import { HUB_BIN, REPO_ROOT, waitUntil } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -21,7 +22,10 @@ describe('npm start (the demo centre)', () => {
         if (pressLines().length >= 3) resolve();
       });
     });
-    await sawPresses;
+    await withDeadline(sawPresses, 20_000, 'three press lines on the demo\'s stdout').catch((error: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${error.message}\nstdout so far:\n${stdout}`);
+    });
     const healthUrl = /Health\s+(http:\/\/\S+\/health)/.exec(stdout)?.[1];
     expect(healthUrl).toBeDefined();
     expect(stdout).toMatch(/Presses\s+curl -H "Authorization: Bearer [A-Za-z0-9_-]{43}"/);
@@ -37,7 +41,7 @@ describe('npm start (the demo centre)', () => {
     // The hub syncs to the local Secretariat, whose NOC page and API the demo prints.
     const noc = /NOC page\s+(http:\/\/\S+)\/noc/.exec(stdout)?.[1];
     expect(noc).toBeDefined();
-    expect((await fetch(`${noc}/noc`)).headers.get('content-type')).toMatch(/text\/html/);
+    expect((await withDeadline(fetch(`${noc}/noc`), 10_000, 'the NOC page')).headers.get('content-type')).toMatch(/text\/html/);
     const centre = await waitUntil(
       () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number>; heartbeat: unknown }>),
       (c) => (c.eventsByType['feedback.pressed'] ?? 0) >= 3 && c.heartbeat !== null,
@@ -51,8 +55,12 @@ describe('npm start (the demo centre)', () => {
     expect(kiosk).not.toBeNull();
     const [, base, kioskToken] = kiosk!;
     expect(stdout).toMatch(/Counter\s+http:\/\/\S+\/counter\s+\(officer demo-officer, PIN \d{6}/);
-    for (const page of ['/kiosk', '/counter', '/board']) expect((await fetch(`${base}${page}`)).headers.get('content-type')).toMatch(/text\/html/);
-    const issued = await fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) });
+    for (const page of ['/kiosk', '/counter', '/board']) expect((await withDeadline(fetch(`${base}${page}`), 10_000, `the ${page} page`)).headers.get('content-type')).toMatch(/text\/html/);
+    const issued = await withDeadline(
+      fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) }),
+      10_000,
+      'a kiosk ticket from the demo hub',
+    );
     expect(issued.status).toBe(201);
     await waitUntil(
       () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number> }>),
@@ -65,7 +73,7 @@ describe('npm start (the demo centre)', () => {
     await waitUntil(async () => stdout, (text) => /hall board shows\s+[A-Z]+\d{3} -> \d+/.test(text), 'a call on the emulated hall board');
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await withDeadline(exited, 15_000, 'the demo to exit after SIGINT')).toBe(0);
     expect(stdout).toMatch(/Stopping the demo centre/);
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 import { onLines, REPO_ROOT } from './hub-process.ts';
 
 export const BRIDGE_BIN = fileURLToPath(new URL('../../bin/huduma-bridge.js', import.meta.url));
@@ -7,8 +8,8 @@ export const BRIDGE_BIN = fileURLToPath(new URL('../../bin/huduma-bridge.js', im
 export interface BridgeProcess {
   child: ChildProcess;
   stderr(): string;
-  /** Resolves when a log line with this `msg` appears (or has appeared). */
-  logged(msg: string): Promise<Record<string, unknown>>;
+  /** Resolves when a log line with this `msg` appears (or has appeared); fails after `ms`, naming it. */
+  logged(msg: string, ms?: number): Promise<Record<string, unknown>>;
   exited: Promise<number | string>;
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -37,18 +38,24 @@ export function spawnBridge(args: string[]): BridgeProcess {
   return {
     child,
     stderr: () => stderr,
-    logged(msg) {
+    logged(msg, ms = WAIT_MS) {
       const seen = lines.find((line) => line.msg === msg);
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ msg, resolve });
+      const waiter = { msg, resolve: (_line: Record<string, unknown>) => {} };
+      const logged = new Promise<Record<string, unknown>>((resolve, reject) => {
+        waiter.resolve = resolve;
+        waiters.push(waiter);
         void exited.then((code) => reject(new Error(`bridge exited (${code}) before logging "${msg}":\n${stderr}`)));
+      });
+      return withDeadline(logged, ms, `the bridge to log "${msg}"`).catch((error: unknown) => {
+        if (waiters.includes(waiter)) waiters.splice(waiters.indexOf(waiter), 1);
+        throw error;
       });
     },
     exited,
     kill(signal = 'SIGTERM') {
       child.kill(signal);
-      return exited;
+      return withDeadline(exited, WAIT_MS, `the bridge (pid ${child.pid}) to exit after ${signal}`);
     },
   };
 }

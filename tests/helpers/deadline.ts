@@ -16,7 +16,7 @@ export class DeadlineError extends Error {
 }
 
 /** Default for one wait: well inside vitest's 30 s test timeout (vitest.config.ts). */
-export const WAIT_MS = 20_000;
+export const WAIT_MS = 15_000;
 
 /**
  * Resolves or rejects as `promise` does, or rejects with a DeadlineError naming `what`
