@@ -18,6 +18,9 @@ const LED_OF: Record<number, number> = { 2: 6, 3: 9, 4: 10, 5: 11 };
  */
 const fullOn = (change: OutputChange) => change.high && (change.pwm === undefined || change.pwm === 255);
 
+/** For a bridge process to start and arm its board. */
+const START_MS = 40_000;
+
 /** Resolves at the first output change of `board` that `match` accepts; fails after `ms`, naming `what`. */
 function outputSeen(board: FirmataBoardEmulator, match: (change: OutputChange) => boolean, what: string, ms = 10_000): Promise<void> {
   let on: ((change: OutputChange) => void) | undefined;
@@ -56,7 +59,9 @@ describe('bridge crash: SIGKILL with votes waiting for the hub', () => {
     const args = ['--serial', pair.hostPath, '--hub', `mqtt://127.0.0.1:${mqttPort}`, '--device', creds.deviceId, '--password', creds.password, '--data-dir', `${dir.path}/bridge`];
     let bridge: BridgeProcess = spawnBridge(args);
     try {
-      await bridge.logged('board armed');
+      // A process start: node, the TypeScript loader, the PTY, the Firmata handshake. On a
+      // busy 2-core box (load 10 seen) that alone can take tens of seconds.
+      await bridge.logged('board armed', START_MS);
       const pins = [2, 3, 4, 5, 2, 3];
       for (const [i, pin] of pins.entries()) {
         // Hold the button until its LED lights: the bridge has written the vote to its
@@ -88,7 +93,7 @@ describe('bridge crash: SIGKILL with votes waiting for the hub', () => {
           });
         });
         bridge = spawnBridge(args);
-        await withDeadline(all, WAIT_MS, `the restarted bridge to deliver all ${pins.length} journalled votes`).catch((error: Error) => {
+        await withDeadline(all, START_MS, `the restarted bridge to deliver all ${pins.length} journalled votes`).catch((error: Error) => {
           throw new Error(`${error.message} (stored: ${stored.map((p) => p.deviceSeq).join(', ') || 'none'})`);
         });
         expect(stored.map((p) => p.rating)).toEqual([4, 3, 2, 1, 4, 3]);
@@ -97,7 +102,7 @@ describe('bridge crash: SIGKILL with votes waiting for the hub', () => {
         // Replayed after a restart: the old uptime timeline is gone, so the host clock's `at` dates them.
         expect(stored.every((p) => p.clockQuality === 'device-clock')).toBe(true);
         // A vote pressed now, on the new boot, also arrives, after the replay.
-        await bridge.logged('board armed');
+        await bridge.logged('board armed', START_MS);
         const next = new Promise<FeedbackPressedData>((resolve) => hub.hub.bus.once('press.stored', ({ press }) => resolve(press)));
         board.setInput(5, false);
         const fresh = await withDeadline(next, WAIT_MS, 'the hub to store a press of D5 made on the new boot');
@@ -115,6 +120,6 @@ describe('bridge crash: SIGKILL with votes waiting for the hub', () => {
       await withDeadline(board.close(), WAIT_MS, 'the emulated board to close');
       await withDeadline(pair.close(), WAIT_MS, 'the PTY pair to close');
     }
-    // Two bridge processes and two hub starts: ~15 s alone, more on a loaded 2-core box.
-  }, 60_000);
+    // Two bridge processes and two hub starts: ~15 s alone, several times that on a loaded box.
+  }, 150_000);
 });

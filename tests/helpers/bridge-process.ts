@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { withDeadline, WAIT_MS } from './deadline.ts';
+import { DeadlineError, withDeadline, WAIT_MS } from './deadline.ts';
 import { onLines, REPO_ROOT } from './hub-process.ts';
 
 export const BRIDGE_BIN = fileURLToPath(new URL('../../bin/huduma-bridge.js', import.meta.url));
@@ -14,9 +14,9 @@ export interface BridgeProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs `huduma-bridge start ARGS` as its own process, as a counter host would. */
-export function spawnBridge(args: string[]): BridgeProcess {
-  const child = spawn(process.execPath, [BRIDGE_BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `huduma-bridge start ARGS` as its own process, as a counter host would; `stdin: 'pipe'` to type at it. */
+export function spawnBridge(args: string[], options: { stdin?: 'ignore' | 'pipe' } = {}): BridgeProcess {
+  const child = spawn(process.execPath, [BRIDGE_BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const lines: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
@@ -49,6 +49,8 @@ export function spawnBridge(args: string[]): BridgeProcess {
       });
       return withDeadline(logged, ms, `the bridge to log "${msg}"`).catch((error: unknown) => {
         if (waiters.includes(waiter)) waiters.splice(waiters.indexOf(waiter), 1);
+        // What the bridge did say tells where it stood.
+        if (error instanceof DeadlineError) error.message += `; its last log lines:\n${stderr.trim().split('\n').slice(-8).join('\n')}`;
         throw error;
       });
     },

@@ -16,7 +16,7 @@ export class DeadlineError extends Error {
 }
 
 /** Default for one wait: well inside vitest's 30 s test timeout (vitest.config.ts). */
-export const WAIT_MS = 15_000;
+export const WAIT_MS = 20_000;
 
 /**
  * Resolves or rejects as `promise` does, or rejects with a DeadlineError naming `what`
@@ -24,8 +24,14 @@ export const WAIT_MS = 15_000;
  * the wait.
  */
 export function withDeadline<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  // The stack where the wait began: a timer's own stack would not show which await hung.
+  const origin = new Error('here').stack?.split('\n').slice(2).join('\n') ?? '';
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms);
+    const timer = setTimeout(() => {
+      const error = new DeadlineError(what, ms);
+      error.stack = `${error.name}: ${error.message}\n${origin}`;
+      reject(error);
+    }, ms);
     Promise.resolve(promise).then(
       (value) => {
         clearTimeout(timer);
