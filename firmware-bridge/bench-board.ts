@@ -9,8 +9,13 @@ import type { BoardProfile } from './board-profile.ts';
 /** The `serial` that asks for an emulated board instead of a real one (`--serial emulator`). */
 export const EMULATOR_SERIAL = 'emulator';
 
-/** Long enough for any debounce the bridge allows to count it (config: at most 500 ms). */
+/** Long enough for the default debounce (45 ms) to count it with room to spare. */
 export const DEFAULT_HOLD_MS = 250;
+/**
+ * A person holds on until the LED answers: past `holdMs`, the button stays down until the
+ * acknowledgment, at most this much longer (a busy host may take a while to answer).
+ */
+const HOLD_FOR_ACK_MS = 3000;
 
 export interface BenchPressResult {
   deviceId: string;
@@ -25,8 +30,9 @@ export interface BenchPressResult {
  * One emulated EIFD for the bench or a training room (docs/provisioning.md, "A board
  * without hardware"): the behaving StandardFirmata emulator served on the device end of
  * a PTY pair (socat), so the bridge drives it through its production serial path. A
- * press holds the button for `holdMs`, then lets go, as a citizen's thumb would; what the
- * bridge lights and sounds is logged, so a technician sees the acknowledgment.
+ * press holds the button for `holdMs` and on until the LED answers (as a citizen's thumb
+ * would, up to 3 s more), then lets go; what the bridge lights and sounds is logged, so a
+ * technician sees the acknowledgment.
  */
 export class BenchBoard {
   readonly deviceId: string;
@@ -76,13 +82,25 @@ export class BenchBoard {
     const button = this.#profile.buttons.find((b) => b.rating === rating);
     if (!button) return null;
     let acknowledged = false;
+    let onAck = () => {};
     const watch = (change: OutputChange) => {
-      if (change.pin === button.led && fullOn(change)) acknowledged = true;
+      if (change.pin !== button.led || !fullOn(change)) return;
+      acknowledged = true;
+      onAck();
     };
     this.board.on('output', watch);
     this.#log.info({ rating, pin: button.pin, holdMs }, 'emulated button pressed');
     this.board.setInput(button.pin, false);
     await new Promise<void>((resolve) => systemClock.setTimer(resolve, holdMs));
+    if (!acknowledged) {
+      await new Promise<void>((resolve) => {
+        const cancel = systemClock.setTimer(resolve, HOLD_FOR_ACK_MS);
+        onAck = () => {
+          cancel();
+          resolve();
+        };
+      });
+    }
     this.board.setInput(button.pin, true);
     this.board.off('output', watch);
     return { deviceId: this.deviceId, rating, pin: button.pin, holdMs, acknowledged };

@@ -16,6 +16,7 @@ const KEY_RATINGS: Record<string, Rating> = { '1': 1, '2': 2, '3': 3, '4': 4 };
  * typed on the bridge's terminal (then Enter) for the first board.
  *
  *   POST /press/{rating}[?device=ID][&holdMs=N]  → 200 {deviceId, rating, pin, holdMs, acknowledged}
+ *     (held at least holdMs, and on until the LED answers, as a person would)
  *   GET  /state                                   → 200 {boards: [{deviceId, serial, leds, buzzer}]}
  *
  * Loopback only by default: anyone who can reach it can vote.
