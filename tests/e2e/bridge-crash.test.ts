@@ -4,7 +4,7 @@ import type { OutputChange } from '../../hardware/firmata/simulated-board.ts';
 import { openPtyPair } from '../../hardware/serial/pty-pair.ts';
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { spawnBridge, type BridgeProcess } from '../helpers/bridge-process.ts';
-import { withDeadline, WAIT_MS } from '../helpers/deadline.ts';
+import { START_MS, withDeadline, WAIT_MS } from '../helpers/deadline.ts';
 import { startHub } from '../helpers/hub-fixture.ts';
 import { freePort } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -18,11 +18,8 @@ const LED_OF: Record<number, number> = { 2: 6, 3: 9, 4: 10, 5: 11 };
  */
 const fullOn = (change: OutputChange) => change.high && (change.pwm === undefined || change.pwm === 255);
 
-/** For a bridge process to start and arm its board. */
-const START_MS = 40_000;
-
 /** Resolves at the first output change of `board` that `match` accepts; fails after `ms`, naming `what`. */
-function outputSeen(board: FirmataBoardEmulator, match: (change: OutputChange) => boolean, what: string, ms = 10_000): Promise<void> {
+function outputSeen(board: FirmataBoardEmulator, match: (change: OutputChange) => boolean, what: string, ms = WAIT_MS): Promise<void> {
   let on: ((change: OutputChange) => void) | undefined;
   const seen = new Promise<void>((resolve) => {
     on = (change) => {

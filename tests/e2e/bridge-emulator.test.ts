@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { spawnBridge, type BridgeProcess } from '../helpers/bridge-process.ts';
-import { withDeadline, WAIT_MS } from '../helpers/deadline.ts';
+import { START_MS, withDeadline, WAIT_MS } from '../helpers/deadline.ts';
 import { startHub } from '../helpers/hub-fixture.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -38,12 +38,12 @@ describe('huduma-bridge start --serial emulator', () => {
     const bridge: BridgeProcess = spawnBridge(args, { stdin: 'pipe' });
     try {
       // A process start (node, the TypeScript loader, socat): generous on a busy box.
-      const ready = await bridge.logged('emulated board ready: POST /press/{rating} to press a button', 40_000);
+      const ready = await bridge.logged('emulated board ready: POST /press/{rating} to press a button', START_MS);
       const url = ready.url as string;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(ready.boards).toEqual([{ deviceId: 'eifd-c03', serial: expect.stringMatching(/host$/) }]);
-      await bridge.logged('board armed');
-      await bridge.logged('connected to the hub');
+      await bridge.logged('board armed', START_MS);
+      await bridge.logged('connected to the hub', START_MS);
 
       const answer = await withDeadline(fetch(`${url}/press/4`, { method: 'POST' }), WAIT_MS, 'the panel to answer POST /press/4');
       expect(answer.status).toBe(200);
@@ -67,5 +67,5 @@ describe('huduma-bridge start --serial emulator', () => {
       expect(await bridge.kill('SIGTERM')).toBe(0);
       await hub.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });

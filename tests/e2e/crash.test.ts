@@ -8,7 +8,7 @@ import { deviceTopic } from '../../protocol/topics.ts';
 import { systemClock } from '../../runtime/clock.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
-import { withDeadline } from '../helpers/deadline.ts';
+import { START_MS, withDeadline } from '../helpers/deadline.ts';
 import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { freePort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -63,7 +63,7 @@ describe('crash: SIGKILL mid-load', () => {
       let seq = 0;
       while (running) {
         if (!client.connected) {
-          await withDeadline(new Promise((resolve) => client.once('connect', resolve)), 20_000, `${device.deviceId} to reconnect after a hub kill`);
+          await withDeadline(new Promise((resolve) => client.once('connect', resolve)), START_MS + 15_000, `${device.deviceId} to reconnect after a hub kill`);
           continue;
         }
         seq++;
@@ -81,6 +81,10 @@ describe('crash: SIGKILL mid-load', () => {
       }
     });
 
+    // Awaited below; marked handled now, so a loop that fails while the test is still
+    // waiting for acks is reported there, not as an unhandled rejection.
+    const loopsDone = Promise.all(loops);
+    loopsDone.catch(() => undefined);
     const acksFrom = (baseline: number, n: number, what: string) =>
       withDeadline(
         new Promise<void>((resolve) => {
@@ -91,7 +95,7 @@ describe('crash: SIGKILL mid-load', () => {
             }
           };
         }),
-        20_000,
+        START_MS,
         `${n} PUBACKs ${what} (${baseline} so far)`,
       );
 
@@ -102,7 +106,7 @@ describe('crash: SIGKILL mid-load', () => {
     }
     await acksFrom(ackCount, ACKS_BETWEEN_KILLS, 'after the last restart');
     running = false;
-    await withDeadline(Promise.all(loops), 15_000, 'the press loops to stop');
+    await withDeadline(loopsDone, 15_000, 'the press loops to stop');
     // Let the clients finish what is in flight, then stop the hub cleanly.
     await withDeadline(Promise.all(clients.map((client) => client.endAsync())), 15_000, 'the MQTT clients to end');
     expect(await hub.kill('SIGTERM')).toBe(0);

@@ -8,7 +8,7 @@ import { SAMPLE_CENTRE_PATH } from '../../hub/config/load.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
-import { withDeadline } from '../helpers/deadline.ts';
+import { START_MS, withDeadline } from '../helpers/deadline.ts';
 import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { seededFaultPlan, startFaultProxy, type Fault } from '../helpers/fault-proxy.ts';
 import { freePort, spawnHub, waitUntil, type HubProcess } from '../helpers/hub-process.ts';
@@ -80,7 +80,7 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
       let seq = 0;
       while (running) {
         if (!client.connected) {
-          await withDeadline(new Promise((resolve) => client.once('connect', resolve)), 20_000, `${device.deviceId} to reconnect after a hub kill`);
+          await withDeadline(new Promise((resolve) => client.once('connect', resolve)), START_MS + 15_000, `${device.deviceId} to reconnect after a hub kill`);
           continue;
         }
         seq++;
@@ -93,6 +93,10 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
     });
+    // Awaited below; marked handled now, so a loop that fails while the test is still
+    // waiting for acks is reported there, not as an unhandled rejection.
+    const loopsDone = Promise.all(loops);
+    loopsDone.catch(() => undefined);
     const acksFrom = (baseline: number, n: number, what: string) =>
       withDeadline(
         new Promise<void>((resolve) => {
@@ -103,7 +107,7 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
             }
           };
         }),
-        20_000,
+        START_MS,
         `${n} PUBACKs ${what} (${baseline} so far)`,
       );
 
@@ -114,7 +118,7 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
     }
     await acksFrom(acks, ACKS_BETWEEN_KILLS, 'after the last restart');
     running = false;
-    await withDeadline(Promise.all(loops), 15_000, 'the press loops to stop');
+    await withDeadline(loopsDone, 15_000, 'the press loops to stop');
     await withDeadline(Promise.all(clients.map((client) => client.endAsync())), 15_000, 'the MQTT clients to end');
 
     // The WAN heals; everything must arrive.

@@ -19,6 +19,13 @@ export class DeadlineError extends Error {
 export const WAIT_MS = 20_000;
 
 /**
+ * For a child process to start (node, the TypeScript loader, SQLite, ports): a second or
+ * two alone, but 20 s and more were seen on the shared 2-core box at load 10–30. Tests
+ * that start processes set their own timeout above this.
+ */
+export const START_MS = 45_000;
+
+/**
  * Resolves or rejects as `promise` does, or rejects with a DeadlineError naming `what`
  * after `ms`. The timer is cleared as soon as the promise settles, so no timer outlives
  * the wait.

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { withDeadline, WAIT_MS } from './deadline.ts';
+import { START_MS, withDeadline, WAIT_MS } from './deadline.ts';
 
 export const HUB_BIN = fileURLToPath(new URL('../../bin/huduma-hub.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,7 +73,7 @@ export function spawnHub(args: string[], options: { cwd?: string; env?: NodeJS.P
     });
     void exited.then((code) => reject(new Error(`hub exited (${code}) before it was ready:\n${stderr}`)));
   });
-  return withDeadline(ready, WAIT_MS, `\`huduma-hub start ${args.join(' ')}\` to log "hub ready"`).catch((error: unknown) => {
+  return withDeadline(ready, START_MS, `\`huduma-hub start ${args.join(' ')}\` to log "hub ready"`).catch((error: unknown) => {
     // A hub that never became ready must not outlive the test.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     throw error;
