@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import type { PressMessage, Rating } from '../protocol/messages/press.ts';
 import { deviceTopic } from '../protocol/topics.ts';
+import { answerSimulatedCommand } from './simulated-commands.ts';
 
 export interface SimulatedEifdOptions {
   brokerUrl: string;
@@ -20,7 +21,9 @@ export interface SimulatedEifdOptions {
 /**
  * A four-button feedback device at the MQTT level, for the demo centre: a real
  * mqtt.js client speaking wire contract v1 (status with last will, presses at QoS 1
- * with seq/boot/upMs/sentUpMs, telemetry, config). Simpler than the firmware bridge:
+ * with seq/boot/upMs/sentUpMs, telemetry, config, and
+ * the `identify`/`selftest` commands answered as the bridge answers them,
+ * simulated-commands.ts). Simpler than the firmware bridge:
  * no offline queue of its own (mqtt.js keeps unacknowledged presses in memory and
  * resends them as they were, without restamping sentUpMs). It stands in until the
  * demo runs real bridges on emulated boards.
@@ -52,7 +55,13 @@ export class SimulatedEifd {
       will: { topic: status, payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true },
     });
     this.#client = client;
-    await client.subscribeAsync(deviceTopic(centreId, deviceId, 'config'), { qos: 1 });
+    const cmdTopic = deviceTopic(centreId, deviceId, 'cmd');
+    client.on('message', (topic, payload) => {
+      if (topic !== cmdTopic) return;
+      const result = answerSimulatedCommand(payload);
+      if (result) client.publish(deviceTopic(centreId, deviceId, 'cmd/result'), JSON.stringify(result), { qos: 1 });
+    });
+    await client.subscribeAsync([deviceTopic(centreId, deviceId, 'config'), cmdTopic], { qos: 1 });
     await client.publishAsync(status, JSON.stringify({ state: 'online', fw: 'simulated-eifd/0.1.0', boot: this.#boot }), { qos: 1, retain: true });
     this.#schedulePress();
     this.#every(this.#options.telemetryIntervalMs ?? 15_000, () => {

@@ -1,57 +1,60 @@
-import { noPositionals, parseCommandArgs, UsageError, type CliIo } from '../runtime/cli.ts';
+import type { Logger } from 'pino';
+import { noPositionals, parseCommandArgs, portFlag, type CliIo } from '../runtime/cli.ts';
+import { runCommandLine } from '../runtime/command-line.ts';
 import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
+import { BenchBoard, EMULATOR_SERIAL } from './bench-board.ts';
+import { BenchPanel, DEFAULT_PRESS_PORT } from './bench-panel.ts';
 import { Bridge } from './bridge.ts';
-import { loadBridgeConfig } from './config.ts';
+import { loadBridgeConfig, type LoadedBridgeConfig } from './config.ts';
 import { BridgeError, isBridgeError, type BridgeErrorCode } from './errors.ts';
 import { createBridgeLogger } from './logger.ts';
 import { BRIDGE_FIRMWARE } from './version.ts';
 
 /** After sysexits.h, like the hub's. */
-export const BRIDGE_EXIT_CODES: Record<'ok' | 'failure' | BridgeErrorCode, number> = {
+export const BRIDGE_EXIT_CODES: Record<'ok' | 'failure' | 'port_in_use' | BridgeErrorCode, number> = {
   ok: 0,
   failure: 1,
   usage: 64,
   config_invalid: 78,
   config_unreadable: 66,
   data_dir_unusable: 73,
+  port_in_use: 75,
 };
 
 const USAGE = `${BRIDGE_FIRMWARE}: the EIFD feedback-device bridge
 
-  huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH] [--hub mqtt://HOST:PORT | mqtts://HOST:8883 --hub-ca FILE]
+  huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH|emulator] [--hub mqtt://HOST:PORT | mqtts://HOST:8883 --hub-ca FILE]
                       [--centre ID] [--device ID] [--password-file FILE] [--log-level LEVEL]
+                      [--press-port N] [--press-host ADDR]
 
 --serial, --device and the device password together drive one board with the default wiring
 (buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8). The password comes
 from --password-file FILE, $HUDUMA_DEVICE_PASSWORD or systemd LoadCredential=device-password
 (--password PW works too, but shows it in ps). With mqtts://, --hub-ca is the centre CA file.
 Votes wait for the hub in DIR (default ./data/bridge).
+
+--serial emulator (or "serial": "emulator" for a board in the config file): no Arduino, a
+bench or training board. An emulated StandardFirmata board on a PTY (needs socat) takes
+the place of the USB port; press its buttons by typing 1-4 and Enter on this terminal
+(the rating; 4 = best), or over HTTP:
+  curl -X POST http://127.0.0.1:${DEFAULT_PRESS_PORT}/press/4        (?device=ID for one of several, &holdMs=N)
+  curl http://127.0.0.1:${DEFAULT_PRESS_PORT}/state                  (the LEDs and buzzer as the bridge set them)
+--press-port N (default ${DEFAULT_PRESS_PORT}, 0 = any free; the log says which) and --press-host ADDR
+(default 127.0.0.1: anyone who can reach the panel can vote). See docs/provisioning.md.
 `;
 
 /** Where `start` finds the device password besides the config file (docs/security.md, "Secrets"). */
 const DEVICE_PASSWORD = { what: 'the device password', flag: '--password', fileFlag: '--password-file', env: 'HUDUMA_DEVICE_PASSWORD', credential: 'device-password' };
 
-export async function runBridgeCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === '--version' || command === 'version') {
-      io.stdout.write(`${BRIDGE_FIRMWARE}\n`);
-      return 0;
-    }
-    if (command === undefined || command === 'help' || command === '--help') {
-      io.stdout.write(USAGE);
-      return command === undefined ? BRIDGE_EXIT_CODES.usage : 0;
-    }
-    if (command !== 'start') throw new BridgeError('usage', `unknown command "${command}"\n\n${USAGE}`);
-    return await start(rest, io);
-  } catch (error) {
-    if (isBridgeError(error) || error instanceof UsageError) {
-      io.stderr.write(`huduma-bridge: ${error.message}\n`);
-      return BRIDGE_EXIT_CODES[error.code];
-    }
-    io.stderr.write(`huduma-bridge: ${(error as Error).stack ?? String(error)}\n`);
-    return BRIDGE_EXIT_CODES.failure;
-  }
+export function runBridgeCli(argv: string[], io: CliIo): Promise<number> {
+  return runCommandLine(argv, io, {
+    name: 'huduma-bridge',
+    version: BRIDGE_FIRMWARE,
+    help: USAGE,
+    commands: { start },
+    exitCodes: BRIDGE_EXIT_CODES,
+    isExpected: isBridgeError,
+  });
 }
 
 async function start(args: string[], io: CliIo): Promise<number> {
@@ -66,6 +69,8 @@ async function start(args: string[], io: CliIo): Promise<number> {
     'password-file': { type: 'string' },
     'hub-ca': { type: 'string' },
     'log-level': { type: 'string' },
+    'press-port': { type: 'string' },
+    'press-host': { type: 'string' },
   } as const;
   const { values, positionals } = parseCommandArgs(args, options, USAGE);
   noPositionals(positionals, USAGE);
@@ -85,18 +90,48 @@ async function start(args: string[], io: CliIo): Promise<number> {
   });
   const log = createBridgeLogger(config.logLevel);
   for (const warning of secret?.warnings ?? []) log.warn(warning);
+  const pressPort = portFlag('--press-port', values['press-port']);
+  const bench = await openBench(config, log, { host: values['press-host'] ?? '127.0.0.1', port: pressPort ?? DEFAULT_PRESS_PORT, explicit: pressPort !== undefined }, io);
   let bridge: Bridge;
   try {
-    bridge = new Bridge({ config, log });
+    bridge = new Bridge({ config: bench?.config ?? config, log });
   } catch (error) {
+    await bench?.close();
     throw new BridgeError('data_dir_unusable', `cannot use data dir ${config.dataDir}: ${(error as Error).message}`);
   }
   bridge.start();
   const signal = await io.shutdownRequested;
   log.info({ signal }, 'stopping');
   await bridge.stop();
+  await bench?.close();
   log.flush();
   return 0;
+}
+
+/**
+ * Boards whose serial is `emulator` get an emulated board on a PTY, pressed from the
+ * keyboard or the HTTP panel (bench-panel.ts); the bridge itself runs unchanged on the
+ * PTY's host end. Null when every board is real.
+ */
+async function openBench(config: LoadedBridgeConfig, log: Logger, listen: { host: string; port: number; explicit: boolean }, io: CliIo) {
+  const emulated = config.boards.filter((b) => b.serial === EMULATOR_SERIAL);
+  if (emulated.length === 0) return null;
+  const boards: BenchBoard[] = [];
+  const panel = new BenchPanel(boards, log);
+  const close = async () => {
+    await panel.close();
+    for (const board of boards) await board.close();
+  };
+  try {
+    for (const b of emulated) boards.push(await BenchBoard.open(b.deviceId, b.profile, log));
+    await panel.listen(listen);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (io.stdin) panel.readKeys(io.stdin);
+  const serialOf = new Map(boards.map((b) => [b.deviceId, b.serialPath]));
+  return { config: { ...config, boards: config.boards.map((b) => (b.serial === EMULATOR_SERIAL ? { ...b, serial: serialOf.get(b.deviceId)! } : b)) }, close };
 }
 
 function readPassword(value: string | undefined, file: string | undefined, env: CliIo['env']) {

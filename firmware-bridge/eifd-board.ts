@@ -8,6 +8,7 @@ import { ExponentialBackoff } from '../runtime/backoff.ts';
 import { PWM_PINS, type BoardProfile } from './board-profile.ts';
 import type { BridgeClock } from './clock.ts';
 import { createFirmataHost, type FirmataIo } from './firmata-host.ts';
+import { PortLevels } from './port-levels.ts';
 import type { EifdOutputs } from './signaller.ts';
 
 /** Opens the board's serial line; tests pass an emulator's in-process transport. */
@@ -23,8 +24,6 @@ export interface ArmedBoard {
   downAtStart: number[];
 }
 
-/** johnny-five's Button filter is 7 ms; this leaves it room after the barrier. */
-const SETTLE_AFTER_BARRIER_MS = 25;
 /** From opening the port to armed: a Nano's bootloader takes ~2 s, the handshake less. */
 const ARM_DEADLINE_MS = 15_000;
 
@@ -33,7 +32,7 @@ interface EifdBoardEvents {
   lost: [string];
   /** An attempt to open or start the board failed; another follows after a backoff. */
   unavailable: [string];
-  /** A button level as johnny-five reports it (7 ms filtered, not yet debounced). */
+  /** A button level as the board reported it (in order, not yet debounced). */
   level: [pin: number, down: boolean];
 }
 
@@ -44,6 +43,8 @@ interface Session {
   leds: Map<Rating, five.Led>;
   buzzer: five.Pin | null;
   buttons: Map<number, boolean>;
+  /** The buttons' levels from the port reports; null until armed. */
+  levels: PortLevels | null;
   /** The arm deadline, then the liveness probe. */
   cancelTimer: (() => void) | null;
 }
@@ -128,7 +129,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     const io = createFirmataHost(transport);
     // sigint/repl false: johnny-five would otherwise own the process (docs/protocols/firmata.md §6).
     const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 15_000 } as five.BoardOption);
-    const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), cancelTimer: null };
+    const session: Session = { transport, io, board, leds: new Map(), buzzer: null, buttons: new Map(), levels: null, cancelTimer: null };
     this.#session = session;
     const lost = (reason: string) => {
       if (this.#session === session) this.#failed(reason);
@@ -150,36 +151,37 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
   #arm(session: Session): void {
     const { board, io } = session;
     const pullups = this.#profile.pullups === 'internal';
+    const pins = this.#profile.buttons.map((b) => b.pin);
+    // Levels are read from the port reports ourselves, not through johnny-five's Button
+    // (port-levels.ts: its filter can reorder two buttons' edges; issue 14).
+    session.levels = new PortLevels(io, pins, (pin, down) => this.#level(session, pin, down));
     for (const wiring of this.#profile.buttons) {
-      // isPullup: INPUT + HIGH write, the legacy pull-up that works on Firmata 2.4 and 2.5
-      // (docs/protocols/firmata.md §3).
-      // Active low either way; johnny-five inverts for pull-ups by itself, and an explicit
-      // `invert: false` would override that.
-      const button = new five.Button((pullups ? { pin: wiring.pin, board, isPullup: true } : { pin: wiring.pin, board, invert: true }) as five.ButtonOption);
+      // INPUT plus a HIGH write: the legacy pull-up that works on Firmata 2.4 and 2.5
+      // (docs/protocols/firmata.md §3). With external pull-ups, plain INPUT. Active low
+      // either way.
+      io.pinMode(wiring.pin, io.MODES.INPUT);
+      if (pullups) io.digitalWrite(wiring.pin, 1);
       session.buttons.set(wiring.pin, false);
-      button.on('press', () => this.#level(session, wiring.pin, true));
-      button.on('release', () => this.#level(session, wiring.pin, false));
       session.leds.set(wiring.rating, new five.Led({ pin: wiring.led, board }));
     }
+    for (const port of new Set(pins.map((pin) => pin >> 3))) io.reportDigitalPin(pins.find((pin) => pin >> 3 === port)!, 1);
     if (this.#profile.buzzer !== null) session.buzzer = new five.Pin({ pin: this.#profile.buzzer, type: 'digital', mode: 1, board } as five.PinOption);
     session.buzzer?.low();
     // Until the pull-ups are on, the inputs float and read pressed (a real 2.4 board
     // in avr8js showed D4/D5 "pressed" for ~90 ms). Firmata executes commands in
     // order, so a PIN_STATE reply means every pin mode, pull-up write and report
-    // request before it has been applied and its port report sent; johnny-five's 7 ms
-    // filter then gets a moment to pass the settled levels on. Only then do votes count.
-    const lastPin = this.#profile.buttons[this.#profile.buttons.length - 1]!.pin;
+    // request before it has been applied and its port report sent (and parsed: the
+    // reply comes after it on the line). Only then do votes count.
+    const lastPin = pins[pins.length - 1]!;
     io.queryPinState(lastPin, () => {
-      this.#clock.setTimer(() => {
-        if (this.#session === session) this.#settled(session);
-      }, SETTLE_AFTER_BARRIER_MS);
+      if (this.#session === session) this.#settled(session);
     });
   }
 
   #settled(session: Session): void {
     const { io } = session;
     session.cancelTimer?.();
-    for (const wiring of this.#profile.buttons) session.buttons.set(wiring.pin, io.pins[wiring.pin]?.value === 0);
+    for (const wiring of this.#profile.buttons) session.buttons.set(wiring.pin, session.levels?.down(wiring.pin) ?? false);
     this.#armed = true;
     this.#backoff.reset();
     this.#lastFailure = null;
@@ -234,8 +236,7 @@ export class EifdBoard extends EventEmitter<EifdBoardEvents> implements EifdOutp
     this.#armed = false;
     if (!session) return;
     session.cancelTimer?.();
-    // A Button held down runs a "hold" interval until it sees the pin go up; tell it.
-    for (const [pin, down] of session.buttons) if (down) session.io.emit(`digital-read-${pin}`, 1); // released: active low, pulled up
+    session.levels?.stop();
     session.io.removeAllListeners();
     // Keep a listener so a late transport error on the dead session cannot crash us.
     session.io.on('error', () => undefined);

@@ -8,7 +8,11 @@ export interface FirmataIo extends EventEmitter {
   firmware: { name?: string; version?: { major: number; minor: number } };
   pins: { supportedModes: number[]; value?: number; mode?: number }[];
   transport: FirmataTransport;
+  MODES: { INPUT: number };
   queryPinState(pin: number, callback: () => void): void;
+  pinMode(pin: number, mode: number): void;
+  digitalWrite(pin: number, value: number): void;
+  reportDigitalPin(pin: number, value: 0 | 1): void;
 }
 
 interface FirmataConstructor {

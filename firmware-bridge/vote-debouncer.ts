@@ -15,11 +15,17 @@ interface ButtonState {
 
 /**
  * Turns raw button levels into votes. StandardFirmata sends every contact edge
- * (docs/protocols/firmata.md §4) and johnny-five only filters 7 ms, while contact bounce
- * lasts up to tens of milliseconds (§7). So a vote needs the button held stable for
- * `debounceMs` (40–50 ms; 30 minimum), the same button must be released stable for
- * `debounceMs` before it can vote again, and a press that starts while another button
- * is held is ambiguous: neither counts (a palm on the panel is not a rating).
+ * (docs/protocols/firmata.md §4) and contact bounce lasts up to tens of milliseconds
+ * (§7). So a vote needs the button held stable for `debounceMs` (40–50 ms; 30 minimum),
+ * and the same button must be released stable for `debounceMs` before it can vote again.
+ *
+ * Two buttons at once are ambiguous (a palm on the panel is not a rating), judged with
+ * the same tolerance as bounce (docs/protocols/firmata.md §7, "Two buttons"):
+ * - two armed presses settling together cancel each other: neither counts;
+ * - a press counts only if, when its `debounceMs` are up, no other button is held.
+ * A button that has voted and is being let go may still bounce or be reported a few
+ * milliseconds late; that is not a press, so the next citizen's press that begins inside
+ * its release (or in the same millisecond, in either order) still counts (issue 14).
  * The vote fires while the button is still down so the acknowledgment is immediate.
  */
 export class VoteDebouncer {
@@ -74,24 +80,32 @@ export class VoteDebouncer {
   #pressed(pin: number, button: ButtonState): void {
     button.cancelRearm?.();
     button.cancelRearm = null;
-    // A stuck button must not silence the other three: only recent presses are a palm.
-    const now = this.#clock.uptimeMs();
-    const others = [...this.#buttons].filter(([otherPin, other]) => otherPin !== pin && other.down && now - other.downSince < STUCK_AFTER_MS);
-    if (others.length > 0) {
-      // Two buttons at once: cancel any vote still settling and let this press pass.
-      for (const [, other] of others) {
+    // Only a press that could vote competes: a voted button bouncing on its way up is
+    // not a second hand on the panel.
+    if (!button.armed) return;
+    const settling = [...this.#buttons].filter(([otherPin, other]) => otherPin !== pin && other.cancelVote !== null);
+    if (settling.length > 0) {
+      // Two presses settling at once: neither counts.
+      for (const [, other] of settling) {
         other.cancelVote?.();
         other.cancelVote = null;
+        other.armed = false;
       }
       button.armed = false;
       return;
     }
-    if (!button.armed) return;
     button.cancelVote = this.#clock.setTimer(() => {
       button.cancelVote = null;
       button.armed = false;
+      if (this.#othersHeld(pin)) return; // pressed beside a held button: ambiguous
       this.#onVote(pin);
     }, this.#debounceMs);
+  }
+
+  /** Another button is down now; a stuck one does not count (it must not silence the other three). */
+  #othersHeld(pin: number): boolean {
+    const now = this.#clock.uptimeMs();
+    return [...this.#buttons].some(([otherPin, other]) => otherPin !== pin && other.down && now - other.downSince < STUCK_AFTER_MS);
   }
 
   #released(pin: number, button: ButtonState): void {

@@ -9,6 +9,8 @@ export interface CliIo {
   pid: number;
   /** The environment: secrets may come from it (runtime/secret-sources.ts). */
   env: Readonly<Record<string, string | undefined>>;
+  /** The process's stdin, for a command that reads keys (the bridge's emulated board); absent in tests that give none. */
+  stdin?: NodeJS.ReadableStream;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   shutdownRequested: Promise<string>;
 }

@@ -24,7 +24,17 @@ export async function runMain(run: (argv: string[], io: CliIo) => Promise<number
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, pid: process.pid, env: process.env, shutdownRequested });
+  const code = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Lazily: touching process.stdin opens it, and only a command that reads keys should.
+    get stdin() {
+      return process.stdin;
+    },
+    pid: process.pid,
+    env: process.env,
+    shutdownRequested,
+  });
   process.exitCode = code;
   process.exit(code);
 }

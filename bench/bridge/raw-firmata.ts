@@ -12,9 +12,7 @@ import { outputSeen, withTimeout } from './wait.ts';
 
 /** The firmata-io calls this baseline makes beyond what the bridge's FirmataIo type lists. */
 interface RawIo extends FirmataIo {
-  MODES: { PULLUP: number; PWM: number };
-  pinMode(pin: number, mode: number): void;
-  reportDigitalPin(pin: number, value: 0 | 1): void;
+  MODES: { INPUT: number; PULLUP: number; PWM: number };
   pwmWrite(pin: number, value: number): void;
 }
 

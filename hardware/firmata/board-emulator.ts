@@ -86,6 +86,16 @@ export class FirmataBoardEmulator extends EventEmitter<FirmataBoardEmulatorEvent
     this.#firmware.setInput(pin, high ? (this.#buttonPins.has(pin) ? undefined : true) : false);
   }
 
+  /**
+   * Several `setInput`s at the same instant (e.g. one button let go as the next is
+   * pressed): the firmware samples them in one `loop()` pass, so changes within one
+   * port reach the host as a single port report, as on the real board.
+   */
+  setInputs(levels: readonly (readonly [pin: number, high: boolean])[]): void {
+    for (const [pin] of levels) assertPin(pin);
+    this.#firmware.setInputs(levels.map(([pin, high]) => [pin, high ? (this.#buttonPins.has(pin) ? undefined : true) : false] as const));
+  }
+
   /** Disconnects whatever drives `pin`: it floats, reading its pull-up (or 0). */
   releaseInput(pin: number): void {
     assertPin(pin);

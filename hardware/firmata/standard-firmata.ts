@@ -81,7 +81,15 @@ export class StandardFirmata {
 
   /** The wiring drives `pin` (`undefined`: lets go, the pin floats). */
   setInput(pin: number, high: boolean | undefined): void {
-    this.pins.setExternal(pin, high);
+    this.setInputs([[pin, high]]);
+  }
+
+  /**
+   * Several wiring changes between two passes of `loop()`: the firmware samples them
+   * together, so pins of one port arrive in one port report.
+   */
+  setInputs(changes: readonly (readonly [pin: number, high: boolean | undefined])[]): void {
+    for (const [pin, high] of changes) this.pins.setExternal(pin, high);
     this.#checkDigitalInputs();
   }
 

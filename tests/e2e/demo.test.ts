@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDeadline } from '../helpers/deadline.ts';
 import { HUB_BIN, REPO_ROOT, waitUntil } from '../helpers/hub-process.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -22,7 +23,10 @@ describe('npm start (the demo centre)', () => {
         if (pressLines().length >= 3) resolve();
       });
     });
-    await sawPresses;
+    await withDeadline(sawPresses, 20_000, 'three press lines on the demo\'s stdout').catch((error: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${error.message}\nstdout so far:\n${stdout}`);
+    });
     const healthUrl = /Health\s+(http:\/\/\S+\/health)/.exec(stdout)?.[1];
     expect(healthUrl).toBeDefined();
     expect(stdout).toMatch(/Presses\s+curl -H "Authorization: Bearer [A-Za-z0-9_-]{43}"/);
@@ -38,7 +42,7 @@ describe('npm start (the demo centre)', () => {
     // The hub syncs to the local Secretariat, whose NOC page and API the demo prints.
     const noc = /NOC page\s+(http:\/\/\S+)\/noc/.exec(stdout)?.[1];
     expect(noc).toBeDefined();
-    expect((await fetch(`${noc}/noc`)).headers.get('content-type')).toMatch(/text\/html/);
+    expect((await withDeadline(fetch(`${noc}/noc`), 10_000, 'the NOC page')).headers.get('content-type')).toMatch(/text\/html/);
     const centre = await waitUntil(
       () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number>; heartbeat: unknown }>),
       (c) => (c.eventsByType['feedback.pressed'] ?? 0) >= 3 && c.heartbeat !== null,
@@ -61,8 +65,12 @@ describe('npm start (the demo centre)', () => {
     expect(landing).toMatch(/href="http:\/\/127\.0\.0\.1:\d+\/noc"/);
     // The CLI commands it prints work on its data dir.
     expect(stdout).toContain(`CLI commands on this demo need --data-dir ${dir.path}/hub`);
-    for (const page of ['/kiosk', '/counter', '/board']) expect((await fetch(`${base}${page}`)).headers.get('content-type')).toMatch(/text\/html/);
-    const issued = await fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) });
+    for (const page of ['/kiosk', '/counter', '/board']) expect((await withDeadline(fetch(`${base}${page}`), 10_000, `the ${page} page`)).headers.get('content-type')).toMatch(/text\/html/);
+    const issued = await withDeadline(
+      fetch(`${base}/api/tickets`, { method: 'POST', headers: { authorization: `Bearer ${kioskToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: 'kra' }) }),
+      10_000,
+      'a kiosk ticket from the demo hub',
+    );
     expect(issued.status).toBe(201);
     await waitUntil(
       () => fetch(`${noc}/api/centres/demo-centre`).then((r) => r.json() as Promise<{ eventsByType: Record<string, number> }>),
@@ -75,7 +83,7 @@ describe('npm start (the demo centre)', () => {
     await waitUntil(async () => stdout, (text) => /hall board shows\s+[A-Z]+\d{3} -> \d+/.test(text), 'a call on the emulated hall board');
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await withDeadline(exited, 15_000, 'the demo to exit after SIGINT')).toBe(0);
     expect(stdout).toMatch(/Stopping the demo centre/);
   });
 });

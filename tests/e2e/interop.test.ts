@@ -1,16 +1,19 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic, hubStatusTopic } from '../../protocol/topics.ts';
+import { withDeadline } from '../helpers/deadline.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
 
 const CENTRE = 'demo-centre';
 
 function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+  const ran = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(command, args, { timeout: 10_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
+  // execFile's own timeout kills the child; this names the command if even that hangs.
+  return withDeadline(ran, 15_000, `\`${command} ${args.filter((a, i) => args[i - 1] !== '-P').join(' ')}\` to exit`);
 }
 
 /** An independent MQTT implementation (Eclipse mosquitto's clients) against our broker. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { withDeadline } from '../helpers/deadline.ts';
 import { runHubCli, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
 import { QueueClient, type Ticket } from '../helpers/queue-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -42,7 +43,7 @@ describe('queue: SIGKILL mid-load', () => {
         () => undefined, // the connection died with the hub: that kiosk got no number
       ),
     );
-    await Promise.all(requests);
+    await withDeadline(Promise.all(requests), 20_000, '120 kiosk ticket requests to be answered or cut off');
     expect(await killed).toBe('SIGKILL');
     expect(answered.length).toBeGreaterThanOrEqual(40);
     expect(answered.length).toBeLessThan(120); // killed mid-load, not after
@@ -57,7 +58,7 @@ describe('queue: SIGKILL mid-load', () => {
     for (const [service, prefix] of [['id-duplicate', 'A'], ['id-new', 'B']] as const) {
       const next = (await api.issue(kiosk, service)).body.ticket.number;
       const n = Number(next.slice(1));
-      const held = await Promise.all(Array.from({ length: n - 1 }, (_, i) => api.call<{ ticket: Ticket }>('GET', `/api/tickets/${current.id.slice(0, 9)}${prefix}${String(i + 1).padStart(3, '0')}`, kiosk)));
+      const held = await withDeadline(Promise.all(Array.from({ length: n - 1 }, (_, i) => api.call<{ ticket: Ticket }>('GET', `/api/tickets/${current.id.slice(0, 9)}${prefix}${String(i + 1).padStart(3, '0')}`, kiosk))), 15_000, `tickets ${prefix}001..${prefix}${n - 1} to be read back`);
       expect(held.map((h) => h.status)).toEqual(Array(n - 1).fill(200));
       expect(n - 1).toBeGreaterThanOrEqual(answered.filter((t) => t.number.startsWith(prefix)).length + (prefix === 'A' ? 6 : 0));
     }

@@ -8,6 +8,7 @@ import { SAMPLE_CENTRE_PATH } from '../../hub/config/load.ts';
 import { DeviceStore } from '../../hub/devices/device-store.ts';
 import { hubDatabasePath, openHubDatabase } from '../../hub/store/database.ts';
 import { deviceTopic } from '../../protocol/topics.ts';
+import { START_MS, withDeadline } from '../helpers/deadline.ts';
 import { newBootId, uptimeSince } from '../helpers/device-client.ts';
 import { seededFaultPlan, startFaultProxy, type Fault } from '../helpers/fault-proxy.ts';
 import { freePort, spawnHub, waitUntil, type HubProcess } from '../helpers/hub-process.ts';
@@ -68,14 +69,18 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
     let running = true;
     const clients: MqttClient[] = [];
     const loops = devices.map(async (device) => {
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: device.deviceId, username: device.deviceId, password: device.password, reconnectPeriod: 50, connectTimeout: 2000 });
+      const client = await withDeadline(
+        mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: device.deviceId, username: device.deviceId, password: device.password, reconnectPeriod: 50, connectTimeout: 2000 }),
+        15_000,
+        `${device.deviceId} to connect`,
+      );
       clients.push(client);
       const boot = newBootId();
       const uptime = uptimeSince();
       let seq = 0;
       while (running) {
         if (!client.connected) {
-          await new Promise((resolve) => client.once('connect', resolve));
+          await withDeadline(new Promise((resolve) => client.once('connect', resolve)), START_MS + 15_000, `${device.deviceId} to reconnect after a hub kill`);
           continue;
         }
         seq++;
@@ -88,25 +93,33 @@ describe('sync chaos: faulty WAN and SIGKILLed hub', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
     });
-    const acksFrom = (baseline: number, n: number) =>
-      new Promise<void>((resolve) => {
-        onAck = () => {
-          if (acks >= baseline + n) {
-            onAck = null;
-            resolve();
-          }
-        };
-      });
+    // Awaited below; marked handled now, so a loop that fails while the test is still
+    // waiting for acks is reported there, not as an unhandled rejection.
+    const loopsDone = Promise.all(loops);
+    loopsDone.catch(() => undefined);
+    const acksFrom = (baseline: number, n: number, what: string) =>
+      withDeadline(
+        new Promise<void>((resolve) => {
+          onAck = () => {
+            if (acks >= baseline + n) {
+              onAck = null;
+              resolve();
+            }
+          };
+        }),
+        START_MS,
+        `${n} PUBACKs ${what} (${baseline} so far)`,
+      );
 
     for (let kill = 0; kill < KILLS; kill++) {
-      await acksFrom(acks, ACKS_BETWEEN_KILLS);
+      await acksFrom(acks, ACKS_BETWEEN_KILLS, `before kill ${kill + 1}`);
       expect(await hub.kill('SIGKILL')).toBe('SIGKILL');
       hub = await start();
     }
-    await acksFrom(acks, ACKS_BETWEEN_KILLS);
+    await acksFrom(acks, ACKS_BETWEEN_KILLS, 'after the last restart');
     running = false;
-    await Promise.all(loops);
-    await Promise.all(clients.map((client) => client.endAsync()));
+    await withDeadline(loopsDone, 15_000, 'the press loops to stop');
+    await withDeadline(Promise.all(clients.map((client) => client.endAsync())), 15_000, 'the MQTT clients to end');
 
     // The WAN heals; everything must arrive.
     proxy.setPlan(() => ({ kind: 'pass' }));

@@ -134,4 +134,115 @@ describe('VoteDebouncer', () => {
       }),
     );
   });
+
+  // Issue 14: the bridge saw D2 go down in the same millisecond as D5 (which had voted)
+  // went up, D2's edge first, and counted D2 as a palm beside a held D5: no vote and no
+  // acknowledgment for a citizen who pressed properly.
+  it('counts a press that begins in the same millisecond another (voted) button is released, in either order', () => {
+    for (const pressFirst of [true, false]) {
+      const { clock, votes, debouncer } = setup();
+      debouncer.level(5, true);
+      clock.advance(300);
+      if (pressFirst) debouncer.level(2, true);
+      debouncer.level(5, false);
+      if (!pressFirst) debouncer.level(2, true);
+      clock.advance(45);
+      expect(votes.map((v) => v.pin), `D2 ${pressFirst ? 'before' : 'after'} D5`).toEqual([5, 2]);
+    }
+  });
+
+  it('counts a press that begins while another button bounces on its release', () => {
+    const { clock, votes, debouncer } = setup();
+    debouncer.level(5, true);
+    clock.advance(300);
+    debouncer.level(5, false);
+    clock.advance(2);
+    debouncer.level(2, true);
+    for (const gap of [1, 2, 3]) {
+      debouncer.level(5, true);
+      clock.advance(gap);
+      debouncer.level(5, false);
+      clock.advance(gap);
+    }
+    clock.advance(45);
+    expect(votes.map((v) => v.pin)).toEqual([5, 2]);
+  });
+
+  it('property: a press that begins around another button\'s release (with bounce on both) votes once', () => {
+    const bounce = fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 4 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 30, max: 60 }),
+        fc.constantFrom([2, 5], [5, 2], [3, 4], [4, 3], [2, 3], [5, 4]),
+        bounce,
+        bounce,
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.boolean(),
+        (debounceMs, [a, b], releaseBounce, pressBounce, offsetPermille, pressFirstOnTies) => {
+          const { clock, votes, debouncer } = setup(debounceMs);
+          const aBounce = releaseBounce.reduce((s, g) => s + 2 * g, 0);
+          const bBounce = pressBounce.reduce((s, g) => s + 2 * g, 0);
+          // B goes down anywhere from just early enough that A has settled when B's
+          // debounce ends, up to 3 debounce times after A's release begins.
+          const earliest = aBounce - bBounce - debounceMs + 1;
+          const latest = 3 * debounceMs;
+          const offset = Math.round(earliest + ((offsetPermille + 1000) / 2000) * (latest - earliest));
+          const release = 3 * debounceMs; // A has voted long before
+          const events: { t: number; pin: number; down: boolean; order: number }[] = [{ t: 0, pin: a, down: true, order: 0 }];
+          let t = release;
+          for (const gap of releaseBounce) {
+            events.push({ t, pin: a, down: false, order: 0 }, { t: t + gap, pin: a, down: true, order: 0 });
+            t += 2 * gap;
+          }
+          events.push({ t, pin: a, down: false, order: 0 });
+          t = release + offset;
+          for (const gap of pressBounce) {
+            events.push({ t, pin: b, down: true, order: 1 }, { t: t + gap, pin: b, down: false, order: 1 });
+            t += 2 * gap;
+          }
+          events.push({ t, pin: b, down: true, order: 1 });
+          const tie = pressFirstOnTies ? -1 : 1;
+          events.sort((x, y) => x.t - y.t || (x.order - y.order) * -tie);
+          let now = 0;
+          for (const event of events) {
+            clock.advance(event.t - now);
+            now = event.t;
+            debouncer.level(event.pin, event.down);
+          }
+          clock.advance(debounceMs + 1000);
+          expect(votes.map((v) => v.pin)).toEqual([a, b]);
+        },
+      ),
+    );
+  });
+
+  it('property: any interleaving of four buttons: a vote only for a press held debounceMs alone, one per press', () => {
+    const edge = fc.record({ pin: fc.constantFrom(2, 3, 4, 5), gap: fc.integer({ min: 0, max: 80 }) });
+    fc.assert(
+      fc.property(fc.array(edge, { maxLength: 60 }), (edges) => {
+        const debounceMs = 45;
+        const clock = new ManualBridgeClock();
+        const down = new Map<number, number | null>([2, 3, 4, 5].map((pin) => [pin, null]));
+        const votedSinceRelease = new Set<number>();
+        const problems: string[] = [];
+        const debouncer = new VoteDebouncer(clock, { debounceMs, pins: [2, 3, 4, 5] }, (pin) => {
+          const now = clock.uptimeMs();
+          const since = down.get(pin);
+          if (since === null || since === undefined || now - since < debounceMs) problems.push(`D${pin} voted without being held ${debounceMs} ms`);
+          for (const [other, at] of down) if (other !== pin && at !== null && at !== undefined) problems.push(`D${pin} voted while D${other} was held`);
+          if (votedSinceRelease.has(pin)) problems.push(`D${pin} voted twice in one press`);
+          votedSinceRelease.add(pin);
+        });
+        for (const { pin, gap } of edges) {
+          clock.advance(gap);
+          const isDown = down.get(pin) !== null;
+          down.set(pin, isDown ? null : clock.uptimeMs());
+          if (isDown) votedSinceRelease.delete(pin);
+          debouncer.level(pin, !isDown);
+        }
+        clock.advance(1000);
+        expect(problems).toEqual([]);
+      }),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { Bridge } from '../../firmware-bridge/bridge.ts';
 import { BridgeConfig } from '../../firmware-bridge/config.ts';
 import type { EifdDevice, VoteRecord } from '../../firmware-bridge/eifd-device.ts';
 import type { OpenTransport } from '../../firmware-bridge/eifd-board.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 import { capturingLogger } from './log-capture.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -41,8 +42,8 @@ export async function startBridge(options: {
   const serialPaths = new Map<string, SimulatedFirmataBoard>();
   for (const { deviceId, board } of options.boards) {
     if (options.via === 'pty') {
-      const pair: PtyPair = await openPtyPair();
-      const attachment: SerialAttachment = await board.attachSerial(pair.devicePath);
+      const pair: PtyPair = await withDeadline(openPtyPair(), WAIT_MS, 'a PTY pair (socat)');
+      const attachment: SerialAttachment = await withDeadline(board.attachSerial(pair.devicePath), WAIT_MS, `the board of ${deviceId} on ${pair.devicePath}`);
       cleanups.push(() => attachment.close(), () => pair.close());
       serialPaths.set(pair.hostPath, board);
     } else {
@@ -73,8 +74,8 @@ export async function startBridge(options: {
       return device;
     },
     async stop() {
-      await bridge.stop();
-      for (const cleanup of cleanups.reverse()) await cleanup();
+      await withDeadline(bridge.stop(), WAIT_MS, 'the in-process bridge to stop');
+      for (const cleanup of cleanups.reverse()) await withDeadline(cleanup(), WAIT_MS, 'a board attachment or PTY pair to close');
       dir?.remove();
     },
   };
@@ -82,12 +83,12 @@ export async function startBridge(options: {
 
 /** Resolves once the device's board is armed (buttons set up, reporting on). */
 export async function armed(device: EifdDevice): Promise<void> {
-  if (!device.board.armed) await once(device.board, 'armed');
+  if (!device.board.armed) await withDeadline(once(device.board, 'armed'), WAIT_MS, `the board of ${device.deviceId} to be armed`);
 }
 
 /** Resolves once the device is connected to the hub. */
 export async function linked(device: EifdDevice): Promise<void> {
-  if (!device.link.connected) await once(device.link, 'connected');
+  if (!device.link.connected) await withDeadline(once(device.link, 'connected'), WAIT_MS, `${device.deviceId} to connect to the hub`);
 }
 
 /**
@@ -98,7 +99,7 @@ export async function linked(device: EifdDevice): Promise<void> {
 export async function pressButton(board: SimulatedFirmataBoard, device: EifdDevice, pin: number): Promise<VoteRecord> {
   const vote = once(device, 'vote') as Promise<[VoteRecord]>;
   board.setInput(pin, false);
-  const [record] = await vote;
+  const [record] = await withDeadline(vote, WAIT_MS, `the vote for D${pin} of ${device.deviceId}`);
   const rearmed = new Promise<void>((resolve) => {
     const onRearmed = (rearmedPin: number) => {
       if (rearmedPin !== pin) return;
@@ -108,6 +109,6 @@ export async function pressButton(board: SimulatedFirmataBoard, device: EifdDevi
     device.on('rearmed', onRearmed);
   });
   board.setInput(pin, true);
-  await rearmed;
+  await withDeadline(rearmed, WAIT_MS, `D${pin} of ${device.deviceId} to re-arm after its release`);
   return record;
 }

@@ -3,6 +3,7 @@ import { FirmataBoardEmulator } from '../../hardware/firmata/board-emulator.ts';
 import type { OutputChange, SimulatedFirmataBoard } from '../../hardware/firmata/simulated-board.ts';
 import type { FeedbackPressedData } from '../../protocol/events/feedback.ts';
 import { startBridge, type BridgeFixture } from './bridge-fixture.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 import { startHub, type HubFixture } from './hub-fixture.ts';
 
 /**
@@ -42,8 +43,8 @@ export function storedPresses(fixture: Pick<HubFixture, 'hub'>): FeedbackPressed
 }
 
 /** Resolves with the next `count` presses the hub stores. */
-export function nextStored(fixture: Pick<HubFixture, 'hub'>, count = 1): Promise<FeedbackPressedData[]> {
-  return new Promise((resolve) => {
+export function nextStored(fixture: Pick<HubFixture, 'hub'>, count = 1, ms = WAIT_MS): Promise<FeedbackPressedData[]> {
+  const stored = new Promise<FeedbackPressedData[]>((resolve) => {
     const got: FeedbackPressedData[] = [];
     const on = ({ press }: { press: FeedbackPressedData }) => {
       got.push(press);
@@ -54,6 +55,7 @@ export function nextStored(fixture: Pick<HubFixture, 'hub'>, count = 1): Promise
     };
     fixture.hub.bus.on('press.stored', on);
   });
+  return withDeadline(stored, ms, `the hub to store ${count} press(es)`);
 }
 
 /** Records every change of a host-driven pin on the board. */

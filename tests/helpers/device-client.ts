@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import { deviceTopic } from '../../protocol/topics.ts';
 import type { PressMessage } from '../../protocol/messages/press.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 
 export interface DeviceCredentials {
   deviceId: string;
@@ -10,7 +11,7 @@ export interface DeviceCredentials {
 
 /** A real mqtt.js client logged in as a device (client id = username = device id). */
 export function connectDevice(port: number, credentials: DeviceCredentials, options: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+  const connected = mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
     clientId: credentials.deviceId,
     username: credentials.deviceId,
     password: credentials.password,
@@ -19,6 +20,7 @@ export function connectDevice(port: number, credentials: DeviceCredentials, opti
     connectTimeout: 5000,
     ...options,
   });
+  return withDeadline(connected, WAIT_MS, `device ${credentials.deviceId} to connect to the broker on port ${port}`);
 }
 
 export function newBootId(): string {
@@ -27,12 +29,12 @@ export function newBootId(): string {
 
 /** Publishes a press at QoS 1; resolves on PUBACK. */
 export function publishPress(client: MqttClient, centreId: string, deviceId: string, press: PressMessage): Promise<unknown> {
-  return client.publishAsync(deviceTopic(centreId, deviceId, 'press'), JSON.stringify(press), { qos: 1 });
+  return withDeadline(client.publishAsync(deviceTopic(centreId, deviceId, 'press'), JSON.stringify(press), { qos: 1 }), WAIT_MS, `PUBACK for press seq ${press.seq} of ${deviceId}`);
 }
 
 /** Resolves when the client's connection closes (e.g. the broker dropped it). */
 export function closed(client: MqttClient): Promise<void> {
-  return new Promise((resolve) => client.once('close', () => resolve()));
+  return withDeadline(new Promise<void>((resolve) => client.once('close', () => resolve())), WAIT_MS, `the MQTT connection of ${client.options.clientId ?? 'a client'} to close`);
 }
 
 /**

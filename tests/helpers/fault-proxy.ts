@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 
 /**
  * An in-process fault-injecting TCP proxy for chaos tests (Toxiproxy is not available here).
@@ -196,7 +197,7 @@ export async function startFaultProxy(options: { targetHost?: string; targetPort
     for (const w of waiters.filter((w) => stats.connections >= w.n)) waiters.splice(waiters.indexOf(w), 1)[0]!.resolve();
   });
   server.listen(0, '127.0.0.1');
-  await once(server, 'listening'); // rejects on a listen error
+  await withDeadline(once(server, 'listening'), WAIT_MS, 'the fault proxy to listen'); // rejects on a listen error
   server.on('error', noop); // later accept errors (EMFILE) must not crash the test run
   const port = (server.address() as net.AddressInfo).port;
   const cutAll = (): void => [...kills].forEach((kill) => kill());
@@ -206,13 +207,13 @@ export async function startFaultProxy(options: { targetHost?: string; targetPort
     stats,
     setPlan: (next) => void (plan = next),
     waitForConnections: (n) =>
-      stats.connections >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+      stats.connections >= n ? Promise.resolve() : withDeadline(new Promise<void>((resolve) => waiters.push({ n, resolve })), WAIT_MS, `${n} connections through the fault proxy`),
     cutAll,
     close: async () => {
       closed = true;
       cutAll();
       // server.close waits for every accepted socket to close; all were just destroyed.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await withDeadline(new Promise<void>((resolve) => server.close(() => resolve())), WAIT_MS, 'the fault proxy to close');
     },
   };
 }

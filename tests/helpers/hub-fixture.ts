@@ -3,6 +3,7 @@ import type { HubConfig } from '../../hub/config/schema.ts';
 import type { IssuedCredentials } from '../../hub/devices/device-store.ts';
 import { Hub, type HubAdmin, type HubPorts } from '../../hub/hub.ts';
 import type { Clock } from '../../runtime/clock.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 import { capturingLogger } from './log-capture.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -34,7 +35,7 @@ export async function startHub(options: { dataDir?: string; overrides?: ConfigOv
   const hub = new Hub({ config, log: logs.log, pid: process.pid, ...(options.clock ? { clock: options.clock } : {}) });
   // E.g. subscribe to the bus before devices waiting to reconnect can get in.
   options.beforeStart?.(hub);
-  const { ports, admin } = await hub.start();
+  const { ports, admin } = await withDeadline(hub.start(), WAIT_MS, `the in-process hub on ${dataDir} to start`);
   const validCounters = new Set(config.counters.map((c) => c.id));
   return {
     hub,
@@ -49,7 +50,7 @@ export async function startHub(options: { dataDir?: string; overrides?: ConfigOv
       return credentials;
     },
     async stop() {
-      await hub.stop();
+      await withDeadline(hub.stop(), WAIT_MS, `the in-process hub on ${dataDir} to stop`);
       dir?.remove();
     },
   };

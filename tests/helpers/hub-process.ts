@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { START_MS, withDeadline, WAIT_MS } from './deadline.ts';
 
 export const HUB_BIN = fileURLToPath(new URL('../../bin/huduma-hub.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,12 +26,13 @@ export interface CliResult {
 
 /** Runs `huduma-hub ARGS` as its own process, as an operator would. */
 export function runHubCli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
+  const run = new Promise<CliResult>((resolve) => {
     execFile(process.execPath, [...HUB_NODE_FLAGS, HUB_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
+  return withDeadline(run, WAIT_MS, `\`huduma-hub ${args.join(' ')}\` to exit`);
 }
 
 export interface HubProcess {
@@ -52,7 +54,7 @@ export function spawnHub(args: string[], options: { cwd?: string; env?: NodeJS.P
   let stderr = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
+  const ready = new Promise<HubProcess>((resolve, reject) => {
     onLines(child.stderr!, (line) => {
       if (!line.includes('"hub ready"')) return;
       const ready = JSON.parse(line) as { mqttPort: number; httpPort: number; mqttsPort?: number; httpsPort?: number };
@@ -65,11 +67,16 @@ export function spawnHub(args: string[], options: { cwd?: string; env?: NodeJS.P
         exited,
         kill(signal = 'SIGTERM') {
           child.kill(signal);
-          return exited;
+          return withDeadline(exited, WAIT_MS, `the hub (pid ${child.pid}) to exit after ${signal}`);
         },
       });
     });
     void exited.then((code) => reject(new Error(`hub exited (${code}) before it was ready:\n${stderr}`)));
+  });
+  return withDeadline(ready, START_MS, `\`huduma-hub start ${args.join(' ')}\` to log "hub ready"`).catch((error: unknown) => {
+    // A hub that never became ready must not outlive the test.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
   });
 }
 
@@ -89,7 +96,7 @@ export function onLines(stream: NodeJS.ReadableStream, fn: (line: string) => voi
 
 /** A port that was free a moment ago (for a process that must come back on the same port). */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const port = new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -97,13 +104,14 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+  return withDeadline(port, WAIT_MS, 'a free TCP port');
 }
 
 /** Polls `read` until `accept` holds (for state owned by another process). */
 export async function waitUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read();
+    const value = await withDeadline(read(), timeoutMs, `a reading of ${what}`);
     if (accept(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

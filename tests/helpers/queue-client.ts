@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { hubDatabasePath } from '../../hub/store/database.ts';
 import type { HubAdmin } from '../../hub/hub.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
@@ -15,7 +16,11 @@ export class QueueClient {
     this.base = `http://127.0.0.1:${httpPort}`;
   }
 
-  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
+  call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
+    return withDeadline(this.#call<T>(method, path, token, body), WAIT_MS, `the hub's answer to ${method} ${path}`);
+  }
+
+  async #call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<ApiAnswer<T>> {
     const response = await fetch(`${this.base}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

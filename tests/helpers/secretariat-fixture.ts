@@ -5,6 +5,7 @@ import { digestOf } from './outbox-backlog.ts';
 import { Secretariat, type SecretariatOptions } from '../../secretariat/secretariat.ts';
 import { openSecretariatStore } from '../../secretariat/store/open-store.ts';
 import type { CentreSummary } from '../../secretariat/store/store.ts';
+import { withDeadline, WAIT_MS } from './deadline.ts';
 import { capturingLogger } from './log-capture.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -29,13 +30,18 @@ export async function startSecretariat(options: Partial<Omit<SecretariatOptions,
   const dataDir = options.dataDir ?? dir!.path;
   const logs = capturingLogger();
   const secretariat = new Secretariat({ host: '127.0.0.1', port: 0, explicitPort: true, ...options, dataDir, log: logs.log });
-  const { httpPort } = await secretariat.start();
+  const { httpPort } = await withDeadline(secretariat.start(), WAIT_MS, 'the in-process Secretariat to start');
   const url = `http://127.0.0.1:${httpPort}`;
-  const getJson = async <T,>(path: string): Promise<T> => {
-    const response = await fetch(`${url}${path}`);
-    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const getJson = <T,>(path: string): Promise<T> =>
+    withDeadline(
+      (async () => {
+        const response = await fetch(`${url}${path}`);
+        if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+        return (await response.json()) as T;
+      })(),
+      WAIT_MS,
+      `the Secretariat's answer to GET ${path}`,
+    );
   return {
     secretariat,
     port: httpPort,
@@ -44,11 +50,11 @@ export async function startSecretariat(options: Partial<Omit<SecretariatOptions,
     logs,
     async addCentre(centreId) {
       const secret = randomBytes(32).toString('base64url');
-      const store = await openSecretariatStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
+      const store = await withDeadline(openSecretariatStore({ dataDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }), WAIT_MS, 'the Secretariat store to open');
       try {
-        await store.addCentre(centreId, secret, Date.now());
+        await withDeadline(store.addCentre(centreId, secret, Date.now()), WAIT_MS, `centre ${centreId} to be added`);
       } finally {
-        await store.close();
+        await withDeadline(store.close(), WAIT_MS, 'the Secretariat store to close');
       }
       return secret;
     },
@@ -64,7 +70,7 @@ export async function startSecretariat(options: Partial<Omit<SecretariatOptions,
       }
     },
     async stop() {
-      await secretariat.stop();
+      await withDeadline(secretariat.stop(), WAIT_MS, 'the in-process Secretariat to stop');
       dir?.remove();
     },
   };
