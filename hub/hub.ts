@@ -7,6 +7,8 @@ import { OfficerSessions } from './auth/officer-sessions.ts';
 import { StaffAccounts } from './auth/staff-accounts.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
+import { PairingGateway } from './broker/pairing-gateway.ts';
+import { PairingCodes } from './devices/pairing-codes.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
@@ -162,7 +164,22 @@ export class Hub {
         refusal: () => disk.refusal(),
       },
     });
-    const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }) });
+    const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
+    const pairingCodes = new PairingCodes(clock, config.pairing);
+    const counterIds = new Set(config.counters.map((c) => c.id));
+    let broker: MqttServer | null = null;
+    const pairing = new PairingGateway({
+      centreId: config.centre.id,
+      codes: pairingCodes,
+      devices: deviceStore,
+      counters: () => counterIds,
+      refreshDevices: () => registry.refresh(),
+      audit,
+      publish: (topic, payload) => (broker ? broker.publish(topic, payload, { qos: 1, retain: false }) : Promise.reject(new Error('broker not started'))),
+      rejections,
+      log: log.child({ part: 'pairing' }),
+    });
+    const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }), pairing });
 
     // Devices are known before the first connection can arrive. Changes before the
     // broker is up need no action: every device's config is (re)published below.
@@ -190,6 +207,7 @@ export class Hub {
       onClientDisconnect: (client) => presence.disconnected(client.id, client),
     });
     await mqtt.start();
+    broker = mqtt;
     const mqttPort = mqtt.port;
     this.#onStop('mqtt', async () => {
       await this.#publishHubStatus(mqtt, 'offline').catch(() => undefined);
@@ -238,8 +256,7 @@ export class Hub {
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
     const { staffMaxFailures, staffWindowMs, staffLockoutMs } = config.http.login;
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
-    const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, pairingCodes, presence, commands, health: () => this.health(), config, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,

@@ -25,6 +25,8 @@ import { counterApiRoutes } from './routes/counter-api.ts';
 import { queueApiRoutes } from './routes/queue-api.ts';
 import { queueStreamRoutes } from './routes/queue-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
+import { pairingRoutes } from './routes/pairing.ts';
+import type { PairingCodes } from '../devices/pairing-codes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -45,6 +47,8 @@ export interface HttpDeps {
   staff: StaffAccounts;
   /** Every staff action is recorded here (docs/security.md, "Audit trail"). */
   audit: AuditLog;
+  /** Codes technicians open to pair a new feedback device. */
+  pairingCodes: PairingCodes;
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
@@ -121,6 +125,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   officerLoginRoutes(app, { config: deps.config, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
+  pairingRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, printer: deps.printer.adapter, emulator: deps.printer.emulator });
   pageRoutes(app, { strings: deps.strings });
