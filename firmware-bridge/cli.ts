@@ -1,7 +1,8 @@
 import { noPositionals, parseCommandArgs, UsageError, type CliIo } from '../runtime/cli.ts';
 import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
 import { Bridge } from './bridge.ts';
-import { loadBridgeConfig } from './config.ts';
+import { loadBridgeConfig, type BridgeFlags } from './config.ts';
+import { pairBridge } from './pair-bridge.ts';
 import { BridgeError, isBridgeError, type BridgeErrorCode } from './errors.ts';
 import { createBridgeLogger } from './logger.ts';
 import { BRIDGE_FIRMWARE } from './version.ts';
@@ -14,18 +15,29 @@ export const BRIDGE_EXIT_CODES: Record<'ok' | 'failure' | BridgeErrorCode, numbe
   config_invalid: 78,
   config_unreadable: 66,
   data_dir_unusable: 73,
+  // EX_NOPERM: the hub said no to this code; running again with it cannot help.
+  pairing_refused: 77,
+  // EX_TEMPFAIL: the hub could not be asked (or could not pair just now); try again.
+  pairing_unreachable: 75,
+  // EX_UNAVAILABLE: the board to pair did not answer.
+  board_unavailable: 69,
 };
 
 const USAGE = `${BRIDGE_FIRMWARE}: the EIFD feedback-device bridge
 
   huduma-bridge start [--config FILE] [--data-dir DIR] [--serial PATH] [--hub mqtt://HOST:PORT | mqtts://HOST:8883 --hub-ca FILE]
                       [--centre ID] [--device ID] [--password-file FILE] [--log-level LEVEL]
+  huduma-bridge start --serial PATH --pair CODE [--hub mqtt://HOST:PORT] [--centre ID] [--data-dir DIR]
 
 --serial, --device and the device password together drive one board with the default wiring
 (buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8). The password comes
 from --password-file FILE, $HUDUMA_DEVICE_PASSWORD or systemd LoadCredential=device-password
 (--password PW works too, but shows it in ps). With mqtts://, --hub-ca is the centre CA file.
 Votes wait for the hub in DIR (default ./data/bridge).
+
+--pair CODE (six digits from the technician page) claims the device identity from the hub
+once and keeps it in DIR (0600); later starts need only --serial. A wrong, used or expired
+code exits with 77 and creates nothing.
 `;
 
 /** Where `start` finds the device password besides the config file (docs/security.md, "Secrets"). */
@@ -66,13 +78,15 @@ async function start(args: string[], io: CliIo): Promise<number> {
     'password-file': { type: 'string' },
     'hub-ca': { type: 'string' },
     'log-level': { type: 'string' },
+    pair: { type: 'string' },
   } as const;
   const { values, positionals } = parseCommandArgs(args, options, USAGE);
   noPositionals(positionals, USAGE);
   // The password from file, environment or credentials only completes a board given by flags.
-  const secret = values.serial !== undefined || values.device !== undefined ? readPassword(values.password, values['password-file'], io.env) : undefined;
+  // Not with --pair: a paired bridge's password comes from the hub, not from the environment.
+  const secret = (values.serial !== undefined && values.pair === undefined) || values.device !== undefined ? readPassword(values.password, values['password-file'], io.env) : undefined;
   const password = secret?.value ?? values.password;
-  const config = loadBridgeConfig({
+  const flags: BridgeFlags = {
     ...(values.config !== undefined && { config: values.config }),
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
     ...(values.serial !== undefined && { serial: values.serial }),
@@ -82,9 +96,15 @@ async function start(args: string[], io: CliIo): Promise<number> {
     ...(password !== undefined && { password }),
     ...(values['hub-ca'] !== undefined && { hubCa: values['hub-ca'] }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
-  });
+    ...(values.pair !== undefined && { pair: values.pair }),
+  };
+  let config = loadBridgeConfig(flags);
   const log = createBridgeLogger(config.logLevel);
   for (const warning of secret?.warnings ?? []) log.warn(warning);
+  if (config.pairing) {
+    await pairBridge(config, log);
+    config = loadBridgeConfig(flags);
+  }
   let bridge: Bridge;
   try {
     bridge = new Bridge({ config, log });
