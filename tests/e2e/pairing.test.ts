@@ -134,7 +134,7 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
       expect(own?.qos).toBe(1);
       const pressesBefore = query<{ n: number }>('SELECT count(*) AS n FROM presses')[0]!.n;
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-      const victim = devices()[0]!.device_id;
+      const victim = devices()[0]?.device_id ?? 'eifd-c01';
       client.publish(deviceTopic('demo-centre', victim, 'press'), JSON.stringify({ v: 1, boot: 'x'.repeat(24), seq: 1, rating: 4, upMs: 1, sentUpMs: 1 }), { qos: 1 });
       await closed;
       expect(query<{ n: number }>('SELECT count(*) AS n FROM presses')[0]!.n).toBe(pressesBefore);
@@ -142,7 +142,7 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
       await client.endAsync(true);
     }
     // A pairing client must use a fresh random id: a device's id is refused.
-    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { clientId: devices()[0]!.device_id, username: 'pair', reconnectPeriod: 0 })).rejects.toThrow(/Identifier rejected|not authorized|Bad/i);
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { clientId: 'eifd-c01', username: 'pair', reconnectPeriod: 0 })).rejects.toThrow(/Identifier rejected|not authorized|Bad/i);
   });
 
   it('five wrong codes close pairing: even the right code is refused until a new one is opened', async () => {
@@ -192,4 +192,40 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
     expect(rows).toEqual([{ counter_id: 'c05', rating: 3 }]);
     await bridge.kill('SIGTERM');
   }, 120_000);
+});
+
+describe('an expired pairing code (a running hub with 1 s codes)', () => {
+  const dir = tempDir('huduma-pairing-expiry-');
+  let hub: HubProcess | undefined;
+  let h: CounterHost | undefined;
+  afterAll(async () => {
+    await h?.close();
+    await hub?.kill();
+    dir.remove();
+  });
+
+  it('the bridge exits 77 saying the code expired; nothing is created', async () => {
+    const hubDir = join(dir.path, 'hub');
+    const config = writeCentreConfig(dir.path, { pairing: { codeTtlMs: 1000 } });
+    const staff = await runHubCli(['staff', 'add', 'baraka', '--role', 'manager', '--data-dir', hubDir]);
+    const { password } = JSON.parse(staff.stdout) as { password: string };
+    hub = await spawnHub(['--config', config, '--data-dir', hubDir, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
+    const port = hub.httpPort;
+    const login = await lanRequest(port, { path: '/api/auth/login', body: { name: 'baraka', password } });
+    const opened = await lanRequest(port, { path: '/api/pairing', headers: { authorization: `Bearer ${(login.json as { token: string }).token}` }, body: { counterId: 'c01' } });
+    expect(opened.status).toBe(201);
+    const { code, expiresAt } = opened.json as { code: string; expiresAt: string };
+    // The hub's clock is its own process's wall clock: wait until the expiry it announced has passed.
+    await waitUntil(() => Promise.resolve(Date.now()), (now) => now > Date.parse(expiresAt) + 100, 'the code to expire');
+    h = await counterHost();
+    const bridge = h.bridge(['--hub', `mqtt://127.0.0.1:${hub.mqttPort}`, '--centre', 'demo-centre', '--pair', code, '--data-dir', join(dir.path, 'bridge')]);
+    expect(await bridge.exited).toBe(77);
+    expect(bridge.stderr()).toMatch(/pairing code expired/);
+    const db = new BetterSqlite3(join(hubDir, 'hub.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM devices').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
