@@ -3,6 +3,11 @@ import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
 import { Bridge } from './bridge.ts';
 import { loadBridgeConfig, type BridgeFlags } from './config.ts';
 import { pairBridge } from './pair-bridge.ts';
+import { discoverHub } from './hub-discovery.ts';
+import { systemBridgeClock } from './clock.ts';
+
+/** How long a bridge without --hub listens for the hub's mDNS answer (it announces within ~1 s). */
+const HUB_DISCOVERY_MS = 5000;
 import { BridgeError, isBridgeError, type BridgeErrorCode } from './errors.ts';
 import { createBridgeLogger } from './logger.ts';
 import { BRIDGE_FIRMWARE } from './version.ts';
@@ -33,7 +38,8 @@ const USAGE = `${BRIDGE_FIRMWARE}: the EIFD feedback-device bridge
 (buttons D2-D5 = ratings 4-1 to ground, LEDs D6/D9/D10/D11, buzzer D8). The password comes
 from --password-file FILE, $HUDUMA_DEVICE_PASSWORD or systemd LoadCredential=device-password
 (--password PW works too, but shows it in ps). With mqtts://, --hub-ca is the centre CA file.
-Votes wait for the hub in DIR (default ./data/bridge).
+Votes wait for the hub in DIR (default ./data/bridge). Without --hub (and no "hub" in the
+config) the bridge looks for its centre's hub by mDNS (_huduma-hub._tcp) for 5 s first.
 
 --pair CODE (six digits from the technician page) claims the device identity from the hub
 once and keeps it in DIR (0600); later starts need only --serial. A wrong, used or expired
@@ -101,6 +107,13 @@ async function start(args: string[], io: CliIo): Promise<number> {
   let config = loadBridgeConfig(flags);
   const log = createBridgeLogger(config.logLevel);
   for (const warning of secret?.warnings ?? []) log.warn(warning);
+  if (!config.hubGiven) {
+    const found = await discoverHub(config.centreId, { timeoutMs: HUB_DISCOVERY_MS, clock: systemBridgeClock(), log, tls: config.hubCa !== undefined });
+    if (found) {
+      flags.hub = found;
+      config = loadBridgeConfig(flags);
+    } else log.warn({ hub: config.hub, centreId: config.centreId }, 'no hub of this centre answered by mDNS; using the default address (give --hub)');
+  }
   if (config.pairing) {
     await pairBridge(config, log);
     config = loadBridgeConfig(flags);

@@ -71,6 +71,8 @@ export type LoadedBridgeConfig = BridgeConfig & {
   hubCaPem?: string | null;
   /** Set when the bridge must first claim an identity with a code; `boards` is empty until then. */
   pairing?: { code: string; serial: string } | null;
+  /** False when neither the flags nor the file named the hub: the bridge may look for it by mDNS. */
+  hubGiven?: boolean;
 };
 
 export interface BridgeFlags {
@@ -113,6 +115,7 @@ export function loadBridgeConfig(flags: BridgeFlags): LoadedBridgeConfig {
   }
   if (flags.pair !== undefined) raw.pair = flags.pair;
   if (flags.hub !== undefined) raw.hub = flags.hub;
+  const hubGiven = raw.hub !== undefined;
   if (flags.hubCa !== undefined) raw.hubCa = flags.hubCa;
   if (flags.centre !== undefined) raw.centreId = flags.centre;
   if (flags.dataDir !== undefined) raw.dataDir = flags.dataDir;
@@ -128,7 +131,7 @@ export function loadBridgeConfig(flags: BridgeFlags): LoadedBridgeConfig {
   const ids = parsed.data.boards.map((b) => b.deviceId);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new BridgeError('config_invalid', `invalid bridge config: boards: device "${twice}" is listed twice (one board per device id)`);
-  return { ...parsed.data, hubCaPem: readHubCa(parsed.data), pairing };
+  return { ...parsed.data, hubCaPem: readHubCa(parsed.data), pairing, hubGiven };
 }
 
 /**

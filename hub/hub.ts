@@ -8,6 +8,7 @@ import { StaffAccounts } from './auth/staff-accounts.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { PairingGateway } from './broker/pairing-gateway.ts';
+import { MdnsAdvert } from './broker/mdns-advert.ts';
 import { PairingCodes } from './devices/pairing-codes.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
@@ -267,6 +268,12 @@ export class Hub {
     await http.start();
     const httpPort = http.port;
     this.#onStop('http', () => http.stop());
+
+    if (config.mqtt.advertise) {
+      const advert = new MdnsAdvert({ centreId: config.centre.id, mqttPort, mqttsPort: mqtt.tlsPort, httpPort, pid: this.#options.pid }, log.child({ part: 'mdns' }));
+      advert.start();
+      this.#onStop('mdns', () => advert.stop());
+    }
 
     // Sync starts last and stops first (before the writer it records acks through).
     const wake = () => sync.notify();

@@ -104,6 +104,11 @@ const MqttSection = z.strictObject({
    */
   maxConnections: z.int().min(1).max(100_000).default(1024),
   maxConnectionsPerAddress: z.int().min(1).max(100_000).default(64),
+  /**
+   * Advertise the broker on the LAN by mDNS as `_huduma-hub._tcp` (docs/provisioning.md),
+   * so a bridge started without --hub finds it. Off where multicast is unwanted.
+   */
+  advertise: z.boolean().default(true),
 });
 
 /** TLS on the centre LAN (docs/security.md, "TLS"): MQTT over TLS and the pages over HTTPS. */

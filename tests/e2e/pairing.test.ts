@@ -229,3 +229,32 @@ describe('an expired pairing code (a running hub with 1 s codes)', () => {
     }
   }, 60_000);
 });
+
+describe('finding the hub by mDNS', () => {
+  const dir = tempDir('huduma-pairing-mdns-');
+  let hub: HubProcess | undefined;
+  let h: CounterHost | undefined;
+  afterAll(async () => {
+    await h?.close();
+    await hub?.kill();
+    dir.remove();
+  });
+
+  it('a bridge started without --hub finds its centre\'s hub (_huduma-hub._tcp) and pairs', async () => {
+    // A centre id no other test's hub announces, so only this hub can answer.
+    const centreId = `mdns-${process.pid}`;
+    const hubDir = join(dir.path, 'hub');
+    const config = writeCentreConfig(dir.path, { centre: { id: centreId } });
+    const staff = await runHubCli(['staff', 'add', 'kamau', '--role', 'technician', '--data-dir', hubDir]);
+    const { password } = JSON.parse(staff.stdout) as { password: string };
+    hub = await spawnHub(['--config', config, '--data-dir', hubDir, '--mqtt-port', '0', '--http-port', '0', '--host', '0.0.0.0']);
+    const login = await lanRequest(hub.httpPort, { path: '/api/auth/login', body: { name: 'kamau', password } });
+    const opened = await lanRequest(hub.httpPort, { path: '/api/pairing', headers: { authorization: `Bearer ${(login.json as { token: string }).token}` }, body: { counterId: 'c02' } });
+    h = await counterHost();
+    const bridge = h.bridge(['--centre', centreId, '--pair', (opened.json as { code: string }).code, '--data-dir', join(dir.path, 'bridge')]);
+    const found = await bridge.logged('hub found by mDNS');
+    expect(found.hub).toMatch(new RegExp(`:${hub.mqttPort}$`));
+    expect((await bridge.logged('paired')).counterId).toBe('c02');
+    await bridge.kill('SIGTERM');
+  }, 60_000);
+});
