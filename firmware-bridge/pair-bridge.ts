@@ -15,6 +15,7 @@ export async function pairBridge(config: LoadedBridgeConfig, log: Logger, openTr
   const pairing = config.pairing;
   if (!pairing) return;
   const clock = systemBridgeClock();
+  log.info({ serial: pairing.serial }, 'reading the board firmware for pairing');
   const firmware = await readBoardFirmware(pairing.serial, openTransport, clock);
   log.info({ serial: pairing.serial, firmware }, 'board found; claiming a device identity with the pairing code');
   const identity = await claimIdentity({ hub: config.hub, ca: config.hubCaPem ?? null, centreId: config.centreId, code: pairing.code, firmware, clock, log });
