@@ -3,6 +3,7 @@ import { resolveSecret, SecretSourceError } from '../runtime/secret-sources.ts';
 import { Bridge } from './bridge.ts';
 import { loadBridgeConfig, type BridgeFlags } from './config.ts';
 import { pairBridge } from './pair-bridge.ts';
+import type { OpenTransport } from './eifd-board.ts';
 import { discoverHub } from './hub-discovery.ts';
 import { systemBridgeClock } from './clock.ts';
 
@@ -114,13 +115,14 @@ async function start(args: string[], io: CliIo): Promise<number> {
       config = loadBridgeConfig(flags);
     } else log.warn({ hub: config.hub, centreId: config.centreId }, 'no hub of this centre answered by mDNS; using the default address (give --hub)');
   }
+  let openTransport: OpenTransport | undefined;
   if (config.pairing) {
-    await pairBridge(config, log);
+    openTransport = await pairBridge(config, log);
     config = loadBridgeConfig(flags);
   }
   let bridge: Bridge;
   try {
-    bridge = new Bridge({ config, log });
+    bridge = new Bridge({ config, log, ...(openTransport && { openTransport }) });
   } catch (error) {
     throw new BridgeError('data_dir_unusable', `cannot use data dir ${config.dataDir}: ${(error as Error).message}`);
   }
