@@ -59,9 +59,14 @@ export function readBoardFirmware(serial: string, open: OpenTransport, clock: Br
         if (held === null || path !== serial) return open(path);
         const line = held;
         held = null;
-        // The new host listens from its construction on; the board, already booted, is
-        // asked to introduce itself again instead of waiting out the report time-out.
-        setImmediate(() => line.write(ASK_VERSION_AND_FIRMWARE));
+        // The new host listens from its construction on. It learns the line is open from
+        // `open` (johnny-five waits for that `connect` before `ready`), and the board,
+        // already booted, is asked to introduce itself again instead of waiting out
+        // firmata-io's report time-out.
+        setImmediate(() => {
+          line.emit('open');
+          line.write(ASK_VERSION_AND_FIRMWARE);
+        });
         return line;
       };
       resolve({ firmware, handOver, close: () => held?.close?.() });

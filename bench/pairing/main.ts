@@ -89,7 +89,7 @@ const result = {
     runtimeUpMs: p50((r) => r.up),
     readFirmwareMs: p50((r) => r.found - r.up),
     claimMs: p50((r) => r.paired - r.found),
-    reopenAndArmMs: p50((r) => r.armed - r.paired),
+    armMs: p50((r) => r.armed - r.paired),
     pressToStoredMs: p50((r) => r.stored - r.armed),
   },
   maxMs: r2(Math.max(...runs.map((r) => r.stored))),
@@ -102,6 +102,6 @@ out(`  p50 total                 ${result.p50.totalMs} ms (max ${result.maxMs} m
 out(`  p50 start → runtime up    ${result.p50.runtimeUpMs} ms (\`huduma-bridge --version\` alone: ${result.bridgeRuntimeStartMs} ms)`);
 out(`  p50 read board firmware   ${result.p50.readFirmwareMs} ms`);
 out(`  p50 claim (MQTT)          ${result.p50.claimMs} ms`);
-out(`  p50 reopen and arm board  ${result.p50.reopenAndArmMs} ms`);
+out(`  p50 hand over, arm board ${result.p50.armMs} ms`);
 out(`  p50 press → stored        ${result.p50.pressToStoredMs} ms`);
 out(JSON.stringify(result));
