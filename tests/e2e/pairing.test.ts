@@ -93,6 +93,8 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
     expect(claimed).toMatchObject({ actor: 'wanjiru', target: deviceId, details: { counterId: 'c03', firmware: expect.stringMatching(/\S/), firmwareVersion: '2.5' } });
 
     await bridge.logged('board armed');
+    // Armed on the line the firmware was read on, not after the arm deadline and a reopen.
+    expect(bridge.stderr()).not.toMatch(/did not finish starting|board unavailable/);
     await pressUntilAcknowledged(h.board, 2);
     const stored = () => Promise.resolve(query<{ device_id: string; counter_id: string; rating: number }>('SELECT device_id, counter_id, rating FROM presses WHERE device_id = ?', deviceId));
     expect(await waitUntil(stored, (rows) => rows.length === 1, 'the first press')).toEqual([{ device_id: deviceId, counter_id: 'c03', rating: 4 }]);
@@ -187,6 +189,7 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
     const claimed = (await audit()).find((e) => e.action === 'pairing.claimed' && e.target === paired.deviceId);
     expect(claimed?.details.firmware).toMatch(/StandardFirmata/);
     await bridge.logged('board armed');
+    expect(bridge.stderr()).not.toMatch(/did not finish starting|board unavailable/);
     await pressUntilAcknowledged(h.board, 3);
     const rows = await waitUntil(() => Promise.resolve(query<{ counter_id: string; rating: number }>('SELECT counter_id, rating FROM presses WHERE device_id = ?', paired.deviceId)), (r) => r.length === 1, 'the avr press');
     expect(rows).toEqual([{ counter_id: 'c05', rating: 3 }]);
