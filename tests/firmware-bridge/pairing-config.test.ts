@@ -1,5 +1,4 @@
 import { statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadBridgeConfig } from '../../firmware-bridge/config.ts';
 import { BridgeError } from '../../firmware-bridge/errors.ts';
