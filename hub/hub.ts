@@ -178,6 +178,7 @@ export class Hub {
       audit,
       publish: (topic, payload) => (broker ? broker.publish(topic, payload, { qos: 1, retain: false }) : Promise.reject(new Error('broker not started'))),
       rejections,
+      clock,
       log: log.child({ part: 'pairing' }),
     });
     const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }), pairing });

@@ -8,6 +8,7 @@ import type { PairingCodes } from '../devices/pairing-codes.ts';
 import { parseJsonPayload } from '../ingest/parse-payload.ts';
 import type { Rejections } from '../ingest/rejections.ts';
 import type { Logger } from '../logger.ts';
+import type { Clock } from '../../runtime/clock.ts';
 
 export interface PairingGatewayOptions {
   centreId: string;
@@ -20,8 +21,16 @@ export interface PairingGatewayOptions {
   audit: Pick<AuditLog, 'record'>;
   publish: (topic: string, payload: string) => Promise<void>;
   rejections: Pick<Rejections, 'count'>;
+  /** Schedules the end of a pairing client's time. */
+  clock: Pick<Clock, 'setTimer'>;
   log: Logger;
 }
+
+/**
+ * A pairing client needs one round trip (~200 ms, docs/performance.md); one that stays
+ * longer holds a connection slot for nothing and is dropped.
+ */
+export const PAIRING_CLIENT_MAX_MS = 60_000;
 
 /**
  * Pairing clients on the broker (docs/device-contract.md, "Pairing"): a bridge without
@@ -48,6 +57,9 @@ export class PairingGateway {
   authenticate(client: Client): boolean {
     if (!PAIRING_CLIENT_ID.test(client.id)) return false;
     this.#clients.add(client);
+    this.#options.clock.setTimer(() => {
+      if (!client.closed) client.close();
+    }, PAIRING_CLIENT_MAX_MS);
     this.#options.log.info({ clientId: client.id }, 'pairing client connected');
     return true;
   }
