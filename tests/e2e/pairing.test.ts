@@ -134,6 +134,12 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
       for (const topic of others) await expect(client.subscribeAsync(topic, { qos: 1 }), topic).rejects.toThrow(/Subscribe error/);
       const [own] = await client.subscribeAsync(pairingTopic('demo-centre', clientId, 'reply'), { qos: 1 });
       expect(own?.qos).toBe(1);
+      // A claim that is not one is answered, not guessed with: nothing is created.
+      const devicesBefore = devices();
+      const reply = new Promise<PairingReplyMessage>((resolve) => client.once('message', (_t, payload) => resolve(PairingReplyMessage.parse(JSON.parse(payload.toString())))));
+      await client.publishAsync(pairingTopic('demo-centre', clientId, 'claim'), '{"code":"12ab"}', { qos: 1 });
+      expect(await reply).toMatchObject({ ok: false, reason: 'claim_invalid' });
+      expect(devices()).toEqual(devicesBefore);
       const pressesBefore = query<{ n: number }>('SELECT count(*) AS n FROM presses')[0]!.n;
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       const victim = devices()[0]?.device_id ?? 'eifd-c01';
