@@ -8,7 +8,7 @@ import { StaffAccounts } from './auth/staff-accounts.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { PairingGateway } from './broker/pairing-gateway.ts';
-import { MdnsAdvert } from './broker/mdns-advert.ts';
+import { isLoopbackHost, MdnsAdvert } from './broker/mdns-advert.ts';
 import { PairingCodes } from './devices/pairing-codes.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
@@ -270,7 +270,8 @@ export class Hub {
     const httpPort = http.port;
     this.#onStop('http', () => http.stop());
 
-    if (config.mqtt.advertise) {
+    // A broker on loopback only is out of the LAN's reach: nothing to announce.
+    if (config.mqtt.advertise && !isLoopbackHost(config.mqtt.host)) {
       const advert = new MdnsAdvert({ centreId: config.centre.id, mqttPort, mqttsPort: mqtt.tlsPort, httpPort, pid: this.#options.pid }, log.child({ part: 'mdns' }));
       advert.start();
       this.#onStop('mdns', () => advert.stop());

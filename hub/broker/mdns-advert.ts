@@ -5,6 +5,11 @@ import type { HubPart } from '../part.ts';
 /** The DNS-SD service type (`_huduma-hub._tcp`); bridges browse for it (docs/device-contract.md, "Finding the hub"). */
 export const HUB_SERVICE_TYPE = 'huduma-hub';
 
+/** Whether a listen address is loopback only (then no other host can use an advert). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 export interface HubAdvert {
   centreId: string;
   /** The plaintext MQTT port, 0 when only TLS is served. */
