@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatIssues } from '../protocol/format-issues.ts';
 import { Id } from '../protocol/ids.ts';
+import { PairingCode } from '../protocol/messages/pairing.ts';
 import { BoardProfile, DEFAULT_BOARD_PROFILE } from './board-profile.ts';
 import { BridgeError } from './errors.ts';
+import { loadPairedIdentity, pairedIdentityPath } from './paired-identity.ts';
+
+export const DEFAULT_BRIDGE_DATA_DIR = 'data/bridge';
 
 export const BoardConfig = z.strictObject({
   deviceId: Id,
@@ -26,7 +30,15 @@ export const BridgeConfig = z.strictObject({
    */
   hubCa: z.string().min(1).optional(),
   centreId: Id.default('demo-centre'),
-  dataDir: z.string().min(1).default('data/bridge'),
+  dataDir: z.string().min(1).default(DEFAULT_BRIDGE_DATA_DIR),
+  /**
+   * A pairing code from the technician page: with `serial` and no `boards`, the bridge
+   * claims its identity from the hub once and keeps it in dataDir (docs/provisioning.md).
+   * Ignored once paired, so it may stay in the file.
+   */
+  pair: PairingCode.optional(),
+  /** The one board of a paired bridge (its identity comes from dataDir, not from `boards`). */
+  serial: z.string().min(1).optional(),
   boards: z.array(BoardConfig).min(1, 'at least one board is needed (or use --serial, --device, --password)'),
   /** Stable time before a press counts (docs/protocols/firmata.md §7: 40–50 ms, 30 minimum). */
   debounceMs: z.int().min(30).max(500).default(45),
@@ -55,7 +67,13 @@ export const BridgeConfig = z.strictObject({
 export type BridgeConfig = z.infer<typeof BridgeConfig>;
 
 /** The config with the centre CA read, ready to connect. */
-export type LoadedBridgeConfig = BridgeConfig & { hubCaPem?: string | null };
+export type LoadedBridgeConfig = BridgeConfig & {
+  hubCaPem?: string | null;
+  /** Set when the bridge must first claim an identity with a code; `boards` is empty until then. */
+  pairing?: { code: string; serial: string } | null;
+  /** False when neither the flags nor the file named the hub: the bridge may look for it by mDNS. */
+  hubGiven?: boolean;
+};
 
 export interface BridgeFlags {
   config?: string;
@@ -67,6 +85,7 @@ export interface BridgeFlags {
   password?: string;
   hubCa?: string;
   logLevel?: string;
+  pair?: string;
 }
 
 /**
@@ -87,24 +106,56 @@ export function loadBridgeConfig(flags: BridgeFlags): LoadedBridgeConfig {
     raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('_')));
   }
   const boardFlags = [flags.serial, flags.device, flags.password];
-  if (boardFlags.some((f) => f !== undefined)) {
-    if (boardFlags.some((f) => f === undefined)) throw new BridgeError('usage', '--serial, --device and --password go together: they describe one board');
+  if (flags.device !== undefined || flags.password !== undefined) {
+    if (boardFlags.some((f) => f === undefined)) throw new BridgeError('usage', '--serial, --device and --password go together: they describe one board (or --serial with --pair CODE, or --serial alone once paired)');
     raw.boards = [{ serial: flags.serial, deviceId: flags.device, password: flags.password }];
+  } else if (flags.serial !== undefined) {
+    raw.serial = flags.serial;
+    delete raw.boards;
   }
+  if (flags.pair !== undefined) raw.pair = flags.pair;
   if (flags.hub !== undefined) raw.hub = flags.hub;
+  const hubGiven = raw.hub !== undefined;
   if (flags.hubCa !== undefined) raw.hubCa = flags.hubCa;
   if (flags.centre !== undefined) raw.centreId = flags.centre;
   if (flags.dataDir !== undefined) raw.dataDir = flags.dataDir;
   if (flags.logLevel !== undefined) raw.logLevel = flags.logLevel;
-  if (raw.boards === undefined) throw new BridgeError('usage', 'no board to drive: give --config FILE with "boards", or --serial PATH --device ID --password PW');
-  const parsed = BridgeConfig.safeParse(raw);
+  const pairing = raw.boards === undefined ? boardsFromPairing(raw) : null;
+  if (raw.boards === undefined && !pairing) {
+    throw new BridgeError('usage', 'no board to drive: give --serial PATH --pair CODE (a code from the technician page), --config FILE with "boards", or --serial PATH --device ID --password PW');
+  }
+  const parsed = (pairing ? BridgeConfig.extend({ boards: z.array(BoardConfig).max(0) }) : BridgeConfig).safeParse(pairing ? { ...raw, boards: [] } : raw);
   if (!parsed.success) {
     throw new BridgeError('config_invalid', `invalid bridge config${flags.config ? ` (${flags.config})` : ''}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
   }
   const ids = parsed.data.boards.map((b) => b.deviceId);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new BridgeError('config_invalid', `invalid bridge config: boards: device "${twice}" is listed twice (one board per device id)`);
-  return { ...parsed.data, hubCaPem: readHubCa(parsed.data) };
+  return { ...parsed.data, hubCaPem: readHubCa(parsed.data), pairing, hubGiven };
+}
+
+/**
+ * Without `boards`, a bridge drives the one board at `serial` as the device it paired
+ * as (its identity in dataDir), or, never paired yet, must first claim one with `pair`.
+ * Fills `raw.boards` when paired; returns what to pair otherwise.
+ */
+function boardsFromPairing(raw: Record<string, unknown>): { code: string; serial: string } | null {
+  const serial = typeof raw.serial === 'string' ? raw.serial : undefined;
+  const dataDir = typeof raw.dataDir === 'string' ? raw.dataDir : DEFAULT_BRIDGE_DATA_DIR;
+  const identity = loadPairedIdentity(dataDir);
+  if (identity) {
+    if (serial === undefined) throw new BridgeError('usage', `paired as device ${identity.deviceId}: give --serial PATH (or "serial" in the config) for its board`);
+    const centreId = typeof raw.centreId === 'string' ? raw.centreId : identity.centreId;
+    if (centreId !== identity.centreId) {
+      throw new BridgeError('config_invalid', `invalid bridge config: centreId: this bridge is paired with centre "${identity.centreId}" (${pairedIdentityPath(dataDir)}), not "${centreId}"`);
+    }
+    raw.centreId = identity.centreId;
+    raw.boards = [{ serial, deviceId: identity.deviceId, password: identity.password }];
+    return null;
+  }
+  if (raw.pair === undefined) return null;
+  if (serial === undefined) throw new BridgeError('usage', 'pairing needs the board: give --serial PATH with --pair CODE');
+  return { code: String(raw.pair), serial };
 }
 
 /**

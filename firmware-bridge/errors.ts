@@ -1,5 +1,15 @@
 /** Why a bridge command failed; each code maps to one exit code (see cli.ts). */
-export type BridgeErrorCode = 'usage' | 'config_invalid' | 'config_unreadable' | 'data_dir_unusable';
+export type BridgeErrorCode =
+  | 'usage'
+  | 'config_invalid'
+  | 'config_unreadable'
+  | 'data_dir_unusable'
+  /** The hub refused the pairing code (wrong, used, expired, window closed). */
+  | 'pairing_refused'
+  /** The hub could not be asked (unreachable, no answer) or could not pair just now. */
+  | 'pairing_unreachable'
+  /** The board to pair did not answer on its serial line. */
+  | 'board_unavailable';
 
 export class BridgeError extends Error {
   readonly code: BridgeErrorCode;

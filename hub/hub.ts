@@ -7,6 +7,9 @@ import { OfficerSessions } from './auth/officer-sessions.ts';
 import { StaffAccounts } from './auth/staff-accounts.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
+import { PairingGateway } from './broker/pairing-gateway.ts';
+import { isLoopbackHost, MdnsAdvert } from './broker/mdns-advert.ts';
+import { PairingCodes } from './devices/pairing-codes.ts';
 import { DeviceCommands } from './devices/device-commands.ts';
 import { MqttServer } from './broker/mqtt-server.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
@@ -174,7 +177,23 @@ export class Hub {
         refusal: () => disk.refusal(),
       },
     });
-    const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }) });
+    const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
+    const pairingCodes = new PairingCodes(clock, config.pairing);
+    let broker: MqttServer | null = null;
+    const pairing = new PairingGateway({
+      centreId: config.centre.id,
+      codes: pairingCodes,
+      devices: deviceStore,
+      // The running counters: a counter added by a live config change can be paired at once.
+      counters: () => live.counterIds(),
+      refreshDevices: () => registry.refresh(),
+      audit,
+      publish: (topic, payload) => (broker ? broker.publish(topic, payload, { qos: 1, retain: false }) : Promise.reject(new Error('broker not started'))),
+      rejections,
+      clock,
+      log: log.child({ part: 'pairing' }),
+    });
+    const gateway = new DeviceGateway({ centreId: config.centre.id, registry, presence, ingest, rejections, bus: this.bus, log: log.child({ part: 'gateway' }), pairing });
 
     // Devices are known before the first connection can arrive. Changes before the
     // broker is up need no action: every device's config is (re)published below.
@@ -205,6 +224,7 @@ export class Hub {
       onClientDisconnect: (client) => presence.disconnected(client.id, client),
     });
     await mqtt.start();
+    broker = mqtt;
     const mqttPort = mqtt.port;
     this.#onStop('mqtt', async () => {
       await this.#publishHubStatus(mqtt, 'offline').catch(() => undefined);
@@ -255,10 +275,9 @@ export class Hub {
     const httpsOnly = tlsOnly ? { httpsPort: () => parts.http?.httpsPort ?? 0 } : undefined;
     const { staffMaxFailures, staffWindowMs, staffLockoutMs } = config.http.login;
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
-    const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
     const applier = wireLiveConfig({ live, db, writer, registry, queue, displays, ticketJobs, republishDeviceConfigs: () => Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device))), log: log.child({ part: 'config' }) });
     const devices = { store: deviceStore, refresh: () => registry.refresh() };
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, pairingCodes, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
@@ -270,6 +289,13 @@ export class Hub {
     await http.start();
     const httpPort = http.port;
     this.#onStop('http', () => http.stop());
+
+    // A broker on loopback only is out of the LAN's reach: nothing to announce.
+    if (config.mqtt.advertise && !isLoopbackHost(config.mqtt.host)) {
+      const advert = new MdnsAdvert({ centreId: config.centre.id, mqttPort, mqttsPort: mqtt.tlsPort, httpPort, pid: this.#options.pid }, log.child({ part: 'mdns' }));
+      advert.start();
+      this.#onStop('mdns', () => advert.stop());
+    }
 
     // Sync starts last and stops first (before the writer it records acks through).
     const wake = () => sync.notify();

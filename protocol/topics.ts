@@ -29,8 +29,22 @@ export function hubStatusTopic(centreId: string): string {
   return `${centreBase(centreId)}/hub/status`;
 }
 
+/** The MQTT username of a bridge that has no credentials yet and comes to claim some with a code. */
+export const PAIRING_USERNAME = 'pair';
+/** A pairing client's id: `pair-` and a random nonce, fresh per connection; its topics are named after it. */
+export const PAIRING_CLIENT_ID = /^pair-[a-z0-9]{16,27}$/;
+export const PAIRING_KINDS = ['claim', 'reply'] as const;
+export type PairingKind = (typeof PAIRING_KINDS)[number];
+
+/** `pairing/{clientId}/claim` (bridge → hub) and `pairing/{clientId}/reply` (hub → bridge). */
+export function pairingTopic(centreId: string, clientId: string, kind: PairingKind): string {
+  if (!PAIRING_CLIENT_ID.test(clientId)) throw new TypeError(`pairing client id must match ${PAIRING_CLIENT_ID.source}: ${JSON.stringify(clientId)}`);
+  return `${centreBase(centreId)}/pairing/${clientId}/${kind}`;
+}
+
 export type ParsedTopic =
   | { scope: 'device'; centreId: string; deviceId: string; kind: DeviceTopicKind }
+  | { scope: 'pairing'; centreId: string; clientId: string; kind: PairingKind }
   | { scope: 'device-other'; centreId: string; deviceId: string; rest: string }
   | { scope: 'hub-status'; centreId: string };
 
@@ -47,6 +61,12 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (centreId === undefined || !isId(centreId)) return null;
   if (section === 'hub' && rest.length === 1 && rest[0] === 'status') {
     return { scope: 'hub-status', centreId };
+  }
+  if (section === 'pairing') {
+    const [clientId, kind, ...more] = rest;
+    if (clientId === undefined || !PAIRING_CLIENT_ID.test(clientId) || more.length > 0) return null;
+    if (kind !== 'claim' && kind !== 'reply') return null;
+    return { scope: 'pairing', centreId, clientId, kind };
   }
   if (section !== 'devices') return null;
   const [deviceId, ...kindLevels] = rest;

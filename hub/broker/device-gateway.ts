@@ -13,6 +13,7 @@ import type { PressIngest } from '../ingest/press-ingest.ts';
 import type { Rejections } from '../ingest/rejections.ts';
 import type { Logger } from '../logger.ts';
 import type { BrokerHooks } from './mqtt-server.ts';
+import { PairingGateway } from './pairing-gateway.ts';
 
 /** MQTT 3.1.1 CONNACK return codes (§3.2.2.3). */
 const IDENTIFIER_REJECTED = 2;
@@ -37,6 +38,7 @@ export class DeviceGateway {
   readonly #rejections: Rejections;
   readonly #bus: EventBus;
   readonly #log: Logger;
+  readonly #pairing: PairingGateway | null;
 
   constructor(options: {
     centreId: string;
@@ -46,6 +48,8 @@ export class DeviceGateway {
     rejections: Rejections;
     bus: EventBus;
     log: Logger;
+    /** Bridges without credentials claiming some with a code; absent: nobody may pair. */
+    pairing?: PairingGateway;
   }) {
     this.#centreId = options.centreId;
     this.#registry = options.registry;
@@ -54,6 +58,7 @@ export class DeviceGateway {
     this.#rejections = options.rejections;
     this.#bus = options.bus;
     this.#log = options.log;
+    this.#pairing = options.pairing ?? null;
   }
 
   hooks(): BrokerHooks {
@@ -112,6 +117,9 @@ export class DeviceGateway {
       error.returnCode = returnCode as AuthenticateError['returnCode'];
       done(error, false);
     };
+    if (this.#pairing && PairingGateway.wantsPairing(username)) {
+      return this.#pairing.authenticate(client) ? done(null, true) : refuse('client_id_mismatch', IDENTIFIER_REJECTED);
+    }
     if (!username || username !== client.id) return refuse('client_id_mismatch', IDENTIFIER_REJECTED);
     const device = this.#registry.get(username);
     if (!device) return refuse('unknown_device', BAD_USERNAME_OR_PASSWORD);
@@ -122,6 +130,7 @@ export class DeviceGateway {
   }
 
   #authorizeSubscribe(client: Client, subscription: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void {
+    if (this.#pairing?.isPairingClient(client)) return done(null, this.#pairing.authorizeSubscribe(client, subscription));
     if (deviceSubscriptionAllowList(this.#centreId, client.id).includes(subscription.topic)) return done(null, subscription);
     this.#rejections.count('acl_denied', { deviceId: client.id, subscribe: subscription.topic });
     // A null subscription is refused in the SUBACK (0x80) without dropping the connection.
@@ -130,6 +139,7 @@ export class DeviceGateway {
 
   #authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     if (!client) return done(new Error('publishes need a client'));
+    if (this.#pairing?.isPairingClient(client)) return this.#pairing.authorizePublish(client, packet, done);
     const deviceId = client.id;
     const viaWill = (client as Client & { will?: unknown }).will === packet;
     if (viaWill && !this.#presence.isCurrent(deviceId, client)) {
@@ -144,7 +154,7 @@ export class DeviceGateway {
     }
     const topic = parseTopic(packet.topic);
     const ownDeviceTopic =
-      topic !== null && topic.scope !== 'hub-status' && topic.centreId === this.#centreId && topic.deviceId === deviceId;
+      topic !== null && (topic.scope === 'device' || topic.scope === 'device-other') && topic.centreId === this.#centreId && topic.deviceId === deviceId;
     if (!ownDeviceTopic || (topic.scope === 'device' && !isUplinkKind(topic.kind))) {
       this.#rejections.count('acl_denied', { deviceId, publish: packet.topic });
       return done(new Error(`not authorized to publish to ${packet.topic}`));

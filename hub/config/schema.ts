@@ -108,6 +108,11 @@ const MqttSection = z.strictObject({
    */
   maxConnections: z.int().min(1).max(100_000).default(1024),
   maxConnectionsPerAddress: z.int().min(1).max(100_000).default(64),
+  /**
+   * Advertise the broker on the LAN by mDNS as `_huduma-hub._tcp` (docs/provisioning.md),
+   * so a bridge started without --hub finds it. Off where multicast is unwanted.
+   */
+  advertise: z.boolean().default(true),
 });
 
 /** TLS on the centre LAN (docs/security.md, "TLS"): MQTT over TLS and the pages over HTTPS. */
@@ -247,6 +252,16 @@ const StoreSection = z.strictObject({
  * is caught at start; keys starting with `_` are comments, dropped before validation
  * (see load.ts).
  */
+/**
+ * Pairing a feedback device by code (docs/provisioning.md): how long an opened code may
+ * be claimed, and how many wrong codes close the window (a six-digit code survives 5
+ * guesses with odds of 1 in 200 000).
+ */
+const PairingSection = z.strictObject({
+  codeTtlMs: z.int().min(1000, 'must be at least 1000 ms').max(24 * 3_600_000, 'must be at most 24 h').default(10 * 60_000),
+  maxWrongCodes: z.int().min(1, 'must be at least 1').max(20, 'must be at most 20').default(5),
+});
+
 export const HubConfigSchema = z
   .strictObject({
     centre: CentreSection,
@@ -260,6 +275,7 @@ export const HubConfigSchema = z
     http: HttpSection.prefault({}),
     tls: TlsSection.prefault({}),
     feedback: FeedbackSection.prefault({}),
+    pairing: PairingSection.prefault({}),
     printer: PrinterSection.prefault({}),
     displays: DisplaysSection.prefault({}),
     secretariat: SecretariatSection.prefault({}),

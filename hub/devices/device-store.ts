@@ -49,6 +49,10 @@ export class DeviceStore {
    */
   add(deviceId: string, counterId: string, validCounters: ReadonlySet<string>): IssuedCredentials {
     assertId('device id', deviceId);
+    // `pair` is the pairing clients' username and `pair-…` their client ids (docs/device-contract.md, "Pairing").
+    if (deviceId === 'pair' || deviceId.startsWith('pair-')) {
+      throw new HubError('id_invalid', `device id "${deviceId}" is reserved for pairing clients; choose another (e.g. eifd-07)`);
+    }
     assertCounter(counterId, validCounters);
     const password = generateSecret();
     const now = this.#clock.now();

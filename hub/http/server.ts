@@ -34,6 +34,8 @@ import { deviceAdminRoutes } from './routes/device-admin.ts';
 import type { ConfigApplier } from '../config/config-applier.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { DeviceStore } from '../devices/device-store.ts';
+import { pairingRoutes } from './routes/pairing.ts';
+import type { PairingCodes } from '../devices/pairing-codes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import type { HubConfig } from '../config/schema.ts';
@@ -54,6 +56,8 @@ export interface HttpDeps {
   staff: StaffAccounts;
   /** Every staff action is recorded here (docs/security.md, "Audit trail"). */
   audit: AuditLog;
+  /** Codes technicians open to pair a new feedback device. */
+  pairingCodes: PairingCodes;
   presence: PresenceTracker;
   commands: DeviceCommands;
   health: () => HealthSnapshot;
@@ -140,6 +144,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   officerLoginRoutes(app, { config: deps.config, live: deps.live, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
+  pairingRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   const technicianStreams = technicianStreamRoutes(app, { db: deps.db, tokens: deps.tokens, presence: deps.presence, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, audit: deps.audit, printer: deps.printer.adapter, emulator: deps.printer.emulator });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeviceCommandMessage, DeviceCommandResultMessage } from '../messages/command.ts';
 import { DeviceConfigMessage } from '../messages/config.ts';
 import { HubStatusMessage } from '../messages/hub-status.ts';
+import { PairingClaimMessage, PairingReplyMessage } from '../messages/pairing.ts';
 import { PressMessage } from '../messages/press.ts';
 import { DeviceStatusMessage } from '../messages/status.ts';
 import { TelemetryMessage } from '../messages/telemetry.ts';
@@ -19,6 +20,8 @@ const CATALOGUE: Record<string, { title: string; schema: z.ZodType }> = {
   'config': { title: 'devices/{deviceId}/config (hub → device, QoS 1, retained)', schema: DeviceConfigMessage },
   'cmd': { title: 'devices/{deviceId}/cmd (hub → device, QoS 1)', schema: DeviceCommandMessage },
   'cmd-result': { title: 'devices/{deviceId}/cmd/result (device → hub, QoS 1)', schema: DeviceCommandResultMessage },
+  'pairing-claim': { title: 'pairing/{clientId}/claim (pairing client → hub, QoS 1)', schema: PairingClaimMessage },
+  'pairing-reply': { title: 'pairing/{clientId}/reply (hub → that pairing client, QoS 1)', schema: PairingReplyMessage },
   'hub-status': { title: 'hub/status (hub → all, QoS 1, retained)', schema: HubStatusMessage },
   'event-envelope': { title: 'Domain event envelope (outbox, sync)', schema: EventEnvelope },
   ...Object.fromEntries(

@@ -55,7 +55,7 @@ describe('loadHubConfig: the built-in sample centre', () => {
     expect(loaded.config.centre.id).toBe('demo-centre');
     expect(loaded.config.centre.timezone).toBe('Africa/Nairobi');
     expect(loaded.config.counters.map((c) => c.id)).toEqual(['c01', 'c02', 'c03', 'c04', 'c05', 'c06', 'c07', 'c08', 'c09', 'c10']);
-    expect(loaded.config.mqtt).toEqual({ host: '0.0.0.0', port: 1883, maxPacketBytes: 65536, maxConnections: 1024, maxConnectionsPerAddress: 64 });
+    expect(loaded.config.mqtt).toEqual({ host: '0.0.0.0', port: 1883, maxPacketBytes: 65536, maxConnections: 1024, maxConnectionsPerAddress: 64, advertise: true });
     expect(loaded.config.http).toMatchObject({ host: '0.0.0.0', port: 8080, limits: { bodyBytes: 16_384, loginBodyBytes: 1024, connectionsTotal: 2048, streamsTotal: 256 }, login: { officerMaxFailures: 5, addressMaxFailures: 10 } });
     expect(loaded.config.tls).toEqual({ enabled: false, mqttPort: 8883, httpsPort: 8443, allowPlaintext: true });
     expect(loaded.explicitPorts).toEqual({ mqtt: false, http: false, mqtts: false, https: false });
@@ -64,7 +64,7 @@ describe('loadHubConfig: the built-in sample centre', () => {
 
   it('flags win over the file and mark the ports as chosen', () => {
     const loaded = loadHubConfig({ overrides: { mqttPort: 1999, httpPort: 18080, centreId: 'other-centre', mqttHost: '127.0.0.1', dataDir: '/tmp/x', logLevel: 'warn' } });
-    expect(loaded.config.mqtt).toEqual({ host: '127.0.0.1', port: 1999, maxPacketBytes: 65536, maxConnections: 1024, maxConnectionsPerAddress: 64 });
+    expect(loaded.config.mqtt).toEqual({ host: '127.0.0.1', port: 1999, maxPacketBytes: 65536, maxConnections: 1024, maxConnectionsPerAddress: 64, advertise: true });
     expect(loaded.config.http.port).toBe(18080);
     expect(loaded.config.centre).toMatchObject({ id: 'other-centre', timezone: 'Africa/Nairobi', name: SAMPLE.centre.name });
     expect(loaded.config.dataDir).toBe('/tmp/x');
@@ -77,7 +77,7 @@ describe('loadHubConfig: the built-in sample centre', () => {
     const path = writeConfig((c) => { c.mqtt = { port: 1883, maxPacketBytes: 2048 }; });
     expect(loadHubConfig({ configPath: path }).explicitPorts).toEqual({ mqtt: true, http: false, mqtts: false, https: false });
     const flagged = loadHubConfig({ configPath: path, overrides: { mqttPort: 2883 } });
-    expect(flagged.config.mqtt).toEqual({ host: '0.0.0.0', port: 2883, maxPacketBytes: 2048, maxConnections: 1024, maxConnectionsPerAddress: 64 });
+    expect(flagged.config.mqtt).toEqual({ host: '0.0.0.0', port: 2883, maxPacketBytes: 2048, maxConnections: 1024, maxConnectionsPerAddress: 64, advertise: true });
     expect(flagged.source).toBe(path);
   });
 

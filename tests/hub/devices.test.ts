@@ -37,6 +37,18 @@ describe('provisioning changes reach the running hub', () => {
     return { store: new DeviceStore(db, systemClock), close: () => db.close() };
   }
 
+  it('keeps the pairing clients\' names out of device ids (`pair`, `pair-…`)', () => {
+    const cli = cliStore();
+    try {
+      for (const id of ['pair', 'pair-0123456789abcdef01234567']) {
+        expect(() => cli.store.add(id, 'c01', new Set(['c01'])), id).toThrow(/reserved for pairing clients/);
+      }
+      expect(cli.store.add('pairs-c01', 'c01', new Set(['c01'])).deviceId).toBe('pairs-c01');
+    } finally {
+      cli.close();
+    }
+  });
+
   it('gives a device its retained config with the counter and lock-out, and a new one after a move', async () => {
     const creds = fx.addDevice('eifd-21', 'c05');
     const client = await connectDevice(fx.ports.mqtt, creds);

@@ -10,6 +10,7 @@ import {
   deviceTopic,
   hubStatusTopic,
   isUplinkKind,
+  pairingTopic,
   parseTopic,
   type DeviceTopicKind,
   type ParsedTopic,
@@ -43,6 +44,9 @@ function expectWellFormed(topic: string, parsed: ParsedTopic): void {
       expect(CONTRACT_ID.test(parsed.deviceId)).toBe(true);
       expect(ALL_KINDS as readonly string[]).not.toContain(parsed.rest);
       expect(`${TOPIC_ROOT}/${parsed.centreId}/devices/${parsed.deviceId}/${parsed.rest}`).toBe(topic);
+      break;
+    case 'pairing':
+      expect(pairingTopic(parsed.centreId, parsed.clientId, parsed.kind)).toBe(topic);
       break;
     default:
       throw new Error(`unexpected scope in ${JSON.stringify(parsed)}`);
@@ -96,6 +100,21 @@ describe('topic builders', () => {
       expect(() => deviceSubscriptionAllowList(good, bad)).toThrow(TypeError);
       expect(() => deviceSubscriptionAllowList(bad, good)).toThrow(TypeError);
     }));
+  });
+});
+
+describe('pairing topics', () => {
+  it('round-trip for a pairing client id; anything else is refused or not a pairing topic', () => {
+    const clientId = 'pair-0123456789abcdef01234567';
+    for (const kind of ['claim', 'reply'] as const) {
+      expect(parseTopic(pairingTopic('demo-centre', clientId, kind))).toEqual({ scope: 'pairing', centreId: 'demo-centre', clientId, kind });
+    }
+    for (const bad of ['eifd-01', 'pair-', 'pair-short', 'pair-0123456789ABCDEF01234567', `pair-${'a'.repeat(28)}`]) {
+      expect(() => pairingTopic('demo-centre', bad, 'claim'), bad).toThrow(TypeError);
+      expect(parseTopic(`huduma/v1/demo-centre/pairing/${bad}/claim`), bad).toBeNull();
+    }
+    expect(parseTopic(`huduma/v1/demo-centre/pairing/${clientId}/claim/x`)).toBeNull();
+    expect(parseTopic(`huduma/v1/demo-centre/pairing/${clientId}/press`)).toBeNull();
   });
 });
 
