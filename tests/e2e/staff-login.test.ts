@@ -45,8 +45,8 @@ describe('staff login and audit trail (a running hub, a real Secretariat)', () =
     });
     amina = (await cli('staff', 'add', 'amina', '--role', 'technician')) as typeof amina;
     otieno = (await cli('staff', 'add', 'otieno', '--role', 'manager')) as typeof otieno;
-    kiosk = (await cli('token', 'create', '--role', 'kiosk')).token!;
-    officer = (await cli('token', 'create', '--role', 'officer', '--counter', 'c01')).token!;
+    kiosk = (await cli('token', 'create', '--role', 'kiosk', '--config', config)).token!;
+    officer = (await cli('token', 'create', '--role', 'officer', '--counter', 'c01', '--config', config)).token!;
     hub = await spawnHub(['--config', config, '--data-dir', dir.path, '--mqtt-port', '0', '--http-port', '0', '--host', '127.0.0.1']);
     port = hub.httpPort;
   });
