@@ -95,7 +95,7 @@ describe('hall board and counter display over PTYs', () => {
     cleanup.push(() => fixture.stop());
     const api = new QueueClient(fixture.ports.http);
     const tokens = tokensFor(fixture, COUNTERS);
-    await expect.poll(() => display.text()).toEqual(['Counter 3', 'Karibu / Welcome']);
+    await expect.poll(() => display.text()).toEqual(['Counter/Kaunta 3', 'Karibu / Welcome']);
 
     await expect.poll(async () => (await api.call('GET', '/api/boards', tokens.technician)).body).toEqual({
       boards: [
