@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,8 @@ describe('pairing a feedback device by code (a running hub, real bridge processe
 
   beforeAll(async () => {
     const hubDir = join(dir.path, 'hub');
+    // staff add works on an existing data dir (the hub makes it at its first start).
+    mkdirSync(hubDir, { recursive: true });
     const config = writeCentreConfig(dir.path, { pairing: { codeTtlMs: 1000 * 60 } });
     const staff = await runHubCli(['staff', 'add', 'wanjiru', '--role', 'technician', '--data-dir', hubDir]);
     expect(staff.code, staff.stderr).toBe(0);
@@ -215,6 +217,8 @@ describe('an expired pairing code (a running hub with 1 s codes)', () => {
 
   it('the bridge exits 77 saying the code expired; nothing is created', async () => {
     const hubDir = join(dir.path, 'hub');
+    // staff add works on an existing data dir (the hub makes it at its first start).
+    mkdirSync(hubDir, { recursive: true });
     const config = writeCentreConfig(dir.path, { pairing: { codeTtlMs: 1000 } });
     const staff = await runHubCli(['staff', 'add', 'baraka', '--role', 'manager', '--data-dir', hubDir]);
     const { password } = JSON.parse(staff.stdout) as { password: string };
@@ -253,6 +257,8 @@ describe('finding the hub by mDNS', () => {
     // A centre id no other test's hub announces, so only this hub can answer.
     const centreId = `mdns-${process.pid}`;
     const hubDir = join(dir.path, 'hub');
+    // staff add works on an existing data dir (the hub makes it at its first start).
+    mkdirSync(hubDir, { recursive: true });
     const config = writeCentreConfig(dir.path, { centre: { id: centreId } });
     const staff = await runHubCli(['staff', 'add', 'kamau', '--role', 'technician', '--data-dir', hubDir]);
     const { password } = JSON.parse(staff.stdout) as { password: string };
