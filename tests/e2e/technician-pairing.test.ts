@@ -65,6 +65,11 @@ describe('pairing from the technician page (Chromium, a hub process, a bridge pr
     expect(command).toContain(`--hub mqtt://127.0.0.1:${hub.mqttPort}`);
     expect(command).toContain('--centre demo-centre');
     await page.locator(testId('pair-waiting')).waitFor();
+    // The choice stays put while the live device list re-renders the panel.
+    expect(await page.locator(testId('pair-counter')).inputValue()).toBe('c04');
+    // Times on the page are the centre's (Nairobi, 24-hour), whatever the browser's zone.
+    expect(await page.locator(testId('pairing')).textContent()).toMatch(/until ([01]\d|2[0-3]):[0-5]\d\)/);
+    expect(await page.locator(testId('centre-name')).textContent()).not.toBe('demo-centre');
 
     // At the counter PC: the command the page showed, on this board's serial port.
     const bridge = host.bridge(['--hub', `mqtt://127.0.0.1:${hub.mqttPort}`, '--centre', 'demo-centre', '--pair', code, '--data-dir', join(dir.path, 'bridge')]);

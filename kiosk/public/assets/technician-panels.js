@@ -3,11 +3,16 @@
 // the audit trail.
 import { asApiError } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { ago, showMessage, staffApi, state } from './technician-state.js';
+import { ago, centreTime, showMessage, staffApi, state } from './technician-state.js';
 
 /** @param {HTMLElement} panel */
 export function renderPairing(panel) {
-  const select = h('select', { testid: 'pair-counter', 'aria-label': 'Counter' }, state.counters.map((c) => h('option', { value: c.id }, c.label ? `${c.id} · ${c.label}` : c.id)));
+  const chosen = state.pairCounter || state.pairing?.counterId || state.counters[0]?.id || '';
+  const select = h(
+    'select',
+    { testid: 'pair-counter', 'aria-label': 'Counter', onchange: (event) => (state.pairCounter = event.target.value) },
+    state.counters.map((c) => h('option', { value: c.id, selected: c.id === chosen }, c.label ? `${c.id} · ${c.label}` : c.id)),
+  );
   const open = async () => {
     const counterId = /** @type {HTMLSelectElement} */ (select).value;
     try {
@@ -34,7 +39,7 @@ export function renderPairing(panel) {
       ? h(
           'div',
           { class: 't-pairing', testid: 'pairing' },
-          h('p', {}, `Pairing code for counter ${pairing.counterId} (single use, until ${new Date(pairing.expiresAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}):`),
+          h('p', {}, `Pairing code for counter ${pairing.counterId} (single use, until ${centreTime(pairing.expiresAt)}):`),
           h('div', { class: 't-code', testid: 'pair-code' }, pairing.code.replace(/^(\d{3})(\d{3})$/, '$1 $2')),
           h('p', {}, 'On the counter PC:'),
           h('pre', { class: 't-command', testid: 'pair-command' }, command),
@@ -150,7 +155,7 @@ export async function renderAudit(panel) {
       h(
         'tbody',
         {},
-        entries.map((e) => h('tr', {}, h('td', { title: e.at }, ago(e.at)), h('td', {}, e.actor), h('td', {}, e.action), h('td', {}, e.target ?? '—'), h('td', {}, Object.entries(e.details ?? {}).map(([k, v]) => `${k}: ${v}`).join(' · ')))),
+        entries.map((e) => h('tr', {}, h('td', { title: e.at }, `${centreTime(e.at)} · ${ago(e.at)}`), h('td', {}, e.actor), h('td', {}, e.action), h('td', {}, e.target ?? '—'), h('td', {}, Object.entries(e.details ?? {}).map(([k, v]) => `${k}: ${v}`).join(' · ')))),
       ),
     ),
   );

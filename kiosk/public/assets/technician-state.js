@@ -21,7 +21,9 @@ export const state = {
   lastPress: new Map(),
   /** @type {Array<{id: string, label?: string}>} */
   counters: [],
-  centre: { id: '', name: '', mqttPort: 0 },
+  centre: { id: '', name: '', mqttPort: 0, timeZone: 'Africa/Nairobi' },
+  /** The counter chosen for pairing (kept across live re-renders). */
+  pairCounter: '',
   filter: '',
   tab: 'devices',
   /** The selftest view: which device, which ratings were seen pressed, the board's answer. */
@@ -91,4 +93,13 @@ export function showMessage(kind, text) {
   el.className = kind === 'error' ? 't-error' : 't-ok';
   el.textContent = text;
   el.hidden = false;
+}
+
+/** A time of day in the centre's zone, 24-hour (as Kenyan centres write it), whatever the laptop's zone. */
+export function centreTime(iso) {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: state.centre.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  } catch {
+    return new Date(iso).toISOString().slice(11, 16);
+  }
 }

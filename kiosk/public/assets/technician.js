@@ -120,7 +120,12 @@ async function start() {
   $session.hidden = false;
   try {
     const [{ data: health }, { data: counters }, { data: recent }] = await Promise.all([api('/health'), api('/api/counters'), staffApi('/api/feedback/recent?limit=200')]);
-    state.centre = { id: health?.centreId ?? '', name: health?.centreName ?? health?.centreId ?? '', mqttPort: health?.mqtt?.port ?? 0 };
+    state.centre = { id: health?.centreId ?? '', name: health?.centreId ?? '', mqttPort: health?.mqtt?.port ?? 0, timeZone: state.centre.timeZone };
+    // The centre's name and time zone from its config (a hub without the config API keeps the id and Nairobi).
+    const config = await staffApi('/api/config').catch(() => null);
+    const centre = config?.data?.centre;
+    if (centre?.name?.en) state.centre.name = centre.name.en;
+    if (typeof centre?.timezone === 'string') state.centre.timeZone = centre.timezone;
     state.counters = counters?.counters ?? [];
     for (const press of [...(recent?.presses ?? [])].reverse()) state.lastPress.set(press.deviceId, { rating: press.rating, pressedAt: press.pressedAt, misuse: press.misuse });
   } catch (error) {
