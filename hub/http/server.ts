@@ -35,6 +35,7 @@ import type { ConfigApplier } from '../config/config-applier.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { DeviceStore } from '../devices/device-store.ts';
 import { pairingRoutes } from './routes/pairing.ts';
+import { qrCodeRoutes } from './routes/qr-code.ts';
 import type { PairingCodes } from '../devices/pairing-codes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Clock } from '../../runtime/clock.ts';
@@ -145,6 +146,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
   pairingRoutes(app, deps);
+  qrCodeRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });
   const technicianStreams = technicianStreamRoutes(app, { db: deps.db, tokens: deps.tokens, presence: deps.presence, bus: deps.bus, clock: deps.clock, refusals, limits });
   printerRoutes(app, { tokens: deps.tokens, audit: deps.audit, printer: deps.printer.adapter, emulator: deps.printer.emulator });

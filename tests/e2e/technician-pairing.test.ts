@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputChange } from '../../hardware/firmata/simulated-board.ts';
 import { closeBrowser, launchBrowser, screenshot, testId, watchPage, type PageProblems } from '../helpers/browser.ts';
@@ -64,6 +65,13 @@ describe('pairing from the technician page (Chromium, a hub process, a bridge pr
     expect(command).toContain(`--pair ${code}`);
     expect(command).toContain(`--hub mqtt://127.0.0.1:${hub.mqttPort}`);
     expect(command).toContain('--centre demo-centre');
+    // The same line as a QR code, drawn by the hub (an SVG the page shows as an image).
+    await expect.poll(() => page.locator(testId('pair-qr')).getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    const qrSvg = Buffer.from(((await page.locator(testId('pair-qr')).getAttribute('src')) ?? '').split(',')[1]!, 'base64').toString('utf8');
+    expect(qrSvg).toMatch(/^<svg[^>]+viewBox/);
+    expect(await page.locator(testId('pair-qr')).evaluate((img: unknown) => (img as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    expect(qrSvg).toBe(await QRCode.toString(command, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+    expect((await lanRequest(hub.httpPort, { path: '/api/qr', body: { text: command } })).status).toBe(401);
     await page.locator(testId('pair-waiting')).waitFor();
     // The choice stays put while the live device list re-renders the panel.
     expect(await page.locator(testId('pair-counter')).inputValue()).toBe('c04');

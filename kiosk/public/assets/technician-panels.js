@@ -5,6 +5,11 @@ import { asApiError } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { ago, centreTime, showMessage, staffApi, state } from './technician-state.js';
 
+/** What the technician runs on the counter PC to pair the board there. */
+function bridgeCommand(code) {
+  return `npx huduma-bridge start --serial /dev/ttyACM0 --hub mqtt://${location.hostname}:${state.centre.mqttPort || 1883} --centre ${state.centre.id} --pair ${code} --data-dir /var/lib/huduma-bridge`;
+}
+
 /** @param {HTMLElement} panel */
 export function renderPairing(panel) {
   const chosen = state.pairCounter || state.pairing?.counterId || state.counters[0]?.id || '';
@@ -17,7 +22,10 @@ export function renderPairing(panel) {
     const counterId = /** @type {HTMLSelectElement} */ (select).value;
     try {
       const { data } = await staffApi('/api/pairing', { method: 'POST', body: { counterId } });
-      state.pairing = { code: data.code, counterId: data.counterId, expiresAt: data.expiresAt, openedAt: Date.now(), known: new Set(state.devices.map((d) => d.deviceId)) };
+      state.pairing = { code: data.code, counterId: data.counterId, expiresAt: data.expiresAt, openedAt: Date.now(), known: new Set(state.devices.map((d) => d.deviceId)), qr: null };
+      // The command line as a QR code, for a phone at the counter PC (made by the hub).
+      const qr = await staffApi('/api/qr', { method: 'POST', body: { text: bridgeCommand(state.pairing.code) } }).catch(() => null);
+      if (qr?.data?.svg && state.pairing) state.pairing.qr = `data:image/svg+xml;base64,${btoa(qr.data.svg)}`;
     } catch (error) {
       state.pairing = null;
       showMessage('error', asApiError(error).message);
@@ -26,10 +34,7 @@ export function renderPairing(panel) {
   };
   const pairing = state.pairing;
   const arrived = pairing ? state.devices.filter((d) => d.counterId === pairing.counterId && !pairing.known.has(d.deviceId)) : [];
-  const host = location.hostname;
-  const command = pairing
-    ? `npx huduma-bridge start --serial /dev/ttyACM0 --hub mqtt://${host}:${state.centre.mqttPort || 1883} --centre ${state.centre.id} --pair ${pairing.code} --data-dir /var/lib/huduma-bridge`
-    : '';
+  const command = pairing ? bridgeCommand(pairing.code) : '';
   replaceChildren(
     panel,
     h('h2', {}, 'Add a feedback device'),
@@ -43,6 +48,7 @@ export function renderPairing(panel) {
           h('div', { class: 't-code', testid: 'pair-code' }, pairing.code.replace(/^(\d{3})(\d{3})$/, '$1 $2')),
           h('p', {}, 'On the counter PC:'),
           h('pre', { class: 't-command', testid: 'pair-command' }, command),
+          pairing.qr ? h('img', { class: 't-qr', src: pairing.qr, alt: 'The bridge command line as a QR code', testid: 'pair-qr' }) : null,
           arrived.length === 0
             ? h('p', { class: 't-hint', testid: 'pair-waiting' }, 'Waiting for the board…')
             : arrived.map((d) =>

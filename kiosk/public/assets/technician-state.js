@@ -29,7 +29,7 @@ export const state = {
   /** The selftest view: which device, which ratings were seen pressed, the board's answer. */
   /** @type {{deviceId: string, lit: Set<number>, result: any, error: string | null} | null} */
   selftest: null,
-  /** @type {{code: string, counterId: string, expiresAt: string, openedAt: number, known: Set<string>} | null} */
+  /** @type {{code: string, counterId: string, expiresAt: string, openedAt: number, known: Set<string>, qr: string | null} | null} */
   pairing: null,
   /** @type {{kind: 'ok' | 'error', text: string} | null} */
   message: null,
