@@ -154,7 +154,7 @@ describe('TLS on the centre LAN (issue 12, item 6)', () => {
     expect(pub).toEqual({ code: 0, stderr: '' });
     await waitUntil(health, (h) => h.ingest.pressesTotal === 2, 'the mosquitto_pub press to be stored');
     await expect(mqtt.connectAsync(`mqtts://127.0.0.1:${hub.mqttsPort}`, { clientId: 'eifd-c07', username: 'eifd-c07', password, reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/certificate/);
-  });
+  }, 90_000);
 
   it('pages over HTTPS only: plaintext HTTP keeps /health and redirects the rest; Chromium pinned to the hub key shows the kiosk', async () => {
     dir = tempDir();
@@ -181,5 +181,5 @@ describe('TLS on the centre LAN (issue 12, item 6)', () => {
     const unpinned: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     cleanups.push(() => unpinned.close());
     await expect((await unpinned.newPage()).goto(`${https}/kiosk`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
-  });
+  }, 90_000);
 });
