@@ -5,6 +5,7 @@ import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { OfficerSessions } from './auth/officer-sessions.ts';
 import { StaffAccounts } from './auth/staff-accounts.ts';
+import { AlertBook } from './alerts/alert-book.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { PairingGateway } from './broker/pairing-gateway.ts';
@@ -178,6 +179,10 @@ export class Hub {
       },
     });
     const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
+    // Listening before the broker starts, so no stored press goes unseen.
+    const alerts = new AlertBook({ db, writer, clock, bus: this.bus, audit, log: log.child({ part: 'alerts' }) });
+    alerts.start();
+    this.#onStop('alerts', () => alerts.stop());
     const pairingCodes = new PairingCodes(clock, config.pairing);
     let broker: MqttServer | null = null;
     const pairing = new PairingGateway({
@@ -277,7 +282,7 @@ export class Hub {
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
     const applier = wireLiveConfig({ live, db, writer, registry, queue, displays, ticketJobs, republishDeviceConfigs: () => Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device))), log: log.child({ part: 'config' }) });
     const devices = { store: deviceStore, refresh: () => registry.refresh() };
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, pairingCodes, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, alerts, pairingCodes, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,
