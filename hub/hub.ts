@@ -6,6 +6,8 @@ import { AccessTokens } from './auth/access-tokens.ts';
 import { OfficerSessions } from './auth/officer-sessions.ts';
 import { StaffAccounts } from './auth/staff-accounts.ts';
 import { AlertBook } from './alerts/alert-book.ts';
+import { QueueMeasures } from './alerts/queue-measures.ts';
+import { StandardsMonitor } from './alerts/standards-monitor.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { PairingGateway } from './broker/pairing-gateway.ts';
@@ -259,6 +261,19 @@ export class Hub {
     const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }), printer: ticketPrinter.printer, signs: displays.callSigns });
     this.#onStop('queue', () => queue.stop());
     queue.start();
+    // Standards are read from the running config at each check, so a live change applies at the next one.
+    const measures = new QueueMeasures(db, clock, config.centre.timezone);
+    const standards = new StandardsMonitor({
+      measure: () => measures.now(live.current.services.map((service) => service.id)),
+      rules: () => live.current.standards,
+      sink: alerts,
+      clock,
+      bus: this.bus,
+      intervalMs: config.standards.checkIntervalMs,
+      log: log.child({ part: 'standards' }),
+    });
+    standards.start();
+    this.#onStop('standards', () => standards.stop());
     const queueSeam: QueueSeam = { issue: queue.issue, commands: queue.service, officers: queue.officers, printerEmulator: ticketPrinter.emulator };
     const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, queueSeam, displays, tls };
     this.#parts = parts;
