@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AlertKind } from '../protocol/events/alerts.ts';
 import type { FeedbackPressedData } from '../protocol/events/feedback.ts';
 import type { DeviceCommandResultMessage } from '../protocol/messages/command.ts';
 import type { TelemetryMessage } from '../protocol/messages/telemetry.ts';
@@ -19,6 +20,8 @@ export interface HubEvents {
   'device.commandResult': [{ deviceId: string; result: DeviceCommandResultMessage }];
   /** A queue command changed the queue (committed); pages are pushed a new snapshot. */
   'queue.changed': [{ kind: string; ticket: TicketView | null; counterId: string | null }];
+  /** An alert was raised, cleared or resolved (committed with its alert.* event; docs/alerts.md). */
+  'alert.changed': [{ alertId: number; kind: AlertKind | null; state: 'active' | 'cleared' | 'resolved' }];
   /** Something from a device (or a would-be device) was refused; counted and on disk. */
   'ingest.rejected': [{ reason: string; deviceId: string | null }];
 }

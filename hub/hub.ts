@@ -5,6 +5,9 @@ import { deviceTopic, hubStatusTopic } from '../protocol/topics.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
 import { OfficerSessions } from './auth/officer-sessions.ts';
 import { StaffAccounts } from './auth/staff-accounts.ts';
+import { AlertBook } from './alerts/alert-book.ts';
+import { QueueMeasures } from './alerts/queue-measures.ts';
+import { StandardsMonitor } from './alerts/standards-monitor.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeviceGateway } from './broker/device-gateway.ts';
 import { PairingGateway } from './broker/pairing-gateway.ts';
@@ -178,6 +181,10 @@ export class Hub {
       },
     });
     const audit = new AuditLog({ db, writer, clock, log: log.child({ part: 'audit' }) });
+    // Listening before the broker starts, so no stored press goes unseen.
+    const alerts = new AlertBook({ db, writer, clock, bus: this.bus, audit, log: log.child({ part: 'alerts' }) });
+    alerts.start();
+    this.#onStop('alerts', () => alerts.stop());
     const pairingCodes = new PairingCodes(clock, config.pairing);
     let broker: MqttServer | null = null;
     const pairing = new PairingGateway({
@@ -254,6 +261,19 @@ export class Hub {
     const queue = new QueuePart({ config, db, writer, clock, bus: this.bus, log: log.child({ part: 'queue' }), printer: ticketPrinter.printer, signs: displays.callSigns });
     this.#onStop('queue', () => queue.stop());
     queue.start();
+    // Standards are read from the running config at each check, so a live change applies at the next one.
+    const measures = new QueueMeasures(db, clock, config.centre.timezone);
+    const standards = new StandardsMonitor({
+      measure: () => measures.now(live.current.services.map((service) => service.id)),
+      rules: () => live.current.standards,
+      sink: alerts,
+      clock,
+      bus: this.bus,
+      intervalMs: config.standards.checkIntervalMs,
+      log: log.child({ part: 'standards' }),
+    });
+    standards.start();
+    this.#onStop('standards', () => standards.stop());
     const queueSeam: QueueSeam = { issue: queue.issue, commands: queue.service, officers: queue.officers, printerEmulator: ticketPrinter.emulator };
     const parts: Parts = { db, writer, outbox, registry, presence, mqtt, tokens: new AccessTokens(db, clock), deviceStore, http: null, sync, disk, queue, queueSeam, displays, tls };
     this.#parts = parts;
@@ -277,7 +297,7 @@ export class Hub {
     const staff = new StaffAccounts(db, clock, { maxFailures: staffMaxFailures, windowMs: staffWindowMs, lockoutMs: staffLockoutMs });
     const applier = wireLiveConfig({ live, db, writer, registry, queue, displays, ticketJobs, republishDeviceConfigs: () => Promise.all(registry.all().map((device) => this.#publishDeviceConfig(device))), log: log.child({ part: 'config' }) });
     const devices = { store: deviceStore, refresh: () => registry.refresh() };
-    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, pairingCodes, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
+    const http = new HttpServer(buildHttpApp({ log: log.child({ part: 'http' }), db, tokens: parts.tokens, sessions, staff, audit, alerts, pairingCodes, presence, commands, health: () => this.health(), config, live, applier, devices, boards: displays, clock, bus: this.bus, queue, printer: { adapter: ticketPrinter.printer, emulator: ticketPrinter.emulator }, strings, landing, ...(httpsOnly && { httpsOnly }) }), {
       host: config.http.host,
       port: config.http.port,
       explicitPort: this.#options.explicitPorts?.http ?? true,

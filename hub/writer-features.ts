@@ -1,3 +1,4 @@
+import { registerAlertWrites } from './alerts/alert-writes.ts';
 import { registerAuditWrites } from './audit/audit-writes.ts';
 import { registerPresenceWrites } from './devices/presence-writes.ts';
 import { registerIngestWrites } from './ingest/ingest-writes.ts';
@@ -24,6 +25,7 @@ export function registerWriterFeatures(registry: WriteOperationRegistry, context
   registerPresenceWrites(registry, context);
   registerSyncWrites(registry, context);
   registerAuditWrites(registry, context);
+  registerAlertWrites(registry, context);
 }
 
 /** For the StoreWriter: this module (as .ts from sources, .js in the compiled runtime) and its config. */

@@ -129,6 +129,25 @@ const TlsSection = z.strictObject({
   allowPlaintext: z.boolean().default(true),
 });
 
+/**
+ * Service standards the alert engine checks live (docs/alerts.md): centre defaults, and
+ * per service (by id) the ones that differ. An alert fires above a standard and clears
+ * at or below it minus the hysteresis, so a queue at the limit does not flap.
+ */
+const StandardsSection = z.strictObject({
+  /** `queue_too_long`: more tickets waiting for one service than this. */
+  maxQueueLength: z.int().min(1).max(10_000).default(40),
+  /** `queue_too_long` clears at or below maxQueueLength minus this. */
+  queueHysteresis: z.int().min(0).max(1000).default(5),
+  /** `wait_over_target`: the longest-waiting ticket of a service has waited more minutes than this. */
+  targetWaitMin: z.number().min(1).max(24 * 60).default(20),
+  /** `wait_over_target` clears at or below targetWaitMin minus this many minutes. */
+  waitClearMarginMin: z.number().min(0).max(24 * 60).default(5),
+  /** How often the standards are checked with no queue change (waits grow by themselves). */
+  checkIntervalMs: z.int().min(1000).max(3_600_000).default(60_000),
+  services: z.record(z.string(), z.strictObject({ maxQueueLength: z.int().min(1).max(10_000).optional(), targetWaitMin: z.number().min(1).max(24 * 60).optional() })).default({}),
+});
+
 const FeedbackSection = z.strictObject({
   /** Per-vote lock-out (2–3 s by design); repeats inside it are stored flagged `misuse`. */
   lockoutMs: z.int().min(0).max(60_000).default(2500),
@@ -281,6 +300,7 @@ export const HubConfigSchema = z
     secretariat: SecretariatSection.prefault({}),
     store: StoreSection.prefault({}),
     queue: QueueSection.prefault({}),
+    standards: StandardsSection.prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

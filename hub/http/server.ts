@@ -20,6 +20,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { officerLoginRoutes } from './routes/officer-login.ts';
 import { staffLoginRoutes } from './routes/staff-login.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { LandingBoard, landingRoutes } from './routes/landing.ts';
@@ -46,6 +47,7 @@ import type { TicketPrinter } from '../queue/ports.ts';
 import type { QueuePart } from '../queue/queue-part.ts';
 import type { Strings } from '../../protocol/wording/overrides.ts';
 import type { HubPart } from '../part.ts';
+import type { AlertBook } from '../alerts/alert-book.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { StaffAccounts } from '../auth/staff-accounts.ts';
 
@@ -57,6 +59,8 @@ export interface HttpDeps {
   staff: StaffAccounts;
   /** Every staff action is recorded here (docs/security.md, "Audit trail"). */
   audit: AuditLog;
+  /** Alerts and poor-rating follow-ups (docs/alerts.md). */
+  alerts: AlertBook;
   /** Codes technicians open to pair a new feedback device. */
   pairingCodes: PairingCodes;
   presence: PresenceTracker;
@@ -145,6 +149,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   officerLoginRoutes(app, { config: deps.config, live: deps.live, officers: deps.queue.officers, sessions: deps.sessions, throttle, clock: deps.clock });
   staffLoginRoutes(app, { config: deps.config, tokens: deps.tokens, staff: deps.staff, audit: deps.audit, throttle, clock: deps.clock });
   auditRoutes(app, deps);
+  alertRoutes(app, deps);
   pairingRoutes(app, deps);
   qrCodeRoutes(app, deps);
   const streams = queueStreamRoutes(app, { queue: deps.queue.service, bus: deps.bus, clock: deps.clock, refusals, limits });

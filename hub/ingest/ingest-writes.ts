@@ -46,6 +46,9 @@ export interface PressResult {
   reason?: string;
   eventSeq?: number;
   misuse?: boolean;
+  /** The ticket the writer tied the press to (null: none served there), for the 'press.stored' news. */
+  ticketId?: string | null;
+  serviceId?: string | null;
 }
 
 declare module '../store/writer/write-operations.ts' {
@@ -134,7 +137,7 @@ export function registerIngestWrites(registry: WriteOperationRegistry, context: 
       state.record(vote, verdict.at, verdict.anchored, misuse, rules);
       stats.add('presses');
       if (misuse) stats.add('misuse');
-      return { outcome: 'stored', eventSeq, misuse };
+      return { outcome: 'stored', eventSeq, misuse, ticketId, serviceId };
     },
     setAside(op, error) {
       quarantine.put({ receivedAt: op.receivedAtMs, deviceId: op.data.deviceId, topic: op.topic, reason: 'ingest_error', detail: error.message, payload: Buffer.from(op.payload) });

@@ -101,7 +101,7 @@ export class PressIngest {
         // The PUBACK first: what listeners do with the news cannot delay or stop it.
         done(null, result.outcome);
         if (result.outcome === 'stored') {
-          this.#bus.emit('press.stored', { eventSeq: result.eventSeq!, press: { ...data, misuse: result.misuse ?? false } });
+          this.#bus.emit('press.stored', { eventSeq: result.eventSeq!, press: { ...data, misuse: result.misuse ?? false, ticketId: result.ticketId ?? null, serviceId: result.serviceId ?? null } });
         } else if (result.outcome === 'refused') {
           this.#warnRefused(deviceId, result.reason!, receivedAt);
           this.#bus.emit('ingest.rejected', { reason: result.reason!, deviceId });

@@ -21,6 +21,7 @@ export const AuditAction = z.enum([
   'service.suspended',
   'service.resumed',
   'counter.released',
+  'alert.resolved',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoTime } from '../messages/common.ts';
+import { ALERT_EVENT_SCHEMAS } from './alerts.ts';
 import { AUDIT_EVENT_SCHEMAS } from './audit.ts';
 import { DeviceOfflineData, DeviceOnlineData } from './device.ts';
 import { FeedbackPressedData } from './feedback.ts';
@@ -18,6 +19,7 @@ export const EVENT_DATA_SCHEMAS = {
   ...QUEUE_EVENT_SCHEMAS,
   ...PERIPHERAL_EVENT_SCHEMAS,
   ...AUDIT_EVENT_SCHEMAS,
+  ...ALERT_EVENT_SCHEMAS,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA_SCHEMAS;

@@ -164,7 +164,7 @@ describe('parseEventEnvelope', () => {
 
   it('validates the data of known event types', () => {
     expect([...EVENT_TYPES].sort()).toEqual([
-      'audit.recorded', 'board.status', 'counter.closed', 'counter.opened', 'counter.paused', 'device.offline', 'device.online', 'feedback.pressed', 'printer.status', 'service.resumed', 'service.suspended',
+      'alert.cleared', 'alert.raised', 'alert.resolved', 'audit.recorded', 'board.status', 'counter.closed', 'counter.opened', 'counter.paused', 'device.offline', 'device.online', 'feedback.pressed', 'printer.status', 'service.resumed', 'service.suspended',
       'ticket.called', 'ticket.finished', 'ticket.issued', 'ticket.no_show', 'ticket.recalled', 'ticket.started', 'ticket.transferred',
     ]);
     // A press recorded before the queue existed has no ticket fields; one after names its ticket or null.
