@@ -36,7 +36,7 @@ export function reportPdf(report: DailyReport, centreName: string): Promise<Buff
 
   heading(doc, 'Services');
   const services = report.services.filter((s) => s.issued > 0 || s.feedback.total > 0 || s.feedback.misuse > 0);
-  table(doc, [95, 38, 38, 42, 45, 45, 45, 48, 45, 45, 38, 38], [
+  table(doc, [80, 34, 34, 38, 42, 42, 42, 40, 42, 42, 36, 36], [
     ['Service', 'Issued', 'Served', 'No-show', 'Wait p50', 'Wait p90', 'Wait max', 'In target', 'Svc p50', 'Svc p90', 'Ratings', 'Misuse'],
     ...services.map((s) => [s.serviceId, s.issued, s.served, s.noShow, mins(s.waitP50S), mins(s.waitP90S), mins(s.waitMaxS), pct(s.withinTargetPct), mins(s.serviceP50S), mins(s.serviceP90S), s.feedback.total, s.feedback.misuse]),
   ]);
