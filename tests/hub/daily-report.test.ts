@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DailyReport } from '../../protocol/reports/daily-report.ts';
@@ -7,7 +8,8 @@ import { ManualClock } from '../../runtime/clock.ts';
 import { ARTIFACTS_DIR } from '../helpers/browser.ts';
 import { connectDevice, newBootId, publishPress, uptimeSince } from '../helpers/device-client.ts';
 import { startHub, type HubFixture } from '../helpers/hub-fixture.ts';
-import { QueueClient, tokensFor } from '../helpers/queue-client.ts';
+import { withDeadline, WAIT_MS } from '../helpers/deadline.ts';
+import { tokensFor, type Ticket } from '../helpers/queue-client.ts';
 
 /**
  * A scripted day through a real hub (HTTP for the queue, MQTT for the presses, a manual
@@ -34,7 +36,7 @@ describe('the daily report', () => {
   it('equals the figures recomputed from a scripted day, on the local day in Africa/Nairobi, as JSON, HTML and PDF', async () => {
     const clock = new ManualClock(DAY_START);
     fixture = await startHub({ clock });
-    const api = new QueueClient(fixture.ports.http);
+    const api = new Http(fixture.ports.http);
     const tokens = tokensFor(fixture, COUNTERS);
     await fixture.admin.queue.officers.add('wanjiru', 'Wanjiru K.', '4821');
     const login = await api.call<{ token: string }>('POST', '/api/officer/login', null, { counterId: 'c04', officerId: 'wanjiru', pin: '4821' });
@@ -159,21 +161,21 @@ describe('the daily report', () => {
     expect(next.feedback).toMatchObject({ total: 1, byRating: { '1': 0, '2': 0, '3': 0, '4': 1 } });
 
     // The page: CSP-safe (no script, no style attribute), its stylesheet served by the hub.
-    const html = await fetch(`${api.base}/api/reports/daily/2026-12-07.html`, { headers: { authorization: `Bearer ${tokens.manager}` } });
-    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-    const page = await html.text();
+    const html = await api.raw('/api/reports/daily/2026-12-07.html', tokens.manager);
+    expect(html.type).toMatch(/^text\/html/);
+    const page = html.bytes.toString('utf8');
     expect(page).toContain('<link rel="stylesheet" href="/assets/report.css">');
     expect(page).not.toMatch(/<script|style=/);
     expect(page).toContain('wanjiru');
-    expect((await fetch(`${api.base}/assets/report.css`)).headers.get('content-type')).toMatch(/^text\/css/);
+    expect((await api.raw('/assets/report.css', null)).type).toMatch(/^text\/css/);
 
     // The PDF: read back as text with poppler, one or two A4 pages, rendered to PNG.
-    const pdfAnswer = await fetch(`${api.base}/api/reports/daily/2026-12-07.pdf`, { headers: { authorization: `Bearer ${tokens.manager}` } });
-    expect(pdfAnswer.headers.get('content-type')).toBe('application/pdf');
+    const pdfAnswer = await api.raw('/api/reports/daily/2026-12-07.pdf', tokens.manager);
+    expect(pdfAnswer.type).toBe('application/pdf');
     const dir = join(ARTIFACTS_DIR, 'reports');
     mkdirSync(dir, { recursive: true });
     const pdfPath = join(dir, 'daily-report-2026-12-07.pdf');
-    writeFileSync(pdfPath, Buffer.from(await pdfAnswer.arrayBuffer()));
+    writeFileSync(pdfPath, pdfAnswer.bytes);
     const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
     expect(text).toContain('Daily report');
     expect(text).toMatch(/Issued\s+Served\s+No-show\s+Transferred\s+Still waiting\s*\n\s*5\s+3\s+1\s+1\s+1/);
@@ -189,7 +191,7 @@ describe('the daily report', () => {
 
   it('answers 401 without a token, 403 to a kiosk token, 400 to a date that is not one', async () => {
     fixture = await startHub();
-    const api = new QueueClient(fixture.ports.http);
+    const api = new Http(fixture.ports.http);
     const tokens = tokensFor(fixture, COUNTERS);
     for (const path of ['/api/reports/daily', '/api/reports/daily/2026-12-07.pdf', '/api/reports/daily/2026-12-07.html']) {
       expect((await api.call('GET', path, null)).status).toBe(401);
@@ -201,6 +203,43 @@ describe('the daily report', () => {
     expect((await api.call('GET', '/api/reports/daily/yesterday.pdf', tokens.manager)).status).toBe(404);
   });
 });
+
+/**
+ * HTTP to the hub, each request on a connection of its own: firing hours of the hub's
+ * timers on the manual clock can block its loop past the keep-alive time-out, and a
+ * pooled connection would race the server closing it (see tests/hub/queue-live.test.ts).
+ */
+class Http {
+  constructor(readonly port: number) {}
+
+  raw(path: string, token: string | null, method = 'GET', body?: unknown): Promise<{ status: number; type: string; bytes: Buffer }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const answer = new Promise<{ status: number; type: string; bytes: Buffer }>((resolve, reject) => {
+      const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) };
+      const req = httpRequest({ host: '127.0.0.1', port: this.port, method, path, agent: false, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type'] ?? ''), bytes: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+    return withDeadline(answer, WAIT_MS, `the hub's answer to ${method} ${path}`);
+  }
+
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+    const { status, bytes } = await this.raw(path, token, method, body);
+    return { status, body: (bytes.length ? JSON.parse(bytes.toString('utf8')) : null) as T };
+  }
+
+  issue(token: string, serviceId: string) {
+    return this.call<{ ticket: Ticket }>('POST', '/api/tickets', token, { serviceId, category: 'regular', language: 'en' });
+  }
+
+  counter(token: string, counterId: string, action: string, body?: unknown) {
+    return this.call<{ ticket: Ticket | null } | null>('POST', `/api/counters/${counterId}/${action}`, token, body ?? {});
+  }
+}
 
 /** The report's figures from the test's own log: nearest-rank percentiles, whole seconds. */
 function recompute(tickets: LoggedTicket[], presses: LoggedPress[]) {
