@@ -31,6 +31,8 @@ import { technicianStreamRoutes } from './routes/technician-stream.ts';
 import { printerRoutes } from './routes/printer.ts';
 import { boardApiRoutes, type BoardApiDeps } from './routes/board-api.ts';
 import { configApiRoutes } from './routes/config-api.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { DailyReports } from '../reports/daily-reports.ts';
 import { deviceAdminRoutes } from './routes/device-admin.ts';
 import type { ConfigApplier } from '../config/config-applier.ts';
 import type { LiveConfig } from '../config/live-config.ts';
@@ -158,6 +160,7 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
   deviceAdminRoutes(app, { tokens: deps.tokens, audit: deps.audit, devices: deps.devices.store, refreshDevices: () => deps.devices.refresh(), counterIds: () => deps.live.counterIds() });
   boardApiRoutes(app, { tokens: deps.tokens, audit: deps.audit, boards: deps.boards });
   configApiRoutes(app, { tokens: deps.tokens, audit: deps.audit, live: deps.live, applier: deps.applier, bodyLimit: limits.appointmentsBodyBytes });
+  reportRoutes(app, { tokens: deps.tokens, reports: new DailyReports({ db: deps.db, live: deps.live, clock: deps.clock }), centreName: () => deps.live.current.centre.name.en });
   pageRoutes(app, { strings: deps.strings });
   landingRoutes(app, { centreName: deps.config.centre.name.en, board: deps.landing ?? new LandingBoard() });
 

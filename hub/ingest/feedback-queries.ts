@@ -17,6 +17,16 @@ export interface PressView {
   serviceId: string | null;
 }
 
+/** A press as the daily report counts it (hub/reports). */
+export interface PeriodPress {
+  counterId: string;
+  rating: 1 | 2 | 3 | 4;
+  misuse: boolean;
+  pressedAt: number;
+  ticketId: string | null;
+  serviceId: string | null;
+}
+
 /** Presses of one period counted by rating and misuse flag. */
 export interface RatingCount {
   rating: 1 | 2 | 3 | 4;
@@ -39,6 +49,7 @@ interface PressRow extends Omit<PressView, 'misuse' | 'pressedAt' | 'receivedAt'
 export class FeedbackQueries {
   readonly #recent: Statement<[number]>;
   readonly #byRating: Statement<[number, number]>;
+  readonly #between: Statement<[number, number]>;
 
   constructor(db: Database) {
     this.#recent = db.prepare(`SELECT device_id AS deviceId, counter_id AS counterId, rating, misuse, pressed_at AS pressedAt,
@@ -46,6 +57,8 @@ export class FeedbackQueries {
         ticket_id AS ticketId, service_id AS serviceId
       FROM presses ORDER BY pressed_at DESC, id DESC LIMIT ?`);
     // pressed_at is indexed: a day's presses are read, not the table.
+    this.#between = db.prepare(`SELECT counter_id AS counterId, rating, misuse, pressed_at AS pressedAt, ticket_id AS ticketId, service_id AS serviceId
+      FROM presses WHERE pressed_at >= ? AND pressed_at < ? ORDER BY pressed_at, id`);
     this.#byRating = db.prepare('SELECT rating, misuse, COUNT(*) AS n FROM presses WHERE pressed_at >= ? AND pressed_at < ? GROUP BY rating, misuse');
   }
 
@@ -59,6 +72,11 @@ export class FeedbackQueries {
       receivedAt: iso(row.receivedAt),
       deviceAt: row.deviceAt === null ? null : iso(row.deviceAt),
     }));
+  }
+
+  /** Every press pressed in [startMs, endMs), misuse-flagged ones included, oldest first. */
+  between(startMs: number, endMs: number): PeriodPress[] {
+    return (this.#between.all(startMs, endMs) as Array<Omit<PeriodPress, 'misuse'> & { misuse: number }>).map((row) => ({ ...row, misuse: row.misuse === 1 }));
   }
 
   /** Presses pressed in [startMs, endMs), by rating and misuse flag. */
