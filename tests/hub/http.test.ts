@@ -49,7 +49,8 @@ describe('hub HTTP API', () => {
       problems: [],
       devices: { total: 1, online: 0 },
       ingest: { pressesTotal: 4, duplicatesTotal: 0, rejectedTotal: 1, connectionsRefusedTotal: 0 },
-      sync: { state: 'not_configured', backlogEvents: 4, lastSyncAt: null },
+      // Four presses and the poor_rating alert the first (rated 1) raised.
+      sync: { state: 'not_configured', backlogEvents: 5, lastSyncAt: null },
     });
     expect(typeof health.sync.oldestUnsyncedAgeS).toBe('number');
   });
@@ -59,7 +60,7 @@ describe('hub HTTP API', () => {
     expect(text).toMatch(/^huduma_ingest_presses_total 4$/m);
     expect(text).toMatch(/^huduma_ingest_rejected_total\{reason="malformed"\} 1$/m);
     expect(text).toMatch(/^huduma_devices_provisioned 1$/m);
-    expect(text).toMatch(/^huduma_sync_backlog_events 4$/m);
+    expect(text).toMatch(/^huduma_sync_backlog_events 5$/m);
     expect(text).toMatch(/^huduma_hub_info\{version="[^"]+",centre="demo-centre"\} 1$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
