@@ -149,7 +149,8 @@ describe('security headers and framing (a running hub, real Chromium)', () => {
     // 127.0.0.1 holds both of its streams (streamsPerAddress 2 here): the board's own is refused with 429.
     const held = await Promise.all([0, 1].map(() => rawConnection(hub.httpPort, '127.0.0.1')));
     for (const socket of held) socket.write('GET /api/queue/stream HTTP/1.1\r\nhost: hub\r\n\r\n');
-    await expect.poll(async () => (await lanRequest(hub.httpPort, { path: '/health' })).json.http.streams).toBe(2);
+    // Both held streams open (expect.poll's 1 s default is short on a shared box).
+    await expect.poll(async () => (await lanRequest(hub.httpPort, { path: '/health' })).json.http.streams, { timeout: 10_000 }).toBe(2);
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     try {
       const page = await context.newPage();
