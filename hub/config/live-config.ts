@@ -18,7 +18,9 @@ export interface ConfigIssue {
  * else (ports, data dir, TLS, printer and sign lines, the Secretariat, wording) is read
  * once at start: a change to it is refused with that reason.
  */
-export const LIVE_SECTIONS = ['services', 'counters', 'queue'] as const;
+// `standards` applies at the next check (hub/alerts/standards-monitor.ts reads the
+// running config each time); its checkIntervalMs only at the next start (docs/live-config.md).
+export const LIVE_SECTIONS = ['services', 'counters', 'queue', 'standards'] as const;
 type LiveSections = Pick<HubConfig, (typeof LIVE_SECTIONS)[number]>;
 
 /** What `GET /api/config` shows in place of a secret; sent back unchanged, it keeps the running one. */
@@ -107,7 +109,7 @@ export function changedSections(next: HubConfig, running: HubConfig): string[] {
 /** Writes the live sections to DATA_DIR/live-config.json, atomically (a crash leaves the old file or the new one). */
 export function persistLiveSections(config: HubConfig): string {
   const path = join(config.dataDir, LIVE_CONFIG_FILE);
-  const sections: LiveSections = { services: config.services, counters: config.counters, queue: config.queue };
+  const sections: LiveSections = { services: config.services, counters: config.counters, queue: config.queue, standards: config.standards };
   const temp = `${path}.tmp`;
   writeFileSync(temp, `${JSON.stringify(sections, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   renameSync(temp, path);

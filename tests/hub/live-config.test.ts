@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHubConfig } from '../../hub/config/load.ts';
-import { LIVE_CONFIG_FILE, persistLiveSections, REDACTED, redactedConfig, restartRequired, validateConfig, withPersistedLiveSections } from '../../hub/config/live-config.ts';
+import { changedSections, LIVE_CONFIG_FILE, persistLiveSections, REDACTED, redactedConfig, restartRequired, validateConfig, withPersistedLiveSections } from '../../hub/config/live-config.ts';
 import type { HubConfig } from '../../hub/config/schema.ts';
 import { RuleBook } from '../../hub/queue/engine/queue-rules.ts';
 import { RulesChange } from '../../hub/queue/engine/rules-change.ts';
@@ -50,6 +50,15 @@ describe('live config (docs/live-config.md)', () => {
     const started = withPersistedLiveSections(config);
     expect(started.path).toBe(path);
     expect(started.config.counters.map((c) => c.id)).toContain('c11');
+
+    // The managers' standards are live too: a changed one is no restart, is named as
+    // changed, and is kept for the next start.
+    const stricter = structuredClone(config);
+    stricter.standards.maxQueueLength = 12;
+    expect(restartRequired(stricter, config)).toEqual([]);
+    expect(changedSections(stricter, config)).toEqual(['standards']);
+    persistLiveSections(stricter);
+    expect(withPersistedLiveSections(config).config.standards.maxQueueLength).toBe(12);
 
     writeFileSync(path, JSON.stringify({ counters: [{ id: 'c01', label: '1', serviceIds: ['gone'] }] }));
     expect(() => withPersistedLiveSections(config)).toThrow(/counters\[0\]\.serviceIds\[0\]: unknown service "gone"[\s\S]*live-config\.json/);
