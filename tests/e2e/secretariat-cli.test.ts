@@ -138,13 +138,16 @@ describe('huduma-secretariat CLI (its own processes)', () => {
   });
 
   it('takes a free port when the default is taken, and refuses a taken port that was asked for', async () => {
+    // Hold the default port ourselves: another suite (the demo's) may hold it for a while
+    // and let go at any moment, which would hand the receiver its default after all.
     const held: Server[] = [];
-    const holder = createServer();
-    const holding = await new Promise<boolean>((resolve) => {
-      holder.once('error', () => resolve(false));
-      holder.listen(8090, '127.0.0.1', () => resolve(true));
-    });
-    if (holding) held.push(holder);
+    const tryHold = () =>
+      new Promise<Server | null>((resolve) => {
+        const holder = createServer();
+        holder.once('error', () => resolve(null));
+        holder.listen(8090, '127.0.0.1', () => resolve(holder));
+      });
+    held.push((await waitUntil(tryHold, (server) => server !== null, 'port 8090 to be free to hold', 60_000))!);
     try {
       receiver = await spawnReceiver(['--data-dir', dir.path, '--host', '127.0.0.1']);
       expect(receiver.httpPort).not.toBe(8090);
@@ -155,7 +158,7 @@ describe('huduma-secretariat CLI (its own processes)', () => {
     } finally {
       for (const server of held) server.close();
     }
-  });
+  }, 90_000);
 
   it('never logs the database password', async () => {
     // Postgres without the secrets key: refused before connecting, naming the flag and the fix.
