@@ -38,14 +38,8 @@ export const AlertRaisedData = z.object({
 });
 export type AlertRaisedData = z.infer<typeof AlertRaisedData>;
 
-/** `alert.cleared`: the measure came back within the standard, past the hysteresis margin. */
-export const AlertClearedData = z.object({
-  alertId: AlertId,
-  kind: AlertKind,
-  subject: AlertSubject,
-  value: z.number(),
-  threshold: z.number(),
-});
+/** `alert.cleared`: the measure came back within the standard, past the hysteresis margin; the same fields as `alert.raised` (the value now). */
+export const AlertClearedData = AlertRaisedData;
 export type AlertClearedData = z.infer<typeof AlertClearedData>;
 
 /** `alert.resolved`: a staff member followed the alert up and wrote what was done. */
